@@ -1,0 +1,198 @@
+import { abortable } from './abortable.js';
+import type { RequestContext } from './client-options.js';
+import { isReplayableBody } from './request-body.js';
+import type { AccessToken } from './token.js';
+import type { TokenManager } from './token-manager.js';
+
+/** The parts of a client shared by all its request-bound views. Built by {@link createAuthClient}. */
+export interface AuthClientCore {
+  readonly name: string;
+  readonly baseUrl: URL;
+  readonly manager: TokenManager;
+  /** Origins that may receive the token: the base URL's plus the allow-list. */
+  readonly tokenOrigins: ReadonlySet<string>;
+  readonly header: string;
+  readonly scheme: string | undefined;
+  readonly timeoutMs: number;
+  readonly fetch: typeof fetch;
+}
+
+/** Options of {@link AuthClient.getToken}. */
+export interface ClientGetTokenOptions {
+  /** Stop waiting when it aborts (the shared token request carries on). */
+  signal?: AbortSignal;
+}
+
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * A `fetch` bound to one API: relative URLs resolve against `baseUrl`, the token is attached for
+ * the API's own origin (and `allowedOrigins`) only, never on a cross-origin redirect, and a 401 is
+ * retried once with a fresh token when the body can be sent again.
+ *
+ * Get one from {@link createAuthClients} or {@link createAuthClient}. `withContext()` returns a
+ * cheap view bound to one incoming request (signal, tenant, correlation headers).
+ *
+ * @example
+ * const res = await clients.alertsite.fetch('devices');
+ * const view = clients.alertsite.withContext({ signal: req.signal, tenant: 'acme' });
+ */
+export class AuthClient {
+  readonly #core: AuthClientCore;
+  readonly #context: RequestContext;
+
+  /** @internal Use {@link createAuthClient} or {@link createAuthClients}. */
+  constructor(core: AuthClientCore, context: RequestContext = {}) {
+    this.#core = core;
+    this.#context = context;
+  }
+
+  /** The client's name in its registry. */
+  get name(): string {
+    return this.#core.name;
+  }
+
+  /** The API base URL that relative request URLs resolve against. */
+  get baseUrl(): string {
+    return this.#core.baseUrl.href;
+  }
+
+  /**
+   * Standard `fetch` with the token attached. Bound: safe to pass around as a function.
+   * Default timeout `timeoutMs` (30 s), combined with `init.signal` and the view's signal.
+   */
+  readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    this.#fetch(input, init);
+
+  /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
+  getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
+    const signal = anySignal([options.signal, this.#context.signal]);
+    return this.#core.manager.getToken({ tenant: this.#context.tenant, signal });
+  }
+
+  /** A view of this client bound to one request. Cheap: no token work happens until it is used. */
+  withContext(context: RequestContext): AuthClient {
+    return new AuthClient(this.#core, {
+      ...this.#context,
+      ...context,
+      headers: { ...this.#context.headers, ...context.headers },
+    });
+  }
+
+  /** Safe description for logs: no token, no secret. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, baseUrl: this.baseUrl, tenant: this.#context.tenant };
+  }
+
+  async #fetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    const core = this.#core;
+    const url = input instanceof Request ? new URL(input.url) : new URL(input, core.baseUrl);
+    const request = input instanceof Request ? { ...requestInit(input), ...init } : init;
+    const signal = anySignal([
+      request.signal ?? undefined,
+      this.#context.signal,
+      AbortSignal.timeout(core.timeoutMs),
+    ]) as AbortSignal;
+    if (!core.tokenOrigins.has(url.origin)) {
+      return (await this.#send(url, request, undefined, signal)).response;
+    }
+
+    const tenant = this.#context.tenant;
+    const token = await abortable(core.manager.getToken({ tenant }), signal);
+    const first = await this.#send(url, request, token, signal);
+    if (first.response.status !== 401 || !first.tokenSent) return first.response;
+    await core.manager.invalidate(token, tenant);
+    if (!isReplayableBody(request.body)) return first.response;
+    await first.response.body?.cancel();
+    const fresh = await abortable(core.manager.getToken({ tenant }), signal);
+    const second = await this.#send(url, request, fresh, signal);
+    if (second.response.status === 401 && second.tokenSent) {
+      await core.manager.invalidate(fresh, tenant);
+    }
+    return second.response;
+  }
+
+  /** One logical request: follows redirects itself so the token never crosses origins. */
+  async #send(
+    url: URL,
+    init: RequestInit,
+    token: AccessToken | undefined,
+    signal: AbortSignal,
+  ): Promise<{ response: Response; tokenSent: boolean }> {
+    const core = this.#core;
+    const follow = (init.redirect ?? 'follow') === 'follow';
+    let target = url;
+    let method = (init.method ?? 'GET').toUpperCase();
+    let body = init.body;
+    for (let redirects = 0; ; redirects++) {
+      const tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
+      const headers = this.#headers(init.headers, tokenSent ? token : undefined);
+      if (body !== init.body) headers.delete('content-type');
+      const response = await core.fetch(target, {
+        ...init,
+        method,
+        body,
+        headers,
+        signal,
+        ...(follow ? { redirect: 'manual' } : {}),
+      });
+      const location = response.headers.get('location');
+      if (!follow || !REDIRECT_STATUSES.has(response.status) || location === null) {
+        return { response, tokenSent };
+      }
+      const changesToGet =
+        (response.status === 303 && method !== 'HEAD') ||
+        ((response.status === 301 || response.status === 302) && method === 'POST');
+      if (redirects >= MAX_REDIRECTS || (!changesToGet && !isReplayableBody(body))) {
+        return { response, tokenSent };
+      }
+      await response.body?.cancel();
+      target = new URL(location, target);
+      if (changesToGet) {
+        method = 'GET';
+        body = undefined;
+      }
+    }
+  }
+
+  #headers(callerHeaders: HeadersInit | undefined, token: AccessToken | undefined): Headers {
+    const core = this.#core;
+    const headers = new Headers(callerHeaders);
+    const propagated = this.#context.headers;
+    if (propagated !== undefined) {
+      for (const name in propagated) {
+        if (!headers.has(name)) headers.set(name, propagated[name] as string);
+      }
+    }
+    if (token === undefined) {
+      headers.delete(core.header);
+    } else {
+      const scheme = core.scheme ?? schemeOf(token);
+      headers.set(core.header, scheme === '' ? token.value : `${scheme} ${token.value}`);
+    }
+    return headers;
+  }
+}
+
+/** `bearer` from OAuth servers is sent as the conventional `Bearer`. */
+function schemeOf(token: AccessToken): string {
+  return token.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : token.tokenType;
+}
+
+function requestInit(request: Request): RequestInit {
+  return {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: request.signal,
+    redirect: request.redirect,
+    ...(request.body === null ? {} : { duplex: 'half' }),
+  } as RequestInit;
+}
+
+function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}

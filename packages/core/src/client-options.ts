@@ -1,0 +1,65 @@
+import type { TokenFlow } from './token-flow.js';
+import type { TokenStore } from './token-store.js';
+
+/** Per-request context: what a request-bound client view carries. */
+export interface RequestContext {
+  /** Aborts outbound calls of this view (for example the incoming request's signal). */
+  signal?: AbortSignal;
+  /** Tenant id: selects per-tenant credentials and is part of the token cache key. */
+  tenant?: string;
+  /** Headers passed on to every outbound call of this view (correlation ids). Never overrides headers set per call. */
+  headers?: Record<string, string>;
+}
+
+/** A flow, or a function choosing the flow for a request's tenant (per-tenant credentials). */
+export type FlowSource = TokenFlow | ((context: { tenant: string | undefined }) => TokenFlow);
+
+/** When to start refreshing a token before it expires. */
+export interface RefreshOptions {
+  /** Start refreshing this many ms before expiry at most. Default `60_000`. */
+  beforeExpiryMs?: number;
+  /** ...or this fraction of the lifetime before expiry, whichever window is smaller. Default `0.1`. */
+  lifetimeFraction?: number;
+}
+
+/** Exponential backoff with jitter after a failed token request. */
+export interface BackoffOptions {
+  /** First delay in ms. Default `1_000`. */
+  initialMs?: number;
+  /** Upper bound in ms. Default `30_000`. */
+  maxMs?: number;
+}
+
+/** Everything one authenticated client needs. Presets return this shape. */
+export interface AuthClientOptions {
+  /** Base URL of the API; relative request URLs resolve against it. Its origin receives the token. */
+  baseUrl: string | URL;
+  /** How tokens are obtained. */
+  flow: FlowSource;
+  /** Extra origins (e.g. `https://files.example.com`) that may receive the token. Default none. */
+  allowedOrigins?: readonly string[];
+  /** Request header carrying the token. Default `authorization`. */
+  header?: string;
+  /** Scheme before the token; `''` sends the bare token. Default: the token's type, else `Bearer`. */
+  scheme?: string;
+  /** Timeout of each outbound API call in ms (combined with any caller signal). Default `30_000`. */
+  timeoutMs?: number;
+  /** Timeout of each token request in ms. Default `10_000`. */
+  tokenTimeoutMs?: number;
+  /** Largest accepted token response body, bytes. Default `65_536`. */
+  maxTokenResponseBytes?: number;
+  /** Early refresh window. */
+  refresh?: RefreshOptions;
+  /** Backoff after token request failures. */
+  backoff?: BackoffOptions;
+  /** Where tokens are cached. Default: a {@link MemoryTokenStore} per client. */
+  store?: TokenStore;
+  /** How long a fleet-wide lease lasts (shared stores only), ms. Default `15_000`. */
+  leaseTtlMs?: number;
+  /** Most tenants whose tokens are kept in memory (least recently used are dropped). Default `10_000`. */
+  maxCachedTenants?: number;
+  /** `fetch` used for API and token calls. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}

@@ -1,0 +1,173 @@
+import { AuthClient } from './auth-client.js';
+import type { AuthClientOptions, RequestContext } from './client-options.js';
+import { AuthConfigError } from './errors.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { TokenManager } from './token-manager.js';
+import type { TokenStore } from './token-store.js';
+import { validateClientOptions } from './validate-client-options.js';
+
+/** Default timeout of an outbound API call, ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default timeout of a token request, ms. */
+export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+/** Default bound on a token response body, bytes. */
+export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 65_536;
+/** Default fleet lease duration, ms. */
+export const DEFAULT_LEASE_TTL_MS = 15_000;
+/** Default bound on per-tenant cache entries of one client. */
+export const DEFAULT_MAX_CACHED_TENANTS = 10_000;
+
+/**
+ * One authenticated client, outside a registry.
+ *
+ * @example
+ * const billing = createAuthClient({
+ *   baseUrl: 'https://billing.example.com/api/',
+ *   flow: flows.clientCredentials({ tokenUrl, clientId, clientSecret }),
+ * });
+ * const res = await billing.fetch('invoices?status=open');
+ */
+export function createAuthClient(options: AuthClientOptions, name = 'client'): AuthClient {
+  return createClient(name, options, name).client;
+}
+
+function createClient(name: string, options: AuthClientOptions, path: string) {
+  validateClientOptions(path, options);
+  const now = options.now ?? Date.now;
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const store = options.store ?? new MemoryTokenStore({ now });
+  const manager = new TokenManager({
+    flow: options.flow,
+    store,
+    fetch: fetchImpl,
+    now,
+    tokenTimeoutMs: options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
+    maxTokenResponseBytes: options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
+    leaseTtlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+    maxCachedTenants: options.maxCachedTenants ?? DEFAULT_MAX_CACHED_TENANTS,
+    ...(options.refresh ? { refresh: options.refresh } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+  const baseUrl = withTrailingSlash(new URL(options.baseUrl));
+  const client = new AuthClient({
+    name,
+    baseUrl,
+    manager,
+    tokenOrigins: new Set([baseUrl.origin, ...(options.allowedOrigins ?? [])]),
+    header: (options.header ?? 'authorization').toLowerCase(),
+    scheme: options.scheme,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    fetch: fetchImpl,
+  });
+  return { client, store };
+}
+
+/** `https://x/api` and `https://x/api/` both mean the `api/` directory for relative URLs. */
+function withTrailingSlash(url: URL): URL {
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+/** Methods every registry has besides its clients. Client names may not collide with them. */
+export interface AuthClientsMethods<Name extends string> {
+  /** A registry view bound to one request: each client lazily gets `withContext(context)`. */
+  withContext(context: RequestContext): AuthClients<Name>;
+  /** Names of the clients, in definition order. */
+  readonly names: readonly Name[];
+  /** Release every client's store (connections, memory). Call on shutdown. */
+  close(): Promise<void>;
+}
+
+/** A registry of named {@link AuthClient}s, typed by name: `clients.alertsite.fetch(...)`. */
+export type AuthClients<Name extends string = string> = {
+  readonly [K in Name]: AuthClient;
+} & AuthClientsMethods<Name>;
+
+const RESERVED_NAMES = new Set(['withContext', 'names', 'close', 'then', 'toJSON', 'constructor']);
+
+/**
+ * Create the named clients of a service. Options are validated now: a mistake throws an
+ * {@link AuthConfigError} naming the client and the option.
+ *
+ * @example
+ * export const clients = createAuthClients({
+ *   alertsite: presets.alertsite({ username, password }),
+ *   billing: {
+ *     baseUrl: 'https://billing.example.com/api/',
+ *     flow: flows.clientCredentials({ tokenUrl, clientId, clientSecret, scope: 'read' }),
+ *   },
+ * });
+ * const res = await clients.alertsite.fetch('devices');
+ */
+export function createAuthClients<const Definitions extends Record<string, AuthClientOptions>>(
+  definitions: Definitions,
+): AuthClients<Extract<keyof Definitions, string>> {
+  type Name = Extract<keyof Definitions, string>;
+  if (definitions === null || typeof definitions !== 'object') {
+    throw new AuthConfigError('clients', 'expected an object of named client definitions');
+  }
+  const names = Object.keys(definitions) as Name[];
+  if (names.length === 0) throw new AuthConfigError('clients', 'define at least one client');
+  const clients = {} as Record<Name, AuthClient>;
+  const stores = new Set<TokenStore>();
+  for (const name of names) {
+    if (RESERVED_NAMES.has(name)) {
+      throw new AuthConfigError(`clients.${name}`, `"${name}" is reserved; choose another name`);
+    }
+    const created = createClient(name, definitions[name] as AuthClientOptions, `clients.${name}`);
+    clients[name] = created.client;
+    stores.add(created.store);
+  }
+  return buildRegistry(names, (name) => clients[name], {
+    close: async () => {
+      await Promise.all([...stores].map((store) => store.close?.()));
+    },
+  });
+}
+
+/**
+ * Registry objects share one prototype per registry: clients are lazy getters, so binding a
+ * registry to a request allocates one small object and nothing more until a client is used.
+ */
+function buildRegistry<Name extends string>(
+  names: readonly Name[],
+  clientOf: (name: Name) => AuthClient,
+  shared: { close(): Promise<void> },
+): AuthClients<Name> {
+  class RequestView {
+    readonly #context: RequestContext;
+    constructor(context: RequestContext) {
+      this.#context = context;
+    }
+    get names(): readonly Name[] {
+      return names;
+    }
+    withContext(context: RequestContext): AuthClients<Name> {
+      return new RequestView({ ...this.#context, ...context }) as unknown as AuthClients<Name>;
+    }
+    close(): Promise<void> {
+      return shared.close();
+    }
+    toJSON(): Record<string, unknown> {
+      return { clients: names, tenant: this.#context.tenant };
+    }
+    static contextOf(view: RequestView): RequestContext {
+      return view.#context;
+    }
+  }
+  for (const name of names) {
+    Object.defineProperty(RequestView.prototype, name, {
+      enumerable: true,
+      get(this: RequestView) {
+        const context = RequestView.contextOf(this);
+        const client =
+          context === ROOT_CONTEXT ? clientOf(name) : clientOf(name).withContext(context);
+        Object.defineProperty(this, name, { value: client, enumerable: true });
+        return client;
+      },
+    });
+  }
+  return new RequestView(ROOT_CONTEXT) as unknown as AuthClients<Name>;
+}
+
+const ROOT_CONTEXT: RequestContext = Object.freeze({});

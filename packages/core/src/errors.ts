@@ -1,0 +1,109 @@
+/**
+ * Every error this library throws is an {@link AuthError} with a stable `code`.
+ * Messages never contain a secret or a token; `cause` keeps the underlying error.
+ */
+
+/** Stable error codes. Match on `error.code`, never on the message. */
+export type AuthErrorCode =
+  /** Options given to a factory are invalid (thrown at construction time). */
+  | 'AUTH_CONFIG_INVALID'
+  /** The token endpoint could not be reached (connection refused, DNS, TLS). */
+  | 'TOKEN_ENDPOINT_UNREACHABLE'
+  /** The token endpoint did not answer within the token request timeout. */
+  | 'TOKEN_ENDPOINT_TIMEOUT'
+  /** The token endpoint answered with an error status (wrong credentials, server error). */
+  | 'TOKEN_ENDPOINT_REJECTED'
+  /** The token endpoint answered 2xx with a body that is not JSON (HTML, garbage). */
+  | 'TOKEN_RESPONSE_NOT_JSON'
+  /** The token response body exceeded the size limit. */
+  | 'TOKEN_RESPONSE_TOO_LARGE'
+  /** The token response is JSON but misses a required field or has a wrong type. */
+  | 'TOKEN_RESPONSE_INVALID'
+  /** The shared token store failed (e.g. Redis unreachable). */
+  | 'TOKEN_STORE_UNAVAILABLE';
+
+/** Base class of all errors raised by `@auth/*` packages. */
+export class AuthError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: AuthErrorCode;
+
+  constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuthError';
+    this.code = code;
+  }
+
+  /** A safe, secret-free representation for logs and problem-details bodies. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** Invalid options passed to a factory. Thrown synchronously when the factory is called. */
+export class AuthConfigError extends AuthError {
+  /** Dotted path of the offending option, e.g. `clients.alertsite.baseUrl`. */
+  readonly option: string;
+
+  constructor(option: string, problem: string) {
+    super('AUTH_CONFIG_INVALID', `Invalid option "${option}": ${problem}`);
+    this.name = 'AuthConfigError';
+    this.option = option;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), option: this.option };
+  }
+}
+
+/** Details a token endpoint error carries. */
+export interface TokenEndpointErrorDetails {
+  /** Which flow raised it, e.g. `clientCredentials`. */
+  flow: string;
+  /** HTTP status of the token endpoint's answer, when there was one. */
+  status?: number;
+  /** The vendor's own error code (`error` of RFC 6749 §5.2, AlertSite's `errors[0].code`). */
+  vendorCode?: string;
+  /** The vendor's own message (`error_description`, AlertSite's `errors[0].message`). */
+  vendorMessage?: string;
+  cause?: unknown;
+}
+
+/** Obtaining a token failed. `code` says how; `status`, `vendorCode`, `vendorMessage` say what the server said. */
+export class TokenEndpointError extends AuthError {
+  readonly flow: string;
+  readonly status: number | undefined;
+  readonly vendorCode: string | undefined;
+  readonly vendorMessage: string | undefined;
+
+  constructor(code: AuthErrorCode, message: string, details: TokenEndpointErrorDetails) {
+    super(code, `${details.flow}: ${message}`, { cause: details.cause });
+    this.name = 'TokenEndpointError';
+    this.flow = details.flow;
+    this.status = details.status;
+    this.vendorCode = details.vendorCode;
+    this.vendorMessage = details.vendorMessage;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      flow: this.flow,
+      status: this.status,
+      vendorCode: this.vendorCode,
+      vendorMessage: this.vendorMessage,
+    };
+  }
+}
+
+/** A {@link TokenStore} operation failed (for example Redis is down). */
+export class TokenStoreError extends AuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TOKEN_STORE_UNAVAILABLE', message, options);
+    this.name = 'TokenStoreError';
+  }
+}
+
+/** `true` when `error` is an {@link AuthError}, optionally with the given code. */
+export function isAuthError(error: unknown, code?: AuthErrorCode): error is AuthError {
+  return error instanceof AuthError && (code === undefined || error.code === code);
+}

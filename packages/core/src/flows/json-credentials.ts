@@ -1,0 +1,57 @@
+import type { TokenResponse } from '../token.js';
+import type { FlowRequest, TokenFlow } from '../token-flow.js';
+import { createFlowContext } from './flow-context.js';
+import { parseTokenBody, sendTokenRequest } from './read-token-body.js';
+import { toTokenResponse } from './token-fields.js';
+import { requireEndpointUrl, requirePositive, requireString } from './validate-options.js';
+
+/** Options of {@link jsonCredentials}. */
+export interface JsonCredentialsOptions {
+  /** Absolute URL of the login endpoint, e.g. `https://api.alertsite.com/api/v3/access-tokens`. */
+  tokenUrl: string | URL;
+  /** Login name, sent as `username`. */
+  username: string;
+  /** Password, sent as `password`. Never logged or printed. */
+  password: string;
+  /** Token lifetime in seconds when the response has no `expires_in`. Default `3600` (AlertSite: 1 hour). */
+  lifetimeSeconds?: number;
+  /** Allow plain `http:` to a non-loopback host. Default `false`. */
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * A JSON login: `POST {tokenUrl}` with `{"username","password"}` as JSON, answered by
+ * `{"access_token"}` (AlertSite style). The response carries no lifetime, so the token is assumed
+ * valid for `lifetimeSeconds` from when the request was sent (an `expires_in`, if a server sends
+ * one, wins). Error bodies `{"errors":[{"code","message"}]}` become `vendorCode` / `vendorMessage`.
+ *
+ * Defaults: `lifetimeSeconds: 3600`, `allowInsecureHttp: false`. Id: `jsonCredentials`.
+ *
+ * @example
+ * const flow = flows.jsonCredentials({
+ *   tokenUrl: 'https://api.alertsite.com/api/v3/access-tokens',
+ *   username: process.env.ALERTSITE_USER,
+ *   password: process.env.ALERTSITE_PASSWORD,
+ * });
+ */
+export function jsonCredentials(options: JsonCredentialsOptions): TokenFlow {
+  const tokenUrl = requireEndpointUrl('tokenUrl', options.tokenUrl, options.allowInsecureHttp);
+  const username = requireString('username', options.username);
+  const password = requireString('password', options.password);
+  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
+  const ctx = createFlowContext('jsonCredentials', tokenUrl, [password]);
+
+  return Object.freeze({
+    id: 'jsonCredentials',
+    cacheKeyParts: Object.freeze([tokenUrl.href, username]),
+    defaultLifetimeSeconds: lifetimeSeconds,
+    async requestToken(req: FlowRequest): Promise<TokenResponse> {
+      const raw = await sendTokenRequest(ctx, req, tokenUrl, {
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      const json = parseTokenBody(ctx, raw);
+      return toTokenResponse(ctx, json, raw.status, { fallbackLifetimeSeconds: lifetimeSeconds });
+    },
+  });
+}

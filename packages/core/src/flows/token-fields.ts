@@ -1,0 +1,136 @@
+/**
+ * Turns a token endpoint's JSON object into a validated {@link TokenResponse}. Used by all four
+ * flows (the OAuth2 ones after openid-client's own checks), so every flow validates the same way.
+ *
+ * @internal
+ */
+import type { TokenResponse } from '../token.js';
+import { type FlowContext, flowError } from './flow-context.js';
+
+/** How {@link toTokenResponse} finds the expiry. */
+export interface ExpiryRules {
+  /** Lifetime in seconds when the response tells none. */
+  fallbackLifetimeSeconds: number;
+  /** Read the access token's JWT `exp` claim (not verified) when there is no `expires_in`. */
+  jwtExp?: boolean;
+  /** A refresh token to keep when the response carries no new one (RFC 6749 §6). */
+  previousRefreshToken?: string;
+}
+
+/** Fields that are the token itself or already mapped; everything else goes to `extras`. */
+const MAPPED = new Set(['access_token', 'refresh_token', 'id_token', 'token_type', 'expires_in']);
+
+/**
+ * Validates and maps a token response body.
+ *
+ * - `access_token`: required non-empty string.
+ * - `token_type`: optional; must be `bearer` (any case) and is returned as `Bearer`.
+ * - expiry: `expires_in` (seconds, number or numeric string) → `expiresIn`; else the JWT `exp`
+ *   (when `rules.jwtExp`) or `.expires` (RFC 1123 date) → `expiresAt`; else the fallback lifetime.
+ * - `refresh_token`: optional non-empty string.
+ * - every other field is kept in `extras` (`scope`, `userName`, `.issued`, `release_version`...).
+ *
+ * @throws TokenEndpointError `TOKEN_RESPONSE_INVALID`.
+ */
+export function toTokenResponse(
+  ctx: FlowContext,
+  json: Record<string, unknown>,
+  status: number,
+  rules: ExpiryRules,
+): TokenResponse {
+  const invalid = (problem: string) =>
+    flowError(ctx, 'TOKEN_RESPONSE_INVALID', `${ctx.endpoint} answered ${problem}`, { status });
+
+  const accessToken = json.access_token;
+  if (typeof accessToken !== 'string' || accessToken.length === 0) {
+    throw invalid(
+      accessToken === undefined
+        ? 'JSON without "access_token"'
+        : `"access_token" of type ${describeType(accessToken)} (expected a non-empty string)`,
+    );
+  }
+
+  let tokenType: string | undefined;
+  if (json.token_type !== undefined) {
+    if (typeof json.token_type !== 'string') {
+      throw invalid(`"token_type" of type ${describeType(json.token_type)} (expected "bearer")`);
+    }
+    if (json.token_type.toLowerCase() !== 'bearer') {
+      throw invalid(`unsupported "token_type" "${json.token_type.slice(0, 20)}" (only bearer)`);
+    }
+    tokenType = 'Bearer';
+  }
+
+  let refreshToken: string | undefined;
+  if (json.refresh_token !== undefined) {
+    if (typeof json.refresh_token !== 'string' || json.refresh_token.length === 0) {
+      throw invalid(`"refresh_token" of type ${describeType(json.refresh_token)}`);
+    }
+    refreshToken = json.refresh_token;
+  } else {
+    refreshToken = rules.previousRefreshToken;
+  }
+
+  const result: TokenResponse = { accessToken };
+  if (tokenType !== undefined) result.tokenType = tokenType;
+
+  if (json.expires_in !== undefined) {
+    const seconds =
+      typeof json.expires_in === 'string' ? Number(json.expires_in) : (json.expires_in as number);
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+      throw invalid(`"expires_in" that is not a positive number`);
+    }
+    result.expiresIn = seconds;
+  } else {
+    const expiresAt =
+      (rules.jwtExp ? jwtExpiresAt(accessToken) : undefined) ?? httpDate(json['.expires']);
+    if (expiresAt !== undefined) result.expiresAt = expiresAt;
+    else result.expiresIn = rules.fallbackLifetimeSeconds;
+  }
+
+  if (refreshToken !== undefined) result.refreshToken = refreshToken;
+
+  const extras: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (!MAPPED.has(key)) extras[key] = value;
+  }
+  if (Object.keys(extras).length > 0) result.extras = Object.freeze(extras);
+  return result;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * The `exp` claim of a JWT as epoch milliseconds, without verifying anything. `undefined` when the
+ * token is not a JWT or has no numeric `exp`.
+ *
+ * @example
+ * jwtExpiresAt('eyJhbGciOi...') // 1656576038000
+ */
+export function jwtExpiresAt(token: string): number | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[1] === undefined || parts[1].length === 0) return undefined;
+  try {
+    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+    const binary = atob(padded);
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+    if (typeof payload !== 'object' || payload === null) return undefined;
+    const exp = (payload as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) && exp > 0 ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An RFC 1123 / HTTP date (`Sun, 27 Sep 2020 09:35:33 GMT`) as epoch ms, else `undefined`. */
+export function httpDate(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}

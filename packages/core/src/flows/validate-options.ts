@@ -1,0 +1,102 @@
+/**
+ * Option checks shared by every flow factory and preset. Each helper throws an
+ * {@link AuthConfigError} naming the option, at the moment the factory is called.
+ *
+ * @internal
+ */
+import { AuthConfigError } from '../errors.js';
+
+/** `true` for `localhost`, `*.localhost`, `127.0.0.0/8` and `::1`: hosts that never leave the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '[::1]' || host === '::1') return true;
+  // The WHATWG URL parser normalises IPv4 forms (`127.1`, `0x7f.1`) to dotted decimal.
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** A non-empty string, or an {@link AuthConfigError} naming `option`. */
+export function requireString(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new AuthConfigError(option, 'must be a non-empty string');
+  }
+  return value;
+}
+
+/** `undefined`, or a non-empty string. */
+export function optionalString(option: string, value: unknown): string | undefined {
+  return value === undefined ? undefined : requireString(option, value);
+}
+
+/** A positive finite number (seconds, bytes...). */
+export function requirePositive(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new AuthConfigError(option, 'must be a positive number');
+  }
+  return value;
+}
+
+/**
+ * An absolute `http(s):` URL without embedded credentials. `https:` is required unless the host is
+ * loopback or `allowInsecureHttp` is `true`.
+ */
+export function requireEndpointUrl(
+  option: string,
+  value: unknown,
+  allowInsecureHttp: boolean | undefined,
+): URL {
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    throw new AuthConfigError(option, 'must be an absolute URL string');
+  }
+  const text = String(value);
+  if (!URL.canParse(text)) {
+    throw new AuthConfigError(option, 'must be an absolute URL (e.g. "https://api.example.com/token")');
+  }
+  const url = new URL(text);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AuthConfigError(option, `must use https: (got ${url.protocol})`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new AuthConfigError(option, 'must not contain credentials; pass them as options instead');
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && allowInsecureHttp !== true) {
+    throw new AuthConfigError(
+      option,
+      `must use https: (plain http: is only allowed for loopback hosts, or with allowInsecureHttp: true); got host ${url.host}`,
+    );
+  }
+  return url;
+}
+
+/** A record of string values (extra form fields). */
+export function requireStringRecord(
+  option: string,
+  value: unknown,
+): Readonly<Record<string, string>> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AuthConfigError(option, 'must be an object of string values');
+  }
+  const out: Record<string, string> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (typeof field !== 'string') {
+      throw new AuthConfigError(`${option}.${key}`, 'must be a string');
+    }
+    out[key] = field;
+  }
+  return Object.freeze(out);
+}
+
+/** One of the allowed string values. */
+export function requireOneOf<T extends string>(
+  option: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new AuthConfigError(option, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  }
+  return value as T;
+}

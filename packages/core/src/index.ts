@@ -1,0 +1,39 @@
+export { AuthClient, type ClientGetTokenOptions } from './auth-client.js';
+export type {
+  AuthClientOptions,
+  BackoffOptions,
+  FlowSource,
+  RefreshOptions,
+  RequestContext,
+} from './client-options.js';
+export {
+  type AuthClients,
+  type AuthClientsMethods,
+  createAuthClient,
+  createAuthClients,
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_MAX_CACHED_TENANTS,
+  DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TOKEN_TIMEOUT_MS,
+} from './create-auth-clients.js';
+export {
+  AuthConfigError,
+  AuthError,
+  type AuthErrorCode,
+  isAuthError,
+  TokenEndpointError,
+  type TokenEndpointErrorDetails,
+  TokenStoreError,
+} from './errors.js';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
+export type { FlowRequest, TokenFlow } from './token-flow.js';
+export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';
+export type { TokenLease, TokenStore } from './token-store.js';
+export {
+  DEFAULT_BACKOFF_INITIAL_MS,
+  DEFAULT_BACKOFF_MAX_MS,
+  DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+  DEFAULT_REFRESH_LIFETIME_FRACTION,
+} from './token-timing.js';

@@ -1,0 +1,59 @@
+import type { BackoffOptions, RefreshOptions } from './client-options.js';
+import type { StoredToken, TokenResponse } from './token.js';
+
+/** Default early-refresh window bound: refresh at most this long before expiry. */
+export const DEFAULT_REFRESH_BEFORE_EXPIRY_MS = 60_000;
+/** Default early-refresh window as a fraction of the token lifetime. */
+export const DEFAULT_REFRESH_LIFETIME_FRACTION = 0.1;
+/** Default first backoff delay after a failed token request. */
+export const DEFAULT_BACKOFF_INITIAL_MS = 1_000;
+/** Default longest backoff delay. */
+export const DEFAULT_BACKOFF_MAX_MS = 30_000;
+
+/**
+ * Turns a flow's answer into a stored record. Expiry counts from `sentAt`, the moment the request
+ * was sent, so time spent on the wire never makes a token look fresher than it is.
+ */
+export function toStoredToken(
+  response: TokenResponse,
+  sentAt: number,
+  defaultLifetimeSeconds: number,
+): StoredToken {
+  const expiresAt =
+    response.expiresIn !== undefined
+      ? sentAt + response.expiresIn * 1000
+      : (response.expiresAt ?? sentAt + defaultLifetimeSeconds * 1000);
+  return {
+    accessToken: response.accessToken,
+    tokenType: response.tokenType ?? 'Bearer',
+    issuedAt: sentAt,
+    expiresAt,
+    ...(response.refreshToken === undefined ? {} : { refreshToken: response.refreshToken }),
+    ...(response.extras === undefined ? {} : { extras: response.extras }),
+  };
+}
+
+/**
+ * When to start refreshing: the refresh window is the smaller of `beforeExpiryMs` and
+ * `lifetimeFraction` of the lifetime, so a 1 h token refreshes 60 s early and a 1 s token 100 ms early.
+ */
+export function refreshPoint(token: StoredToken, options: RefreshOptions | undefined): number {
+  const lifetime = token.expiresAt - token.issuedAt;
+  const window = Math.min(
+    options?.beforeExpiryMs ?? DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+    lifetime * (options?.lifetimeFraction ?? DEFAULT_REFRESH_LIFETIME_FRACTION),
+  );
+  return token.expiresAt - Math.max(0, window);
+}
+
+/** Delay before attempt `failures + 1`: exponential, capped, with "equal jitter" (half fixed, half random). */
+export function backoffDelay(
+  failures: number,
+  options: BackoffOptions | undefined,
+  random: () => number = Math.random,
+): number {
+  const initial = options?.initialMs ?? DEFAULT_BACKOFF_INITIAL_MS;
+  const max = options?.maxMs ?? DEFAULT_BACKOFF_MAX_MS;
+  const delay = Math.min(max, initial * 2 ** (failures - 1));
+  return delay / 2 + (random() * delay) / 2;
+}

@@ -1,0 +1,93 @@
+/** What a {@link TokenFlow} returns: one answer of a token endpoint, parsed and validated. */
+export interface TokenResponse {
+  /** The access token string. */
+  accessToken: string;
+  /** Authorization scheme, e.g. `Bearer`. Defaults to the client's `scheme`. */
+  tokenType?: string;
+  /** Lifetime in seconds, counted by the manager from the moment the request was sent. */
+  expiresIn?: number;
+  /** Absolute expiry in epoch milliseconds (JWT `exp`, `.expires`). Used when `expiresIn` is absent. */
+  expiresAt?: number;
+  /** Refresh token, when the flow issues one. */
+  refreshToken?: string;
+  /** Other fields of the response the caller may want (`scope`, `userName`, `release_version`...). */
+  extras?: Readonly<Record<string, unknown>>;
+}
+
+/** The serializable record a {@link TokenStore} keeps. Contains secrets: stores must protect it. */
+export interface StoredToken {
+  accessToken: string;
+  tokenType: string;
+  /** Epoch ms when the request that produced it was sent. */
+  issuedAt: number;
+  /** Epoch ms after which it must not be used. */
+  expiresAt: number;
+  refreshToken?: string;
+  extras?: Readonly<Record<string, unknown>>;
+}
+
+const REDACTED = '[redacted]';
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A cached access token as handed to callers.
+ *
+ * The token and refresh token are readable through `value` and `refreshToken`, but never appear in
+ * `JSON.stringify`, `util.inspect`, `String()` or template literals.
+ *
+ * @example
+ * const token = await clients.opsramp.getToken();
+ * headers.set('authorization', `${token.tokenType} ${token.value}`);
+ */
+export class AccessToken {
+  readonly #record: StoredToken;
+
+  constructor(record: StoredToken) {
+    this.#record = Object.freeze({ ...record });
+  }
+
+  /** The token string to send. */
+  get value(): string {
+    return this.#record.accessToken;
+  }
+  /** Authorization scheme, e.g. `Bearer`. */
+  get tokenType(): string {
+    return this.#record.tokenType;
+  }
+  /** Epoch ms after which the token is no longer used. */
+  get expiresAt(): number {
+    return this.#record.expiresAt;
+  }
+  /** Epoch ms when the request that produced this token was sent. */
+  get issuedAt(): number {
+    return this.#record.issuedAt;
+  }
+  /** The refresh token issued with it, if any. */
+  get refreshToken(): string | undefined {
+    return this.#record.refreshToken;
+  }
+  /** Extra response fields (`scope`, `userName`, `.expires`, `release_version`...), read-only. */
+  get extras(): Readonly<Record<string, unknown>> {
+    return this.#record.extras ?? {};
+  }
+  /** The record as a store keeps it. Contains secrets. */
+  toRecord(): StoredToken {
+    return this.#record;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      value: REDACTED,
+      tokenType: this.tokenType,
+      issuedAt: new Date(this.issuedAt).toISOString(),
+      expiresAt: new Date(this.expiresAt).toISOString(),
+      ...(this.refreshToken === undefined ? {} : { refreshToken: REDACTED }),
+    };
+  }
+  toString(): string {
+    return `AccessToken(${REDACTED}, expires ${new Date(this.expiresAt).toISOString()})`;
+  }
+  [inspectSymbol](): string {
+    return this.toString();
+  }
+}

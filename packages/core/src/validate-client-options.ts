@@ -1,0 +1,68 @@
+import type { AuthClientOptions } from './client-options.js';
+import { AuthConfigError } from './errors.js';
+
+/** Checks a client's options once, at construction, naming the offending option in the error. */
+export function validateClientOptions(path: string, options: AuthClientOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new AuthConfigError(path, 'expected an object with at least { baseUrl, flow }');
+  }
+  const baseUrl = parseUrl(`${path}.baseUrl`, options.baseUrl);
+  if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') {
+    throw new AuthConfigError(`${path}.baseUrl`, 'must be an http: or https: URL');
+  }
+  const flow = options.flow;
+  const isFlow =
+    typeof flow === 'function' ||
+    (typeof flow === 'object' && flow !== null && typeof flow.requestToken === 'function');
+  if (!isFlow) {
+    throw new AuthConfigError(
+      `${path}.flow`,
+      'expected a token flow (e.g. flows.clientCredentials(...)) or a function (context) => flow',
+    );
+  }
+  options.allowedOrigins?.forEach((origin, index) => {
+    const url = parseUrl(`${path}.allowedOrigins[${index}]`, origin);
+    if (url.origin !== origin.replace(/\/$/, '')) {
+      throw new AuthConfigError(
+        `${path}.allowedOrigins[${index}]`,
+        `expected an origin such as "${url.origin}", without a path`,
+      );
+    }
+  });
+  const positive = {
+    timeoutMs: options.timeoutMs,
+    tokenTimeoutMs: options.tokenTimeoutMs,
+    maxTokenResponseBytes: options.maxTokenResponseBytes,
+    leaseTtlMs: options.leaseTtlMs,
+    maxCachedTenants: options.maxCachedTenants,
+    'refresh.beforeExpiryMs': options.refresh?.beforeExpiryMs,
+    'backoff.initialMs': options.backoff?.initialMs,
+    'backoff.maxMs': options.backoff?.maxMs,
+  };
+  for (const [name, value] of Object.entries(positive)) {
+    if (
+      value !== undefined &&
+      !(typeof value === 'number' && value > 0 && Number.isFinite(value))
+    ) {
+      throw new AuthConfigError(`${path}.${name}`, 'must be a positive finite number');
+    }
+  }
+  const fraction = options.refresh?.lifetimeFraction;
+  if (fraction !== undefined && !(fraction >= 0 && fraction < 1)) {
+    throw new AuthConfigError(`${path}.refresh.lifetimeFraction`, 'must be in [0, 1)');
+  }
+  if (options.header !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(options.header)) {
+    throw new AuthConfigError(`${path}.header`, 'must be a valid HTTP header name');
+  }
+}
+
+function parseUrl(path: string, value: unknown): URL {
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    throw new AuthConfigError(path, 'expected an absolute URL string');
+  }
+  try {
+    return new URL(value);
+  } catch {
+    throw new AuthConfigError(path, `"${String(value)}" is not an absolute URL`);
+  }
+}

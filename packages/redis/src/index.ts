@@ -1,0 +1,15 @@
+/**
+ * `@auth/redis`: a Redis {@link RedisTokenStore} for `@auth/core`, so that a fleet of instances shares
+ * one token per key and only one of them logs in at a time.
+ *
+ * @packageDocumentation
+ */
+export { DecryptionError, type EncryptionKey } from './encryption.js';
+export type { RedisClient } from './redis-connection.js';
+export {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_PREFIX,
+  RedisTokenStore,
+  type RedisTokenStoreOptions,
+} from './redis-token-store.js';
+export { DEFAULT_REFRESH_TOKEN_TTL_MS } from './entry-ttl.js';

@@ -1,0 +1,166 @@
+import { TokenStoreError } from '@auth/core';
+import { type Cluster, Redis } from 'ioredis';
+import type { LuaScript } from './lua-scripts.js';
+
+/** An ioredis client: a single-node `Redis` or a `Cluster`. */
+export type RedisClient = Redis | Cluster;
+
+/** A {@link TokenStoreError} caused by Redis itself (down, slow, refusing): the fallback may serve. */
+export class RedisUnavailableError extends TokenStoreError {}
+
+/** Options of {@link RedisConnection}. */
+export interface RedisConnectionOptions {
+  /** A client to borrow, or a `redis://` / `rediss://` URL for a client this connection owns. */
+  redis: RedisClient | string;
+  /** Upper bound of every command, ms. */
+  commandTimeoutMs: number;
+}
+
+const CONNECTING = new Set(['wait', 'connecting', 'connect']);
+
+/**
+ * Runs commands on an ioredis client and turns every failure into a {@link RedisUnavailableError}
+ * quickly, so that no caller waits on a queue while Redis is down:
+ *
+ * - A command is only sent while the client is `ready`. Otherwise it is rejected at once (nothing
+ *   enters ioredis' offline queue, so nothing stale runs after a reconnect). The one exception is the
+ *   first connection after start-up, which callers await for at most `commandTimeoutMs`.
+ * - Every command is bounded by `commandTimeoutMs`.
+ * - Clients created from a URL are owned: created with `enableOfflineQueue: false`, a capped
+ *   reconnect delay, an `'error'` listener, and closed by {@link close}. Borrowed clients keep their
+ *   own options and listeners and are never closed.
+ * - Error causes keep only the name and message of the ioredis error (which otherwise carries the
+ *   command arguments, i.e. token values).
+ */
+export class RedisConnection {
+  readonly #client: RedisClient;
+  readonly #owned: boolean;
+  readonly #timeoutMs: number;
+  #startup: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(options: RedisConnectionOptions) {
+    this.#timeoutMs = options.commandTimeoutMs;
+    if (typeof options.redis === 'string') {
+      this.#owned = true;
+      this.#client = new Redis(options.redis, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: options.commandTimeoutMs,
+        connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
+        retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+      });
+      // Without a listener ioredis prints every reconnect failure; the store reports failures itself.
+      this.#client.on('error', () => {});
+    } else {
+      this.#owned = false;
+      this.#client = options.redis;
+    }
+    this.#startup = this.#watchStartup();
+  }
+
+  /** `true` when the client is connected and commands are sent. */
+  get ready(): boolean {
+    return !this.#closed && this.#client.status === 'ready';
+  }
+
+  /** Runs `command` under the availability rules above. */
+  async run<T>(operation: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new TokenStoreError(`Redis ${operation} failed: the store is closed`);
+    if (this.#client.status !== 'ready' && this.#startup !== undefined) {
+      if (this.#client.status === 'wait') this.#client.connect().catch(() => {});
+      await withTimeout(this.#startup, this.#timeoutMs).catch(() => {});
+    }
+    if (this.#client.status !== 'ready') {
+      throw new RedisUnavailableError(
+        `Redis ${operation} failed: not connected (status "${this.#client.status}")`,
+      );
+    }
+    try {
+      return await withTimeout(command(this.#client), this.#timeoutMs);
+    } catch (error) {
+      throw new RedisUnavailableError(`Redis ${operation} failed: ${describe(error)}`, {
+        cause: sanitize(error),
+      });
+    }
+  }
+
+  /** Runs a Lua script by SHA-1, loading it with `EVAL` when Redis answers `NOSCRIPT`. */
+  async evalScript(
+    operation: string,
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly string[],
+  ): Promise<unknown> {
+    return this.run(operation, async (client) => {
+      try {
+        return await client.evalsha(script.sha1, script.numberOfKeys, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return await client.eval(script.source, script.numberOfKeys, ...keys, ...args);
+      }
+    });
+  }
+
+  /** Quits the client if this connection created it; a borrowed client is left open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#startup = undefined;
+    if (!this.#owned) return;
+    const client = this.#client;
+    if (client.status === 'ready') {
+      await withTimeout(client.quit(), this.#timeoutMs).catch(() => client.disconnect());
+    } else {
+      client.disconnect();
+    }
+  }
+
+  /** Settles when the first connection attempt ends, successfully or not; then forgets it. */
+  #watchStartup(): Promise<void> | undefined {
+    const client = this.#client;
+    if (!CONNECTING.has(client.status)) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        client.off('ready', done);
+        client.off('close', done);
+        client.off('end', done);
+        this.#startup = undefined;
+        resolve();
+      };
+      client.on('ready', done);
+      client.on('close', done);
+      client.on('end', done);
+    });
+  }
+}
+
+class CommandTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'CommandTimeoutError';
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CommandTimeoutError(ms)), ms);
+    timer.unref?.();
+  });
+  // A command that times out may still settle later; never let that become unhandled.
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : 'unknown error';
+}
+
+/** A copy of `error` with only its name and message: ioredis attaches the command's arguments. */
+function sanitize(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error('unknown error');
+  const copy = new Error(error.message);
+  copy.name = error.name;
+  return copy;
+}

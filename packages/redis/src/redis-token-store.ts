@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AuthConfigError,
+  MemoryTokenStore,
+  type StoredToken,
+  type TokenLease,
+  type TokenStore,
+  TokenStoreError,
+} from '@auth/core';
+import { DecryptionError, type EncryptionKey, parseEncryptionKey, TokenCipher } from './encryption.js';
+import { decodeEntry, EntryFormatError, encodeEntry, entryHeader } from './entry-codec.js';
+import { DEFAULT_REFRESH_TOKEN_TTL_MS, entryTtlMs } from './entry-ttl.js';
+import { DELETE_IF_FINGERPRINT, RELEASE_LEASE } from './lua-scripts.js';
+import { type RedisClient, RedisConnection, RedisUnavailableError } from './redis-connection.js';
+
+/** Options of {@link RedisTokenStore}. */
+export interface RedisTokenStoreOptions {
+  /**
+   * An ioredis `Redis` or `Cluster` client (borrowed: the store never closes it), or a `redis://` /
+   * `rediss://` URL (the store creates the client, with `enableOfflineQueue: false`, and
+   * {@link RedisTokenStore.close} quits it). Required.
+   */
+  redis: RedisClient | string;
+  /** Prepended to every Redis key. Default `'auth:token:'`. */
+  prefix?: string;
+  /**
+   * Encrypts every stored token with AES-256-GCM. Exactly 32 bytes: a `Uint8Array`, or a base64 /
+   * base64url string of them (`openssl rand -base64 32`). Every instance sharing the Redis needs the
+   * same key. Default: none (tokens are stored as JSON in clear).
+   */
+  encryptionKey?: EncryptionKey;
+  /**
+   * What to do while Redis is unavailable. `'none'`: every operation rejects with
+   * `TokenStoreError` (`TOKEN_STORE_UNAVAILABLE`). `'memory'`: serve from a process-local
+   * `MemoryTokenStore` (leases are always granted then) and go back to Redis as soon as it answers.
+   * Default `'none'`.
+   */
+  fallback?: 'memory' | 'none';
+  /** Upper bound of each Redis command, and of the wait for the first connection, ms. Default `1_000`. */
+  commandTimeoutMs?: number;
+  /**
+   * How long an entry with a refresh token is kept when the refresh token is not a JWT with an
+   * `exp` claim, ms. Default `86_400_000` (24 h).
+   */
+  refreshTokenTtlMs?: number;
+  /** Called with every Redis failure (before the store throws or falls back). Default: none. */
+  onError?: (error: TokenStoreError) => void;
+  /** Clock, epoch ms, used to turn `expiresAt` into a Redis TTL. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Default {@link RedisTokenStoreOptions.prefix}. */
+export const DEFAULT_PREFIX = 'auth:token:';
+/** Default {@link RedisTokenStoreOptions.commandTimeoutMs}. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
+
+const LOCAL_LEASE: TokenLease = Object.freeze({ release: async () => {} });
+
+/**
+ * A {@link TokenStore} in Redis, so that a fleet of instances shares one token per key and only one
+ * of them logs in at a time (fenced lease).
+ *
+ * Layout, for a cache key `k`: the entry `<prefix>{k}` (string, `SET ... PX <ttl>`) holds
+ * `t1:<sha256(access token)>:` followed by the token JSON, or by its AES-256-GCM ciphertext when an
+ * `encryptionKey` is set; the lease is `<prefix>{k}:lease`. The hash tag `{k}` keeps both keys on
+ * the same Cluster slot.
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * import { createAuthClients, presets } from '@auth/core';
+ * import { RedisTokenStore } from '@auth/redis';
+ *
+ * const store = new RedisTokenStore({
+ *   redis: new Redis(process.env.REDIS_URL!),
+ *   encryptionKey: process.env.TOKEN_ENCRYPTION_KEY, // openssl rand -base64 32
+ *   fallback: 'memory',
+ * });
+ * export const clients = createAuthClients({
+ *   legacy: { ...presets.aspnetToken({ baseUrl, username, password }), store },
+ * });
+ */
+export class RedisTokenStore implements TokenStore {
+  readonly #connection: RedisConnection;
+  readonly #prefix: string;
+  readonly #cipher: TokenCipher | undefined;
+  readonly #fallback: MemoryTokenStore | undefined;
+  readonly #refreshTokenTtlMs: number;
+  readonly #onError: ((error: TokenStoreError) => void) | undefined;
+  readonly #now: () => number;
+
+  /** @throws {AuthConfigError} when an option is invalid. */
+  constructor(options: RedisTokenStoreOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new AuthConfigError('options', 'must be an object');
+    }
+    const {
+      redis,
+      prefix = DEFAULT_PREFIX,
+      encryptionKey,
+      fallback = 'none',
+      commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+      refreshTokenTtlMs = DEFAULT_REFRESH_TOKEN_TTL_MS,
+      onError,
+      now = Date.now,
+    } = options;
+    validateRedis(redis);
+    if (typeof prefix !== 'string') throw new AuthConfigError('prefix', 'must be a string');
+    if (fallback !== 'memory' && fallback !== 'none') {
+      throw new AuthConfigError('fallback', "must be 'memory' or 'none'");
+    }
+    positive('commandTimeoutMs', commandTimeoutMs);
+    positive('refreshTokenTtlMs', refreshTokenTtlMs);
+    if (onError !== undefined && typeof onError !== 'function') {
+      throw new AuthConfigError('onError', 'must be a function');
+    }
+    if (typeof now !== 'function') throw new AuthConfigError('now', 'must be a function');
+
+    this.#prefix = prefix;
+    this.#cipher =
+      encryptionKey === undefined ? undefined : new TokenCipher(parseEncryptionKey(encryptionKey));
+    this.#fallback = fallback === 'memory' ? new MemoryTokenStore({ now }) : undefined;
+    this.#refreshTokenTtlMs = refreshTokenTtlMs;
+    this.#onError = onError;
+    this.#now = now;
+    this.#connection = new RedisConnection({ redis, commandTimeoutMs });
+  }
+
+  /**
+   * The token stored under `key`, or `undefined`.
+   * @throws {TokenStoreError} when Redis is unavailable (without fallback), or when the stored
+   * value cannot be read (wrong `encryptionKey`, foreign format).
+   */
+  async get(key: string): Promise<StoredToken | undefined> {
+    const redisKey = this.#entryKey(key);
+    let remote: StoredToken | undefined;
+    try {
+      const value = await this.#connection.run('GET', (client) => client.get(redisKey));
+      remote = value === null ? undefined : await this.#decode(value, redisKey);
+    } catch (error) {
+      return this.#orFallback(error, (memory) => memory.get(key));
+    }
+    return this.#fallback === undefined ? remote : this.#reconcile(key, remote, this.#fallback);
+  }
+
+  /**
+   * Stores `token` under `key` with `SET ... PX`: until `expiresAt`, or while its refresh token is
+   * valid when it has one (the JWT `exp` of the refresh token, else `refreshTokenTtlMs`).
+   * @throws {TokenStoreError} when Redis is unavailable (without fallback).
+   */
+  async set(key: string, token: StoredToken): Promise<void> {
+    const redisKey = this.#entryKey(key);
+    try {
+      await this.#write(redisKey, token);
+    } catch (error) {
+      return this.#orFallback(error, (memory) => memory.set(key, token));
+    }
+    if (this.#fallback !== undefined) await forget(this.#fallback, key);
+  }
+
+  /**
+   * Deletes the entry only if it still holds `accessToken` (atomic, in Lua, comparing the SHA-256
+   * fingerprint stored beside the value). Resolves `true` when it deleted the entry.
+   * @throws {TokenStoreError} when Redis is unavailable (without fallback).
+   */
+  async deleteIf(key: string, accessToken: string): Promise<boolean> {
+    const redisKey = this.#entryKey(key);
+    if (typeof accessToken !== 'string') throw new TypeError('accessToken must be a string');
+    const local = (await this.#fallback?.deleteIf(key, accessToken)) ?? false;
+    try {
+      const deleted = await this.#connection.evalScript(
+        'deleteIf',
+        DELETE_IF_FINGERPRINT,
+        [redisKey],
+        [entryHeader(accessToken)],
+      );
+      return deleted === 1 || local;
+    } catch (error) {
+      return this.#orFallback(error, async () => local);
+    }
+  }
+
+  /**
+   * Fleet-wide single flight: `SET <prefix>{key}:lease <random fence> NX PX ttlMs`. Resolves a lease
+   * when this caller got it, `undefined` when another holder has it. `release()` deletes the lease
+   * only while it still holds this fence (Lua), never rejects, and does nothing the second time.
+   * With `fallback: 'memory'` and Redis down, a local lease is always granted.
+   * @throws {TokenStoreError} when Redis is unavailable (without fallback).
+   */
+  async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
+    const leaseKey = `${this.#entryKey(key)}:lease`;
+    if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
+      throw new RangeError('ttlMs must be a positive integer');
+    }
+    const fence = randomUUID();
+    let acquired: boolean;
+    try {
+      const answer = await this.#connection.run('acquireLease', (client) =>
+        client.set(leaseKey, fence, 'PX', ttlMs, 'NX'),
+      );
+      acquired = answer === 'OK';
+    } catch (error) {
+      return this.#orFallback(error, async () => LOCAL_LEASE);
+    }
+    if (!acquired) return undefined;
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        try {
+          await this.#connection.evalScript('releaseLease', RELEASE_LEASE, [leaseKey], [fence]);
+        } catch (error) {
+          // The lease expires by its TTL anyway.
+          this.#report(error);
+        }
+      },
+    };
+  }
+
+  /** Quits the Redis connection if the store created it from a URL; a borrowed client stays open. */
+  async close(): Promise<void> {
+    await this.#connection.close();
+    await this.#fallback?.close();
+  }
+
+  /** A secret-free description. */
+  toJSON(): Record<string, unknown> {
+    return {
+      type: 'RedisTokenStore',
+      prefix: this.#prefix,
+      encrypted: this.#cipher !== undefined,
+      fallback: this.#fallback === undefined ? 'none' : 'memory',
+      ready: this.#connection.ready,
+    };
+  }
+  toString(): string {
+    return `RedisTokenStore(${JSON.stringify(this.toJSON())})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  #entryKey(key: string): string {
+    if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
+    return `${this.#prefix}{${key}}`;
+  }
+
+  async #write(redisKey: string, token: StoredToken): Promise<void> {
+    const value = await encodeEntry(token, this.#cipher, redisKey);
+    const ttl = entryTtlMs(token, this.#now(), this.#refreshTokenTtlMs);
+    await this.#connection.run('SET', (client) => client.set(redisKey, value, 'PX', ttl));
+  }
+
+  async #decode(value: string, redisKey: string): Promise<StoredToken> {
+    try {
+      return await decodeEntry(value, this.#cipher, redisKey);
+    } catch (error) {
+      if (error instanceof DecryptionError || error instanceof EntryFormatError) {
+        throw new TokenStoreError(`Redis entry unreadable: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * After an outage, the fallback may hold a token newer than Redis' (obtained while Redis was
+   * down). Push it back so the fleet converges on it; otherwise drop the local copy.
+   */
+  async #reconcile(
+    key: string,
+    remote: StoredToken | undefined,
+    memory: MemoryTokenStore,
+  ): Promise<StoredToken | undefined> {
+    if (memory.size === 0) return remote;
+    const local = await memory.get(key);
+    if (local === undefined) return remote;
+    await memory.deleteIf(key, local.accessToken);
+    if (remote !== undefined && remote.issuedAt >= local.issuedAt) return remote;
+    await this.#write(this.#entryKey(key), local).catch((error) => this.#report(error));
+    return local;
+  }
+
+  /** Serves `fromMemory` when `error` is a Redis outage and the fallback is on; rethrows otherwise. */
+  async #orFallback<T>(error: unknown, fromMemory: (memory: MemoryTokenStore) => Promise<T>): Promise<T> {
+    this.#report(error);
+    if (this.#fallback !== undefined && error instanceof RedisUnavailableError) {
+      return fromMemory(this.#fallback);
+    }
+    throw error;
+  }
+
+  #report(error: unknown): void {
+    if (this.#onError === undefined || !(error instanceof TokenStoreError)) return;
+    try {
+      this.#onError(error);
+    } catch {
+      // A failing listener must not break the store.
+    }
+  }
+}
+
+/** Drops whatever the fallback holds for `key`: Redis has the current value again. */
+async function forget(memory: MemoryTokenStore, key: string): Promise<void> {
+  if (memory.size === 0) return;
+  const local = await memory.get(key);
+  if (local !== undefined) await memory.deleteIf(key, local.accessToken);
+}
+
+function validateRedis(redis: unknown): asserts redis is RedisClient | string {
+  if (typeof redis === 'string') {
+    let url: URL;
+    try {
+      url = new URL(redis);
+    } catch {
+      // Never echo the value: a Redis URL may carry a password.
+      throw new AuthConfigError('redis', 'is not a valid URL');
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      throw new AuthConfigError('redis', 'URL must use redis: or rediss:');
+    }
+    return;
+  }
+  const client = redis as Partial<Record<'get' | 'set' | 'evalsha' | 'on', unknown>> | null;
+  if (
+    typeof client !== 'object' ||
+    client === null ||
+    typeof client.get !== 'function' ||
+    typeof client.set !== 'function' ||
+    typeof client.evalsha !== 'function' ||
+    typeof client.on !== 'function'
+  ) {
+    throw new AuthConfigError('redis', 'must be an ioredis Redis or Cluster client, or a redis:// URL');
+  }
+}
+
+function positive(option: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new AuthConfigError(option, 'must be a positive number of milliseconds');
+  }
+}

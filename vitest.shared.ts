@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+/** Tests import workspace packages from source, so no build is needed between edits. */
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@auth/core': src('core'),
+      '@auth/testing': src('testing'),
+      '@auth/redis': src('redis'),
+      '@auth/nestjs': src('nestjs'),
+      '@auth/koa': src('koa'),
+      '@auth/hono': src('hono'),
+    },
+  },
+  test: {
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
