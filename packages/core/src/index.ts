@@ -26,6 +26,15 @@ export {
   type TokenEndpointErrorDetails,
   TokenStoreError,
 } from './errors.js';
+export {
+  type ClientAuthMethod,
+  type ClientCredentialsOptions,
+  type FormCredentialsOptions,
+  type FormRefreshOptions,
+  flows,
+  type JsonCredentialsOptions,
+  type PasswordGrantOptions,
+} from './flows/index.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
 export type { FlowRequest, TokenFlow } from './token-flow.js';

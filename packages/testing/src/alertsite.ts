@@ -61,7 +61,9 @@ export async function startAlertSite(
       missingFieldBody: () => ({}),
       authenticate(token) {
         const expiresAt = expiries.get(token);
-        return expiresAt !== undefined && options.now() < expiresAt ? CREDENTIALS.username : undefined;
+        return expiresAt !== undefined && options.now() < expiresAt
+          ? CREDENTIALS.username
+          : undefined;
       },
       unauthorized: () => errors(401, 'Unauthorized'),
       api: (route) => (route === 'devices' ? json(200, { results: DEVICES }) : undefined),

@@ -33,7 +33,11 @@ const CREDENTIALS: AspNetCredentials = Object.freeze({
   username: 'user@example.com',
   password: 'passw0rd-aspnet',
 });
-const USER = { userName: CREDENTIALS.username, userId: '614a1d03-873d-489e-9ab5-fb53b0a0c64f', role: 'Administrator' };
+const USER = {
+  userName: CREDENTIALS.username,
+  userId: '614a1d03-873d-489e-9ab5-fb53b0a0c64f',
+  role: 'Administrator',
+};
 
 /** Starts the Token API emulator; tokens live `lifetime` seconds. */
 export async function startAspNetToken(
@@ -53,7 +57,10 @@ export async function startAspNetToken(
         if (form.get('grant_type') !== 'password') {
           return { reply: json(400, { error: 'unsupported_grant_type' }) };
         }
-        if (form.get('username') !== CREDENTIALS.username || form.get('password') !== CREDENTIALS.password) {
+        if (
+          form.get('username') !== CREDENTIALS.username ||
+          form.get('password') !== CREDENTIALS.password
+        ) {
           return {
             reply: json(400, {
               error: 'invalid_grant',

@@ -6,8 +6,8 @@ import {
   type ProviderStartOptions,
   type Started,
   startProviderServer,
-  text,
   type TokenOutcome,
+  text,
 } from './server.js';
 import type { ProviderEmulator } from './types.js';
 

@@ -113,7 +113,11 @@ export async function startOpsRamp(
         };
         return { reply: json(200, body), issued: true };
       },
-      missingFieldBody: () => ({ token_type: 'bearer', expires_in: options.lifetime, scope: SCOPE }),
+      missingFieldBody: () => ({
+        token_type: 'bearer',
+        expires_in: options.lifetime,
+        scope: SCOPE,
+      }),
       authenticate(token) {
         const grant = grants.get(token);
         return grant && options.now() < grant.expiresAt ? grant.tenantId : undefined;

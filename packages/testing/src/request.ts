@@ -84,7 +84,10 @@ export function basicCredentials(
   const colon = decoded.indexOf(':');
   if (colon < 0) return 'malformed';
   try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    return {
+      id: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
+    };
   } catch {
     return 'malformed';
   }

@@ -1,11 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  BodyTooLargeError,
-  bearerToken,
-  type ReceivedRequest,
-  readBody,
-} from './request.js';
+import { BodyTooLargeError, bearerToken, type ReceivedRequest, readBody } from './request.js';
 import type { EmulatorStats, FaultKind, ProviderEmulator, ProviderName } from './types.js';
 
 /** An answer to send: objects are serialised as JSON. */
@@ -23,7 +18,11 @@ export function json(status: number, body: object, headers?: Record<string, stri
 }
 
 /** A plain-text (or other `contentType`) answer. */
-export function text(status: number, body: string, contentType = 'text/plain; charset=utf-8'): Reply {
+export function text(
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+): Reply {
   return { status, body, contentType };
 }
 
@@ -145,7 +144,11 @@ export async function startProviderServer<Principal>(
       case 'html':
         return send(
           res,
-          text(200, '<html><body><h1>Down for maintenance</h1></body></html>', 'text/html; charset=utf-8'),
+          text(
+            200,
+            '<html><body><h1>Down for maintenance</h1></body></html>',
+            'text/html; charset=utf-8',
+          ),
         );
       case 'garbage':
         return send(res, text(200, '{"access_tok', 'application/json'));
@@ -243,7 +246,8 @@ function send(res: ServerResponse, reply: Reply): void {
   const body = isText ? (reply.body as string) : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     'content-type':
-      reply.contentType ?? (isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'),
+      reply.contentType ??
+      (isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'),
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     ...reply.headers,

@@ -1,0 +1,106 @@
+import { clientCredentialsGrant } from 'openid-client';
+import type { TokenResponse } from '../token.js';
+import type { FlowRequest, TokenFlow } from '../token-flow.js';
+import { createFlowContext } from './flow-context.js';
+import {
+  authMethodOption,
+  type ClientAuthMethod,
+  clientAuthFor,
+  endpointSource,
+  runGrant,
+  scopeOption,
+} from './oauth2-client.js';
+import { optionalString, requirePositive, requireString } from './validate-options.js';
+
+/** Options of {@link clientCredentials}. */
+export interface ClientCredentialsOptions {
+  /** Absolute URL of the token endpoint, e.g. `https://tenant.api.opsramp.com/auth/oauth/token`. */
+  tokenUrl?: string | URL;
+  /**
+   * Opt-in alternative to `tokenUrl`: an issuer whose `/.well-known/openid-configuration` (or
+   * OAuth metadata) names the token endpoint. Discovered once, on the first token request.
+   */
+  issuer?: string | URL;
+  /** Client id (OpsRamp: the integration's "Key"). */
+  clientId: string;
+  /** Client secret (OpsRamp: "Secret"). Never logged or printed. */
+  clientSecret: string;
+  /** Requested scope, a space-separated string or a list. Default: none sent. */
+  scope?: string | readonly string[];
+  /** `audience` parameter (Auth0 and others). Default: none sent. */
+  audience?: string;
+  /** `resource` parameter (RFC 8707). Default: none sent. */
+  resource?: string;
+  /**
+   * Client authentication. Default `client_secret_post`: `client_id` / `client_secret` as form
+   * fields, which is what most servers (and the OpsRamp docs) expect verbatim; `client_secret_basic`
+   * form-urlencodes id and secret inside the Basic header per RFC 6749 §2.3.1, which servers that
+   * skip that decoding get wrong.
+   */
+  auth?: ClientAuthMethod;
+  /** Lifetime in seconds when the response has no `expires_in`. Default `3600`. */
+  lifetimeSeconds?: number;
+  /** Allow plain `http:` to a non-loopback host. Default `false`. */
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * OAuth2 client credentials grant (RFC 6749 §4.4) through openid-client: form
+ * `grant_type=client_credentials` plus client authentication, `scope` / `audience` / `resource`
+ * when given. Expiry from `expires_in`. Only `bearer` tokens are accepted. No refresh tokens
+ * (§4.4.3): the manager simply asks again.
+ *
+ * Defaults: `auth: 'client_secret_post'`, `lifetimeSeconds: 3600`, `allowInsecureHttp: false`.
+ * Id: `clientCredentials`.
+ *
+ * @example
+ * const flow = flows.clientCredentials({
+ *   tokenUrl: 'https://acme.api.opsramp.com/auth/oauth/token',
+ *   clientId: 'vT9JKxpm9E',
+ *   clientSecret: secret,
+ *   scope: 'global:read',
+ * });
+ */
+export function clientCredentials(options: ClientCredentialsOptions): TokenFlow {
+  const clientId = requireString('clientId', options.clientId);
+  const clientSecret = requireString('clientSecret', options.clientSecret);
+  const scope = scopeOption(options.scope);
+  const audience = optionalString('audience', options.audience);
+  const resource = optionalString('resource', options.resource);
+  const method = authMethodOption(options.auth);
+  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
+  const clientAuth = clientAuthFor(method, clientId, clientSecret);
+  const source = endpointSource({
+    tokenUrl: options.tokenUrl,
+    issuer: options.issuer,
+    allowInsecureHttp: options.allowInsecureHttp,
+    clientId,
+    clientAuth,
+  });
+  const ctx = createFlowContext('clientCredentials', source.display, [clientSecret]);
+  const parameters: Record<string, string> = {};
+  if (scope !== undefined) parameters.scope = scope;
+  if (audience !== undefined) parameters.audience = audience;
+  if (resource !== undefined) parameters.resource = resource;
+
+  return Object.freeze({
+    id: 'clientCredentials',
+    cacheKeyParts: Object.freeze([
+      source.display.href,
+      clientId,
+      scope ?? '',
+      audience ?? '',
+      resource ?? '',
+    ]),
+    defaultLifetimeSeconds: lifetimeSeconds,
+    requestToken(req: FlowRequest): Promise<TokenResponse> {
+      return runGrant(
+        ctx,
+        req,
+        source,
+        { clientId, clientAuth, fallbackLifetimeSeconds: lifetimeSeconds },
+        (config) => clientCredentialsGrant(config, parameters),
+      );
+    },
+  });
+}

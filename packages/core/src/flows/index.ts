@@ -1,0 +1,35 @@
+/**
+ * Token flows: how to obtain a token from one kind of endpoint. Pass one as `flow` of a client.
+ *
+ * @example
+ * import { flows } from '@auth/core';
+ * const flow = flows.clientCredentials({ tokenUrl, clientId, clientSecret, scope: 'read' });
+ */
+import { clientCredentials } from './client-credentials.js';
+import { formCredentials } from './form-credentials.js';
+import { jsonCredentials } from './json-credentials.js';
+import { passwordGrant } from './password-grant.js';
+
+export type { ClientCredentialsOptions } from './client-credentials.js';
+export type { FormCredentialsOptions, FormRefreshOptions } from './form-credentials.js';
+export type { JsonCredentialsOptions } from './json-credentials.js';
+export type { ClientAuthMethod } from './oauth2-client.js';
+export type { PasswordGrantOptions } from './password-grant.js';
+export { clientCredentials, formCredentials, jsonCredentials, passwordGrant };
+
+/**
+ * The four built-in flows:
+ * - `jsonCredentials`: JSON `{username,password}` login answered by a bare `access_token` (AlertSite).
+ * - `formCredentials`: form login with extra fields, JWT access + refresh tokens (KlearStack).
+ * - `clientCredentials`: OAuth2 RFC 6749 §4.4 (OpsRamp and most machine-to-machine APIs).
+ * - `passwordGrant`: OAuth2 RFC 6749 §4.3 (ASP.NET `/Token` endpoints).
+ *
+ * @example
+ * const flow = flows.jsonCredentials({ tokenUrl, username, password });
+ */
+export const flows = Object.freeze({
+  jsonCredentials,
+  formCredentials,
+  clientCredentials,
+  passwordGrant,
+});

@@ -1,0 +1,106 @@
+import { genericGrantRequest, refreshTokenGrant } from 'openid-client';
+import { AuthConfigError } from '../errors.js';
+import type { TokenResponse } from '../token.js';
+import type { FlowRequest, TokenFlow } from '../token-flow.js';
+import { createFlowContext } from './flow-context.js';
+import {
+  authMethodOption,
+  type ClientAuthMethod,
+  clientAuthFor,
+  endpointSource,
+  NO_CLIENT_ID,
+  runGrant,
+  scopeOption,
+} from './oauth2-client.js';
+import { optionalString, requirePositive, requireString } from './validate-options.js';
+
+/** Options of {@link passwordGrant}. */
+export interface PasswordGrantOptions {
+  /** Absolute URL of the token endpoint, e.g. `https://sandbox.sample/Token`. */
+  tokenUrl: string | URL;
+  /** Resource owner's user name. */
+  username: string;
+  /** Resource owner's password. Never logged or printed. */
+  password: string;
+  /** Client id. Default: none, and then no `client_id` is sent and no client authentication is done. */
+  clientId?: string;
+  /** Client secret (needs `clientId`). Default: none (a public client sends only `client_id`). */
+  clientSecret?: string;
+  /** Requested scope, a space-separated string or a list. Default: none sent. */
+  scope?: string | readonly string[];
+  /** Client authentication when `clientSecret` is given. Default `client_secret_post` (see {@link ClientAuthMethod}). */
+  auth?: ClientAuthMethod;
+  /** Lifetime in seconds when the response has neither `expires_in` nor `.expires`. Default `3600`. */
+  lifetimeSeconds?: number;
+  /** Allow plain `http:` to a non-loopback host. Default `false`. */
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * OAuth2 resource owner password credentials grant (RFC 6749 §4.3) through openid-client: form
+ * `grant_type=password`, `username`, `password`, `scope` when given, and client authentication only
+ * when a `clientId` is given. Expiry from `expires_in`, else the `.expires` date (ASP.NET style).
+ * Extras such as `userName`, `userId`, `role`, `.issued`, `.expires` are kept.
+ *
+ * Servers of the ASP.NET `/Token` kind **revoke every earlier token of the user** when they issue a
+ * new one; the manager's single flight (and a shared store's lease across a fleet) exists for them.
+ * If the server issues refresh tokens, `refreshToken(rt)` uses the `refresh_token` grant.
+ *
+ * Defaults: no client id, `auth: 'client_secret_post'`, `lifetimeSeconds: 3600`,
+ * `allowInsecureHttp: false`. Id: `passwordGrant`.
+ *
+ * @example
+ * const flow = flows.passwordGrant({
+ *   tokenUrl: 'https://sandbox.sample/Token',
+ *   username: 'user@example.com',
+ *   password: secret,
+ * });
+ */
+export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
+  const username = requireString('username', options.username);
+  const password = requireString('password', options.password);
+  const clientId = optionalString('clientId', options.clientId);
+  const clientSecret = optionalString('clientSecret', options.clientSecret);
+  if (clientSecret !== undefined && clientId === undefined) {
+    throw new AuthConfigError('clientId', 'is required when clientSecret is given');
+  }
+  const scope = scopeOption(options.scope);
+  const method = authMethodOption(options.auth);
+  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
+  const clientAuth = clientAuthFor(method, clientId, clientSecret);
+  // openid-client needs some client id; with `clientAuthFor(undefined)` it is never sent.
+  const configClientId = clientId ?? NO_CLIENT_ID;
+  const source = endpointSource({
+    tokenUrl: options.tokenUrl,
+    allowInsecureHttp: options.allowInsecureHttp,
+    clientId: configClientId,
+    clientAuth,
+  });
+  const ctx = createFlowContext('passwordGrant', source.display, [password, clientSecret]);
+  const client = { clientId: configClientId, clientAuth, fallbackLifetimeSeconds: lifetimeSeconds };
+
+  return Object.freeze({
+    id: 'passwordGrant',
+    cacheKeyParts: Object.freeze([source.display.href, clientId ?? '', username, scope ?? '']),
+    defaultLifetimeSeconds: lifetimeSeconds,
+    requestToken(req: FlowRequest): Promise<TokenResponse> {
+      return runGrant(ctx, req, source, client, (config) =>
+        genericGrantRequest(config, 'password', {
+          username,
+          password,
+          ...(scope === undefined ? {} : { scope }),
+        }),
+      );
+    },
+    refreshToken(refreshToken: string, req: FlowRequest): Promise<TokenResponse> {
+      return runGrant(
+        ctx,
+        req,
+        source,
+        client,
+        (config) => refreshTokenGrant(config, refreshToken),
+        refreshToken,
+      );
+    },
+  });
+}

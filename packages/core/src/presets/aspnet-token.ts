@@ -1,0 +1,59 @@
+import type { AuthClientOptions } from '../client-options.js';
+import { passwordGrant } from '../flows/password-grant.js';
+import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
+
+/** Options of {@link aspnetToken}. */
+export interface AspNetTokenPresetOptions extends PresetCommonOptions {
+  /** Root of the site, e.g. `https://sandbox.sample/`. */
+  baseUrl: string | URL;
+  /** User name. */
+  username: string;
+  /** Password. */
+  password: string;
+  /** Token endpoint. Default `{origin of baseUrl}/Token` (the ASP.NET Web API template's path). */
+  tokenUrl?: string | URL;
+  /** API base. Default `{baseUrl}api/`. */
+  apiBaseUrl?: string | URL;
+  /** Client id, if the server wants one. Default: none sent. */
+  clientId?: string;
+  /** Client secret (needs `clientId`). Default: none. */
+  clientSecret?: string;
+}
+
+/**
+ * An ASP.NET-style Token API: {@link passwordGrant} against `/Token`, expiry from `expires_in`
+ * (else `.expires`). Such a server **revokes every earlier token of the user on each login**: share
+ * one client (and, across a fleet, one shared store) per account.
+ *
+ * Defaults: `tokenUrl: origin + '/Token'`, `apiBaseUrl: baseUrl + 'api/'`, no client id.
+ * Other client options pass through.
+ *
+ * @example
+ * const clients = createAuthClients({
+ *   platform: presets.aspnetToken({
+ *     baseUrl: 'https://sandbox.sample/',
+ *     username: 'user@example.com',
+ *     password,
+ *   }),
+ * });
+ * const me = await clients.platform.fetch('me');
+ */
+export function aspnetToken(options: AspNetTokenPresetOptions): AuthClientOptions {
+  const { baseUrl, username, password, tokenUrl, apiBaseUrl, clientId, clientSecret, ...common } =
+    options;
+  const insecure = common.allowInsecureHttp;
+  const root = directoryUrl('baseUrl', baseUrl, insecure);
+  const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
+  return {
+    ...clientOptions(common),
+    baseUrl: api.href,
+    flow: passwordGrant({
+      tokenUrl: tokenUrl ?? new URL('/Token', root).href,
+      username,
+      password,
+      ...(clientId === undefined ? {} : { clientId }),
+      ...(clientSecret === undefined ? {} : { clientSecret }),
+      ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+    }),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * What every preset shares: the client options passed through unchanged, and the URL rule.
+ *
+ * @internal
+ */
+import type { AuthClientOptions } from '../client-options.js';
+import { requireEndpointUrl } from '../flows/validate-options.js';
+
+/**
+ * Client options every preset accepts and passes through unchanged (`timeoutMs`, `store`,
+ * `fetch`, `refresh`...), plus `allowInsecureHttp` for the token endpoint.
+ */
+export interface PresetCommonOptions extends Omit<AuthClientOptions, 'baseUrl' | 'flow'> {
+  /** Allow plain `http:` to a non-loopback host for the token endpoint and base URL. Default `false`. */
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * A base URL as a directory: absolute, `https:` unless loopback or opted in, and ending in `/`
+ * so that relative paths resolve *below* it (`new URL('access-tokens', base)`).
+ */
+export function directoryUrl(option: string, value: unknown, allowInsecureHttp?: boolean): URL {
+  const url = requireEndpointUrl(option, value, allowInsecureHttp);
+  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+/** The passthrough options without `allowInsecureHttp` (it belongs to the flow). */
+export function clientOptions(
+  common: PresetCommonOptions,
+): Omit<AuthClientOptions, 'baseUrl' | 'flow'> {
+  const { allowInsecureHttp: _ignored, ...rest } = common;
+  return rest;
+}

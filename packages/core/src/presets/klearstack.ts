@@ -1,0 +1,64 @@
+import type { AuthClientOptions } from '../client-options.js';
+import { formCredentials } from '../flows/form-credentials.js';
+import { requireString } from '../flows/validate-options.js';
+import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
+
+/** Options of {@link klearstack}. */
+export interface KlearStackPresetOptions extends PresetCommonOptions {
+  /** Root of the KlearStack server (the doc's `URL`), e.g. `https://acme.klearstack.com/`. */
+  baseUrl: string | URL;
+  /** KlearStack user name. */
+  username: string;
+  /** KlearStack password. */
+  password: string;
+  /** Company the user logs in for (form field `company_name`); required by the server. */
+  companyName: string;
+  /** API base. Default `{baseUrl}api/`. */
+  apiBaseUrl?: string | URL;
+  /** Login endpoint. Default `{baseUrl}access/klearstack/get_access_token`. */
+  tokenUrl?: string | URL;
+  /** Refresh endpoint. Default `{baseUrl}access/klearstack/refresh_token`. */
+  refreshUrl?: string | URL;
+}
+
+/**
+ * KlearStack: {@link formCredentials} with `company_name`, JWT expiry, refresh tokens.
+ *
+ * URL rule: `baseUrl` is the server root the doc calls `URL`; it is treated as a directory (a
+ * missing trailing `/` is added) and every default is resolved *below* it, so a server mounted
+ * under a path prefix works too: login `access/klearstack/get_access_token`, refresh
+ * `access/klearstack/refresh_token`, API `api/`.
+ *
+ * Defaults: see the options. Other client options pass through.
+ *
+ * @example
+ * const clients = createAuthClients({
+ *   klearstack: presets.klearstack({
+ *     baseUrl: 'https://acme.klearstack.com/',
+ *     username: 'analyst',
+ *     password,
+ *     companyName: 'Acme Corp',
+ *   }),
+ * });
+ * const res = await clients.klearstack.fetch('documents');
+ */
+export function klearstack(options: KlearStackPresetOptions): AuthClientOptions {
+  const { baseUrl, username, password, companyName, apiBaseUrl, tokenUrl, refreshUrl, ...common } =
+    options;
+  const insecure = common.allowInsecureHttp;
+  const root = directoryUrl('baseUrl', baseUrl, insecure);
+  const company = requireString('companyName', companyName);
+  const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
+  return {
+    ...clientOptions(common),
+    baseUrl: api.href,
+    flow: formCredentials({
+      tokenUrl: tokenUrl ?? new URL('access/klearstack/get_access_token', root).href,
+      username,
+      password,
+      fields: { company_name: company },
+      refresh: { url: refreshUrl ?? new URL('access/klearstack/refresh_token', root).href },
+      ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+    }),
+  };
+}

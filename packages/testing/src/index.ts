@@ -1,0 +1,21 @@
+/**
+ * `@auth/testing`: real HTTP emulators of four token providers (AlertSite, KlearStack, OpsRamp,
+ * an ASP.NET Token API) and their APIs, for tests, demos and local development.
+ *
+ * @example
+ * import { startEmulators } from '@auth/testing';
+ * const emulators = await startEmulators();
+ * // ... point clients at emulators.alertsite.tokenUrl / apiBaseUrl ...
+ * await emulators.close();
+ */
+export type { AlertSiteCredentials, AlertSiteEmulator } from './alertsite.js';
+export type { AspNetCredentials, AspNetTokenEmulator } from './aspnet-token.js';
+export type { KlearStackCredentials, KlearStackEmulator } from './klearstack.js';
+export type { OpsRampEmulator, OpsRampStats, OpsRampTenant } from './opsramp.js';
+export {
+  DEFAULT_LIFETIMES,
+  type EmulatorOptions,
+  type Emulators,
+  startEmulators,
+} from './start-emulators.js';
+export type { EmulatorStats, FaultKind, ProviderEmulator, ProviderName } from './types.js';
