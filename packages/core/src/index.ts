@@ -46,3 +46,12 @@ export {
   DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
   DEFAULT_REFRESH_LIFETIME_FRACTION,
 } from './token-timing.js';
+export {
+  ALERTSITE_BASE_URL,
+  type AlertSitePresetOptions,
+  type AspNetTokenPresetOptions,
+  type KlearStackPresetOptions,
+  type OpsRampPresetOptions,
+  type PresetCommonOptions,
+  presets,
+} from './presets/index.js';

@@ -163,9 +163,9 @@ describe('AuthClient 401 handling', () => {
     valid.delete(old.value);
     expect((await apiClient.fetch('items')).status).toBe(200); // 401, new token, retried
     expect(emulators.alertsite.stats.tokenRequests).toBe(2);
-    held.splice(0).forEach((answer) => answer()); // the old token's 401 arrives late
+    for (const answer of held.splice(0)) answer(); // the old token's 401 arrives late
     await vi.waitFor(() => expect(held).toHaveLength(1)); // retried with the current token
-    held.splice(0).forEach((answer) => answer());
+    for (const answer of held.splice(0)) answer();
     expect((await late).status).toBe(200);
     expect(emulators.alertsite.stats.tokenRequests).toBe(2);
   });

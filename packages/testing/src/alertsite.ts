@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AlertSiteCredentials, EMULATOR_CREDENTIALS } from './credentials.js';
 import {
   json,
   type ProviderStartOptions,
@@ -8,11 +9,7 @@ import {
 } from './server.js';
 import type { ProviderEmulator } from './types.js';
 
-/** AlertSite login: the JSON body of `POST /api/v3/access-tokens`. */
-export interface AlertSiteCredentials {
-  readonly username: string;
-  readonly password: string;
-}
+const CREDENTIALS = EMULATOR_CREDENTIALS.alertsite;
 
 /**
  * Emulates the AlertSite Management API (`alertsite-access-tokens.txt`):
@@ -25,11 +22,6 @@ export interface AlertSiteEmulator extends ProviderEmulator {
   /** The one account that can log in. */
   readonly credentials: AlertSiteCredentials;
 }
-
-const CREDENTIALS: AlertSiteCredentials = Object.freeze({
-  username: 'monitor@example.com',
-  password: 'passw0rd-alertsite',
-});
 
 const DEVICES = [
   { id: 1, name: 'web-1' },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AspNetCredentials, EMULATOR_CREDENTIALS } from './credentials.js';
 import { parseForm } from './request.js';
 import {
   json,
@@ -9,11 +10,7 @@ import {
 } from './server.js';
 import type { ProviderEmulator } from './types.js';
 
-/** Token API login: form fields `username` and `password` (with `grant_type=password`). */
-export interface AspNetCredentials {
-  readonly username: string;
-  readonly password: string;
-}
+const CREDENTIALS = EMULATOR_CREDENTIALS.aspnet;
 
 /**
  * Emulates an ASP.NET-style Token API (`token-api-password-grant.txt`, OAuth2 password grant):
@@ -29,10 +26,6 @@ export interface AspNetTokenEmulator extends ProviderEmulator {
   readonly credentials: AspNetCredentials;
 }
 
-const CREDENTIALS: AspNetCredentials = Object.freeze({
-  username: 'user@example.com',
-  password: 'passw0rd-aspnet',
-});
 const USER = {
   userName: CREDENTIALS.username,
   userId: '614a1d03-873d-489e-9ab5-fb53b0a0c64f',

@@ -8,10 +8,17 @@
  * // ... point clients at emulators.alertsite.tokenUrl / apiBaseUrl ...
  * await emulators.close();
  */
-export type { AlertSiteCredentials, AlertSiteEmulator } from './alertsite.js';
-export type { AspNetCredentials, AspNetTokenEmulator } from './aspnet-token.js';
-export type { KlearStackCredentials, KlearStackEmulator } from './klearstack.js';
-export type { OpsRampEmulator, OpsRampStats, OpsRampTenant } from './opsramp.js';
+export type { AlertSiteEmulator } from './alertsite.js';
+export type { AspNetTokenEmulator } from './aspnet-token.js';
+export {
+  type AlertSiteCredentials,
+  type AspNetCredentials,
+  EMULATOR_CREDENTIALS,
+  type KlearStackCredentials,
+  type OpsRampTenant,
+} from './credentials.js';
+export type { KlearStackEmulator } from './klearstack.js';
+export type { OpsRampEmulator, OpsRampStats } from './opsramp.js';
 export {
   DEFAULT_LIFETIMES,
   type EmulatorOptions,

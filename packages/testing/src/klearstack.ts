@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EMULATOR_CREDENTIALS, type KlearStackCredentials } from './credentials.js';
 import { signJwt, verifyJwt } from './jwt.js';
 import { parseForm } from './request.js';
 import {
@@ -11,12 +12,7 @@ import {
 } from './server.js';
 import type { ProviderEmulator } from './types.js';
 
-/** KlearStack login: form fields `username`, `password`, `company_name`. */
-export interface KlearStackCredentials {
-  readonly username: string;
-  readonly password: string;
-  readonly companyName: string;
-}
+const CREDENTIALS = EMULATOR_CREDENTIALS.klearstack;
 
 /**
  * Emulates KlearStack (`klearstack-get-access-token.txt`):
@@ -40,12 +36,6 @@ export interface KlearStackLifetimes {
   access: number;
   refresh: number;
 }
-
-const CREDENTIALS: KlearStackCredentials = Object.freeze({
-  username: 'analyst',
-  password: 'passw0rd-klear',
-  companyName: 'Acme Corp',
-});
 
 const LOGIN_PATH = '/access/klearstack/get_access_token';
 const REFRESH_PATH = '/access/klearstack/refresh_token';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EMULATOR_CREDENTIALS, type OpsRampTenant } from './credentials.js';
 import { basicCredentials, parseForm } from './request.js';
 import {
   createStats,
@@ -10,13 +11,6 @@ import {
   type TokenOutcome,
 } from './server.js';
 import type { EmulatorStats, ProviderEmulator } from './types.js';
-
-/** One OpsRamp client: its tenant id (an API path segment) and OAuth2 client credentials. */
-export interface OpsRampTenant {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-}
 
 /** OpsRamp counters: the common ones plus tokens issued per tenant id. */
 export interface OpsRampStats extends EmulatorStats {
@@ -40,18 +34,7 @@ export interface OpsRampEmulator extends ProviderEmulator {
   readonly stats: OpsRampStats;
 }
 
-const TENANTS: readonly OpsRampTenant[] = Object.freeze([
-  Object.freeze({
-    tenantId: 'client_1234',
-    clientId: 'opsramp-key-1234',
-    clientSecret: 'opsramp-secret-1234',
-  }),
-  Object.freeze({
-    tenantId: 'client_5678',
-    clientId: 'opsramp-key-5678',
-    clientSecret: 'opsramp-secret-5678',
-  }),
-]);
+const TENANTS = EMULATOR_CREDENTIALS.opsramp.tenants;
 
 const SCOPE = 'global:manage';
 const ALERTS_SEARCH = /^api\/v2\/tenants\/([^/]+)\/alerts\/search$/;
@@ -157,7 +140,7 @@ export async function startOpsRamp(
       ...server,
       stats,
       name: 'opsramp',
-      credentials: TENANTS[0] as OpsRampTenant,
+      credentials: TENANTS[0],
       tenants: TENANTS,
     },
     close,

@@ -20,7 +20,10 @@ describe('alertsite emulator', () => {
     expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(tokenUrl).toBe(`${origin}/api/v3/access-tokens`);
     expect(apiBaseUrl).toBe(`${origin}/api/v3/`);
-    expect(credentials).toEqual({ username: 'monitor@example.com', password: 'passw0rd-alertsite' });
+    expect(credentials).toEqual({
+      username: 'monitor@example.com',
+      password: 'passw0rd-alertsite',
+    });
   });
 
   it('answers a bare 32-hex access_token and accepts it on the API', async () => {

@@ -70,13 +70,23 @@ describe('aspnet token emulator', () => {
       userId: '614a1d03-873d-489e-9ab5-fb53b0a0c64f',
       role: 'Administrator',
     });
-    expect(emulators.aspnet.stats).toMatchObject({ tokenRequests: 1, tokenAttempts: 1, apiCalls: 1 });
+    expect(emulators.aspnet.stats).toMatchObject({
+      tokenRequests: 1,
+      tokenAttempts: 1,
+      apiCalls: 1,
+    });
   });
 
   it('accepts a GET with a urlencoded body labelled application/json, as the doc’s curl', async () => {
-    const res = await getWithBody(emulators.aspnet.tokenUrl, new URLSearchParams(fields()).toString());
+    const res = await getWithBody(
+      emulators.aspnet.tokenUrl,
+      new URLSearchParams(fields()).toString(),
+    );
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ token_type: 'bearer', userName: 'user@example.com' });
+    expect(JSON.parse(res.body)).toMatchObject({
+      token_type: 'bearer',
+      userName: 'user@example.com',
+    });
     expect(emulators.aspnet.stats.lastTokenRequest?.method).toBe('GET');
   });
 
@@ -93,9 +103,15 @@ describe('aspnet token emulator', () => {
     const second = await accessToken();
     const old = await me(first);
     expect(old.status).toBe(401);
-    expect(await old.json()).toEqual({ Message: 'Authorization has been denied for this request.' });
+    expect(await old.json()).toEqual({
+      Message: 'Authorization has been denied for this request.',
+    });
     expect((await me(second)).status).toBe(200);
-    expect(emulators.aspnet.stats).toMatchObject({ tokenRequests: 2, apiCalls: 3, unauthorized: 1 });
+    expect(emulators.aspnet.stats).toMatchObject({
+      tokenRequests: 2,
+      apiCalls: 3,
+      unauthorized: 1,
+    });
   });
 
   it('answers 400 unsupported_grant_type for another grant', async () => {

@@ -90,8 +90,14 @@ describe('klearstack emulator', () => {
   });
 
   it.each([
-    ['username', 'One or Many Required parameters from username must be missing, E.g error "Username"'],
-    ['password', 'One or Many Required parameters from password must be missing, E.g error "Password"'],
+    [
+      'username',
+      'One or Many Required parameters from username must be missing, E.g error "Username"',
+    ],
+    [
+      'password',
+      'One or Many Required parameters from password must be missing, E.g error "Password"',
+    ],
     [
       'company_name',
       'One or Many Required parameters from company name must be missing, E.g error "Company Name"',

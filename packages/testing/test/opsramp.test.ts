@@ -50,8 +50,16 @@ describe('opsramp emulator', () => {
     expect(tokenUrl).toBe(`${origin}/auth/oauth/token`);
     expect(apiBaseUrl).toBe(`${origin}/`);
     expect(tenants).toEqual([
-      { tenantId: 'client_1234', clientId: 'opsramp-key-1234', clientSecret: 'opsramp-secret-1234' },
-      { tenantId: 'client_5678', clientId: 'opsramp-key-5678', clientSecret: 'opsramp-secret-5678' },
+      {
+        tenantId: 'client_1234',
+        clientId: 'opsramp-key-1234',
+        clientSecret: 'opsramp-secret-1234',
+      },
+      {
+        tenantId: 'client_5678',
+        clientId: 'opsramp-key-5678',
+        clientSecret: 'opsramp-secret-5678',
+      },
     ]);
     expect(credentials).toBe(tenants[0]);
   });
@@ -92,7 +100,10 @@ describe('opsramp emulator', () => {
   it('answers 403 when the token belongs to another tenant', async () => {
     const res = await search('client_5678', await accessToken(0));
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: 'access_denied', error_description: 'Access is denied' });
+    expect(await res.json()).toEqual({
+      error: 'access_denied',
+      error_description: 'Access is denied',
+    });
     expect(emulators.opsramp.stats.unauthorized).toBe(0);
   });
 

@@ -111,7 +111,9 @@ function networkReason(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code.length > 0) return code;
+    if (typeof code === 'string' && code.length > 0) {
+      return current.message.includes(code) ? current.message : `${code}: ${current.message}`;
+    }
     current = current.cause;
   }
   return error instanceof Error ? error.message : undefined;

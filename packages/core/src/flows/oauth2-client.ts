@@ -139,7 +139,11 @@ export function endpointSource(options: {
  * A `customFetch` for openid-client that uses the manager's `fetch` and signal, reads at most
  * `maxResponseBytes`, and throws our own errors for non-2xx and oversized answers.
  */
-export function boundedFetch(ctx: FlowContext, req: FlowRequest): CustomFetch {
+export function boundedFetch(
+  ctx: FlowContext,
+  req: FlowRequest,
+  seen: { status?: number } = {},
+): CustomFetch {
   return async (url, options) => {
     const raw = await sendTokenRequest(ctx, req, url, {
       method: options.method,
@@ -147,6 +151,7 @@ export function boundedFetch(ctx: FlowContext, req: FlowRequest): CustomFetch {
       body: options.body as string | URLSearchParams | null | undefined,
       signal: options.signal,
     });
+    seen.status = raw.status;
     if (!isSuccess(raw.status)) throw rejectedError(ctx, raw);
     if (raw.truncated) throw tooLargeError(ctx, raw.status);
     const headers = new Headers(raw.headers);
@@ -168,7 +173,8 @@ export async function runGrant(
 ): Promise<TokenResponse> {
   const server = await source.metadata(ctx, req);
   const config = new Configuration(server, client.clientId, undefined, client.clientAuth);
-  config[customFetch] = boundedFetch(ctx, req);
+  const seen: { status?: number } = {};
+  config[customFetch] = boundedFetch(ctx, req, seen);
   // The manager's signal is the timeout; openid-client's own 30 s default is switched off.
   config.timeout = 0;
   if (source.insecure) allowInsecureRequests(config);
@@ -176,7 +182,7 @@ export async function runGrant(
   try {
     result = await grant(config);
   } catch (error) {
-    throw mapOpenIdError(ctx, error, [req.signal]);
+    throw mapOpenIdError(ctx, error, [req.signal], seen.status);
   }
   const rules = { fallbackLifetimeSeconds: client.fallbackLifetimeSeconds };
   return toTokenResponse(

@@ -44,12 +44,14 @@ const WORDING: Readonly<Record<string, string>> = {
 
 /**
  * Maps anything thrown while running an openid-client grant to a {@link TokenEndpointError}.
- * `signals` tell a timeout from a dropped connection.
+ * `signals` tell a timeout from a dropped connection; `lastStatus` is the HTTP status of the
+ * answer being processed, when one arrived.
  */
 export function mapOpenIdError(
   ctx: FlowContext,
   error: unknown,
   signals: readonly (AbortSignal | undefined)[],
+  lastStatus?: number,
 ): TokenEndpointError {
   const own = findOwn(error);
   if (own) return own;
@@ -80,7 +82,7 @@ export function mapOpenIdError(
 
   const code = (error as { code?: unknown } | null)?.code;
   if ((error instanceof ClientError || error instanceof TypeError) && typeof code === 'string') {
-    const status = responseStatus(error);
+    const status = responseStatus(error) ?? lastStatus;
     if (status !== undefined && (status < 200 || status >= 300)) {
       return flowError(ctx, 'TOKEN_ENDPOINT_REJECTED', `${ctx.endpoint} answered HTTP ${status}`, {
         status,
@@ -90,7 +92,9 @@ export function mapOpenIdError(
     const mapped = CODES[code];
     if (mapped === 'TOKEN_ENDPOINT_TIMEOUT') return transportError(ctx, error, signals);
     if (mapped !== undefined) {
-      const wording = WORDING[code] ?? `answered an invalid token response (${error.message})`;
+      // openid-client's own message is generic; the wrapped oauth4webapi one names the field.
+      const detail = error.cause instanceof Error ? error.cause.message : error.message;
+      const wording = WORDING[code] ?? `answered an invalid token response: ${detail}`;
       return flowError(ctx, mapped, `${ctx.endpoint} ${wording}`, {
         ...(status === undefined ? {} : { status }),
         cause: safeCause(ctx, error),

@@ -1,0 +1,131 @@
+/**
+ * Shared by the three demo apps (NestJS, Koa, Hono): which providers they call, with what
+ * credentials, on which routes. Each app only wires these into its framework.
+ */
+import { type AuthClient, type AuthClients, createAuthClients, flows, presets, type TokenStore } from '@auth/core';
+import { EMULATOR_CREDENTIALS, type Emulators } from '@auth/testing';
+
+/** Where the demo's providers live and how to log in. */
+export interface DemoConfig {
+  alertsite: { baseUrl: string; username: string; password: string };
+  klearstack: { baseUrl: string; username: string; password: string; companyName: string };
+  opsramp: {
+    baseUrl: string;
+    tenants: readonly { tenantId: string; clientId: string; clientSecret: string }[];
+  };
+  aspnet: { baseUrl: string; username: string; password: string };
+}
+
+/** Ports the emulators use when started by `auth-emulators --port-base 4101` (the demo default). */
+export const DEMO_EMULATOR_PORT_BASE = 4101;
+
+/**
+ * Configuration from environment variables; every one defaults to the emulators on their demo
+ * ports with their documented credentials.
+ *
+ * `ALERTSITE_URL`, `ALERTSITE_USERNAME`, `ALERTSITE_PASSWORD`, `KLEARSTACK_URL`,
+ * `KLEARSTACK_USERNAME`, `KLEARSTACK_PASSWORD`, `KLEARSTACK_COMPANY`, `OPSRAMP_URL`,
+ * `OPSRAMP_TENANTS` (JSON array of `{tenantId, clientId, clientSecret}`), `ASPNET_URL`,
+ * `ASPNET_USERNAME`, `ASPNET_PASSWORD`.
+ */
+export function demoConfigFromEnv(env: Record<string, string | undefined> = process.env): DemoConfig {
+  const local = (offset: number) => `http://127.0.0.1:${DEMO_EMULATOR_PORT_BASE + offset}/`;
+  const defaults = EMULATOR_CREDENTIALS;
+  return {
+    alertsite: {
+      baseUrl: env.ALERTSITE_URL ?? `${local(0)}api/v3/`,
+      username: env.ALERTSITE_USERNAME ?? defaults.alertsite.username,
+      password: env.ALERTSITE_PASSWORD ?? defaults.alertsite.password,
+    },
+    klearstack: {
+      baseUrl: env.KLEARSTACK_URL ?? local(1),
+      username: env.KLEARSTACK_USERNAME ?? defaults.klearstack.username,
+      password: env.KLEARSTACK_PASSWORD ?? defaults.klearstack.password,
+      companyName: env.KLEARSTACK_COMPANY ?? defaults.klearstack.companyName,
+    },
+    opsramp: {
+      baseUrl: env.OPSRAMP_URL ?? local(2),
+      tenants: env.OPSRAMP_TENANTS ? JSON.parse(env.OPSRAMP_TENANTS) : defaults.opsramp.tenants,
+    },
+    aspnet: {
+      baseUrl: env.ASPNET_URL ?? local(3),
+      username: env.ASPNET_USERNAME ?? defaults.aspnet.username,
+      password: env.ASPNET_PASSWORD ?? defaults.aspnet.password,
+    },
+  };
+}
+
+/** Configuration pointing at running emulators (tests, the demo tour). */
+export function demoConfigFor(emulators: Emulators): DemoConfig {
+  return demoConfigFromEnv({
+    ALERTSITE_URL: emulators.alertsite.apiBaseUrl,
+    KLEARSTACK_URL: `${emulators.klearstack.origin}/`,
+    OPSRAMP_URL: `${emulators.opsramp.origin}/`,
+    ASPNET_URL: `${emulators.aspnet.origin}/`,
+  });
+}
+
+/** The demo's clients: one per provider, plus `opsrampTenants` whose credentials follow the request's tenant. */
+export function createDemoClients(config: DemoConfig, options: { store?: TokenStore } = {}) {
+  const { alertsite, klearstack, opsramp, aspnet } = config;
+  const [firstTenant] = opsramp.tenants;
+  if (firstTenant === undefined) throw new Error('OPSRAMP_TENANTS must list at least one tenant');
+  const store = options.store ? { store: options.store } : {};
+  return createAuthClients({
+    alertsite: presets.alertsite({ ...alertsite, ...store }),
+    klearstack: presets.klearstack({ ...klearstack, ...store }),
+    opsramp: presets.opsramp({ baseUrl: opsramp.baseUrl, ...firstTenant, ...store }),
+    aspnet: presets.aspnetToken({ ...aspnet, ...store }),
+    opsrampTenants: {
+      baseUrl: opsramp.baseUrl,
+      ...store,
+      flow: ({ tenant }) => {
+        const credentials = opsramp.tenants.find((t) => t.tenantId === tenant);
+        if (credentials === undefined) throw new UnknownTenantError(tenant);
+        return flows.clientCredentials({
+          tokenUrl: new URL('auth/oauth/token', opsramp.baseUrl).href,
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+        });
+      },
+    },
+  });
+}
+
+/** The registry type of {@link createDemoClients}. */
+export type DemoClients = ReturnType<typeof createDemoClients>;
+/** Names of the demo's clients. */
+export type DemoClientName = DemoClients extends AuthClients<infer Name> ? Name : never;
+
+/** A tenant the demo has no credentials for: the apps answer 404. */
+export class UnknownTenantError extends Error {
+  constructor(tenant: string | undefined) {
+    super(`unknown tenant ${JSON.stringify(tenant ?? null)}`);
+    this.name = 'UnknownTenantError';
+  }
+}
+
+/** The route each demo app serves per provider, and the upstream path it calls. */
+export const PROVIDER_ROUTES = [
+  { provider: 'alertsite', path: '/alertsite/devices', upstream: 'devices' },
+  { provider: 'klearstack', path: '/klearstack/documents', upstream: 'documents' },
+  { provider: 'opsramp', path: '/opsramp/alerts', upstream: 'alerts/search' },
+  { provider: 'aspnet', path: '/aspnet/me', upstream: 'me' },
+] as const satisfies readonly { provider: DemoClientName; path: string; upstream: string }[];
+
+/** The per-tenant route: the tenant comes from the `x-tenant-id` header. */
+export const TENANT_ROUTE = '/tenant/alerts';
+/** Header the demo apps read the tenant from. */
+export const TENANT_HEADER = 'x-tenant-id';
+
+/** Upstream path of the per-tenant route for `tenant`. */
+export function tenantUpstream(tenant: string): string {
+  return `api/v2/tenants/${encodeURIComponent(tenant)}/alerts/search`;
+}
+
+/** Calls `upstream` through `client` and returns its status and JSON body, for a route to send on. */
+export async function relay(client: AuthClient, upstream: string): Promise<{ status: number; body: unknown }> {
+  const response = await client.fetch(upstream, { headers: { accept: 'application/json' } });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+}
