@@ -1,6 +1,11 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFETIMES, type Emulators, startEmulators } from '../src/index.js';
+import {
+  DEFAULT_LIFETIMES,
+  EMULATOR_CREDENTIALS,
+  type Emulators,
+  startEmulators,
+} from '../src/index.js';
 import { formatEmulators, parseCliArgs, portsFrom } from '../src/table.js';
 import {
   dataUrl,
@@ -35,6 +40,12 @@ describe('startEmulators', () => {
     expect(all).toEqual([alertsite, klearstack, opsramp, aspnet]);
     expect(all.map((e) => e.name)).toEqual(['alertsite', 'klearstack', 'opsramp', 'aspnet']);
     expect(new Set(all.map((e) => e.origin)).size).toBe(4);
+    expect(EMULATOR_CREDENTIALS).toEqual({
+      alertsite: alertsite.credentials,
+      klearstack: klearstack.credentials,
+      opsramp: { tenants: opsramp.tenants },
+      aspnet: aspnet.credentials,
+    });
     expect(DEFAULT_LIFETIMES).toEqual({
       alertsite: 3600,
       klearstackAccess: 900,
