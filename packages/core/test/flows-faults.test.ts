@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import { inspect } from 'node:util';
-import { type Emulators, type FaultKind, type ProviderEmulator, startEmulators } from '@auth/testing';
+import {
+  type Emulators,
+  type FaultKind,
+  type ProviderEmulator,
+  startEmulators,
+} from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthErrorCode, TokenEndpointError } from '../src/errors.js';
 import { flows } from '../src/flows/index.js';
@@ -51,7 +56,11 @@ const cases: Case[] = [
   {
     name: 'jsonCredentials',
     emulator: () => emulators.alertsite,
-    flow: () => flows.jsonCredentials({ ...emulators.alertsite.credentials, tokenUrl: emulators.alertsite.tokenUrl }),
+    flow: () =>
+      flows.jsonCredentials({
+        ...emulators.alertsite.credentials,
+        tokenUrl: emulators.alertsite.tokenUrl,
+      }),
   },
   {
     name: 'formCredentials',
@@ -79,13 +88,18 @@ const cases: Case[] = [
   {
     name: 'passwordGrant',
     emulator: () => emulators.aspnet,
-    flow: () => flows.passwordGrant({ ...emulators.aspnet.credentials, tokenUrl: emulators.aspnet.tokenUrl }),
+    flow: () =>
+      flows.passwordGrant({ ...emulators.aspnet.credentials, tokenUrl: emulators.aspnet.tokenUrl }),
   },
 ];
 
 const faults: { kind: FaultKind; code: AuthErrorCode; req?: () => Partial<FlowRequest> }[] = [
   { kind: 'down', code: 'TOKEN_ENDPOINT_UNREACHABLE' },
-  { kind: 'slow', code: 'TOKEN_ENDPOINT_TIMEOUT', req: () => ({ signal: AbortSignal.timeout(200) }) },
+  {
+    kind: 'slow',
+    code: 'TOKEN_ENDPOINT_TIMEOUT',
+    req: () => ({ signal: AbortSignal.timeout(200) }),
+  },
   { kind: 'error500', code: 'TOKEN_ENDPOINT_REJECTED' },
   { kind: 'html', code: 'TOKEN_RESPONSE_NOT_JSON' },
   { kind: 'garbage', code: 'TOKEN_RESPONSE_NOT_JSON' },

@@ -121,7 +121,11 @@ describe('clientCredentials (OpsRamp emulator)', () => {
   });
 
   it('sends scope, audience and resource when given, and they key the cache', async () => {
-    const f = flow({ scope: ['global:read', 'alerts:read'], audience: 'aud-1', resource: 'https://r.example/' });
+    const f = flow({
+      scope: ['global:read', 'alerts:read'],
+      audience: 'aud-1',
+      resource: 'https://r.example/',
+    });
     await f.requestToken(request());
     expect(lastRequest(emulators.opsramp).form).toMatchObject({
       grant_type: 'client_credentials',
@@ -282,14 +286,23 @@ describe('passwordGrant (ASP.NET Token API emulator)', () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
-        JSON.stringify({ access_token: 'abc', token_type: 'bearer', '.expires': expires, role: 'x' }),
+        JSON.stringify({
+          access_token: 'abc',
+          token_type: 'bearer',
+          '.expires': expires,
+          role: 'x',
+        }),
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
       const token = await flows
-        .passwordGrant({ tokenUrl: `http://127.0.0.1:${port}/Token`, username: 'u', password: 'pw-1' })
+        .passwordGrant({
+          tokenUrl: `http://127.0.0.1:${port}/Token`,
+          username: 'u',
+          password: 'pw-1',
+        })
         .requestToken(request());
       expect(token.expiresIn).toBeUndefined();
       expect(token.expiresAt).toBe(Date.parse(expires));

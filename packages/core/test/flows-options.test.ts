@@ -73,7 +73,9 @@ describe.each(Object.keys(factories))('%s option validation', (name) => {
     ]) {
       expect(build({ tokenUrl }).id).toBe(name);
     }
-    expect(build({ tokenUrl: 'http://auth.internal/token', allowInsecureHttp: true }).id).toBe(name);
+    expect(build({ tokenUrl: 'http://auth.internal/token', allowInsecureHttp: true }).id).toBe(
+      name,
+    );
   });
 
   it('rejects http to a non-loopback host, naming tokenUrl', () => {
@@ -85,7 +87,9 @@ describe.each(Object.keys(factories))('%s option validation', (name) => {
 
   it('rejects a relative or non-http URL, naming tokenUrl', () => {
     expect(configError(() => build({ tokenUrl: '/oauth/token' })).option).toBe('tokenUrl');
-    expect(configError(() => build({ tokenUrl: 'ftp://api.example.com/t' })).option).toBe('tokenUrl');
+    expect(configError(() => build({ tokenUrl: 'ftp://api.example.com/t' })).option).toBe(
+      'tokenUrl',
+    );
     expect(configError(() => build({ tokenUrl: 42 })).option).toBe('tokenUrl');
   });
 
@@ -156,9 +160,9 @@ describe('flow-specific options', () => {
     expect(configError(() => build({ auth: 'private_key_jwt' })).option).toBe('auth');
     expect(configError(() => build({ clientId: '' })).option).toBe('clientId');
     expect(configError(() => build({ scope: ['a b'] })).option).toBe('scope');
-    expect(build({ tokenUrl: undefined, issuer: 'https://issuer.example.com' }).cacheKeyParts[0]).toBe(
-      'https://issuer.example.com/',
-    );
+    expect(
+      build({ tokenUrl: undefined, issuer: 'https://issuer.example.com' }).cacheKeyParts[0],
+    ).toBe('https://issuer.example.com/');
     expect(build({}).refreshToken).toBeUndefined();
   });
 
@@ -213,9 +217,9 @@ describe('helpers', () => {
     expect(extractVendorError(ctx, '{"detail":"Invalid credentials"}')).toEqual({
       vendorMessage: 'Invalid credentials',
     });
-    expect(extractVendorError(ctx, '{"detail":[{"msg":"field required"},{"msg":"bad"}]}')).toEqual(
-      { vendorMessage: 'field required; bad' },
-    );
+    expect(extractVendorError(ctx, '{"detail":[{"msg":"field required"},{"msg":"bad"}]}')).toEqual({
+      vendorMessage: 'field required; bad',
+    });
     expect(extractVendorError(ctx, '{"Message":"x"}')).toEqual({});
     expect(extractVendorError(ctx, '<html><body>502</body></html>')).toEqual({});
     const long = extractVendorError(ctx, `  Missing company_name ${'z'.repeat(500)}  `);
@@ -236,14 +240,19 @@ describe('response validation against a real local server', () => {
   let origin: string;
   let answer: (req: IncomingMessage) => { status: number; body: string; headers?: object };
   const hits: string[] = [];
+  const bodies: string[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       hits.push(req.url ?? '');
-      req.resume();
-      const { status, body, headers } = answer(req);
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(body);
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        const { status, body, headers } = answer(req);
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(body);
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -254,7 +263,11 @@ describe('response validation against a real local server', () => {
   });
 
   function request(): FlowRequest {
-    return { fetch: globalThis.fetch, signal: AbortSignal.timeout(5_000), maxResponseBytes: 65_536 };
+    return {
+      fetch: globalThis.fetch,
+      signal: AbortSignal.timeout(5_000),
+      maxResponseBytes: 65_536,
+    };
   }
   const vendor = () =>
     flows.jsonCredentials({ tokenUrl: `${origin}/token`, username: 'u', password: SECRET });
@@ -278,9 +291,15 @@ describe('response validation against a real local server', () => {
     ['access_token of the wrong type', '{"access_token":42,"token_type":"bearer"}'],
     ['empty access_token', '{"access_token":"","token_type":"bearer"}'],
     ['non-bearer token_type', '{"access_token":"tok-123","token_type":"mac"}'],
-    ['expires_in that is not a number', '{"access_token":"tok-123","token_type":"bearer","expires_in":"soon"}'],
+    [
+      'expires_in that is not a number',
+      '{"access_token":"tok-123","token_type":"bearer","expires_in":"soon"}',
+    ],
     ['negative expires_in', '{"access_token":"tok-123","token_type":"bearer","expires_in":-1}'],
-    ['refresh_token of the wrong type', '{"access_token":"tok-123","token_type":"bearer","refresh_token":1}'],
+    [
+      'refresh_token of the wrong type',
+      '{"access_token":"tok-123","token_type":"bearer","refresh_token":1}',
+    ],
     ['a JSON array', '["tok-123"]'],
   ])('%s → TOKEN_RESPONSE_INVALID (vendor and openid-client flows)', async (_label, body) => {
     answer = () => ({ status: 200, body });
@@ -302,6 +321,29 @@ describe('response validation against a real local server', () => {
     });
   });
 
+  it('passwordGrant.refreshToken uses the refresh_token grant and keeps a non-rotated refresh token', async () => {
+    answer = () =>
+      bodies.at(-1)?.includes('grant_type=password')
+        ? {
+            status: 200,
+            body: '{"access_token":"tok-123","token_type":"bearer","refresh_token":"rt-1"}',
+          }
+        : { status: 200, body: '{"access_token":"tok-456","token_type":"bearer","expires_in":60}' };
+    const flow = flows.passwordGrant({
+      tokenUrl: `${origin}/token`,
+      username: 'u',
+      password: SECRET,
+    });
+    const first = await flow.requestToken(request());
+    expect(first.refreshToken).toBe('rt-1');
+    const second = await flow.refreshToken?.('rt-1', request());
+    expect(second).toMatchObject({ accessToken: 'tok-456', refreshToken: 'rt-1', expiresIn: 60 });
+    expect(Object.fromEntries(new URLSearchParams(bodies.at(-1)))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+    });
+  });
+
   it('does not follow redirects with credentials: REJECTED with the 3xx status', async () => {
     answer = (req) =>
       req.url === '/token'
@@ -309,7 +351,9 @@ describe('response validation against a real local server', () => {
         : { status: 200, body: '{"access_token":"tok-123","token_type":"bearer"}' };
     hits.length = 0;
     for (const flow of [vendor(), oauth()]) {
-      const error = (await flow.requestToken(request()).catch((e: unknown) => e)) as TokenEndpointError;
+      const error = (await flow
+        .requestToken(request())
+        .catch((e: unknown) => e)) as TokenEndpointError;
       expect(error.code).toBe('TOKEN_ENDPOINT_REJECTED');
       expect(error.status).toBe(307);
     }
@@ -323,7 +367,9 @@ describe('response validation against a real local server', () => {
       headers: { 'content-type': 'text/html' },
     });
     for (const flow of [vendor(), oauth()]) {
-      const error = (await flow.requestToken(request()).catch((e: unknown) => e)) as TokenEndpointError;
+      const error = (await flow
+        .requestToken(request())
+        .catch((e: unknown) => e)) as TokenEndpointError;
       expect(error.code).toBe('TOKEN_ENDPOINT_REJECTED');
       expect(error.status).toBe(502);
       expect(error.vendorMessage).toBeUndefined();

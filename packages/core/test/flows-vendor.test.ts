@@ -53,7 +53,8 @@ async function callApi(url: string | URL, accessToken: string): Promise<Response
 }
 
 describe('jsonCredentials (AlertSite emulator)', () => {
-  const flow = () => flows.jsonCredentials({ ...emulators.alertsite.credentials, tokenUrl: tokenUrl() });
+  const flow = () =>
+    flows.jsonCredentials({ ...emulators.alertsite.credentials, tokenUrl: tokenUrl() });
   const tokenUrl = () => emulators.alertsite.tokenUrl;
 
   it('obtains a token that the API accepts, with the documented 1 h lifetime', async () => {
@@ -62,7 +63,10 @@ describe('jsonCredentials (AlertSite emulator)', () => {
     expect(token.expiresIn).toBe(3600);
     expect(token.expiresAt).toBeUndefined();
     expect(token.refreshToken).toBeUndefined();
-    const res = await callApi(new URL('devices', emulators.alertsite.apiBaseUrl), token.accessToken);
+    const res = await callApi(
+      new URL('devices', emulators.alertsite.apiBaseUrl),
+      token.accessToken,
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { results: unknown[] }).results).toHaveLength(3);
   });
@@ -144,7 +148,10 @@ describe('formCredentials (KlearStack emulator)', () => {
     expect(token.expiresAt).toBeLessThanOrEqual((before + 902) * 1000);
     expect(token.refreshToken).toMatch(/^ey/);
     expect(token.extras).toEqual({ release_version: '7.8.9' });
-    const res = await callApi(new URL('documents', emulators.klearstack.apiBaseUrl), token.accessToken);
+    const res = await callApi(
+      new URL('documents', emulators.klearstack.apiBaseUrl),
+      token.accessToken,
+    );
     expect(res.status).toBe(200);
   });
 
@@ -179,11 +186,16 @@ describe('formCredentials (KlearStack emulator)', () => {
     expect(res.status).toBe(200);
 
     // The rotated-out refresh token is rejected: REJECTED with the vendor's `detail`.
-    const error = await failure(f.refreshToken?.(first.refreshToken ?? '', request()) as Promise<unknown>);
+    const error = await failure(
+      f.refreshToken?.(first.refreshToken ?? '', request()) as Promise<unknown>,
+    );
     expect(error.code).toBe('TOKEN_ENDPOINT_REJECTED');
     expect(error.status).toBe(401);
     expect(error.vendorMessage).toBe('Invalid refresh token');
-    expectNoSecret([first.refreshToken ?? '', refreshed.refreshToken ?? '', creds().password], error);
+    expectNoSecret(
+      [first.refreshToken ?? '', refreshed.refreshToken ?? '', creds().password],
+      error,
+    );
   });
 
   it('defaults the refresh URL to refresh_token next to the token URL', async () => {

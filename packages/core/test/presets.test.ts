@@ -128,7 +128,10 @@ describe('presets.opsramp', () => {
     const tenant = emulators.opsramp.credentials;
     const o = presets.opsramp({ baseUrl: emulators.opsramp.apiBaseUrl, ...tenant });
     expect(o.baseUrl).toBe(`${emulators.opsramp.origin}/api/v2/tenants/${tenant.tenantId}/`);
-    expect(flowOf(o).cacheKeyParts.slice(0, 2)).toEqual([emulators.opsramp.tokenUrl, tenant.clientId]);
+    expect(flowOf(o).cacheKeyParts.slice(0, 2)).toEqual([
+      emulators.opsramp.tokenUrl,
+      tenant.clientId,
+    ]);
     const res = await callWith(o, 'alerts/search');
     expect(res.status).toBe(200);
     expect(emulators.opsramp.stats.tokensByTenant).toEqual({ [tenant.tenantId]: 1 });
@@ -149,13 +152,21 @@ describe('presets.opsramp', () => {
 
   it('requires https for a remote base URL unless allowInsecureHttp', () => {
     const base = { tenantId: 't', clientId: 'c', clientSecret: 'opsramp-s3cret' };
-    const error = configError(() => presets.opsramp({ ...base, baseUrl: 'http://ops.example.com' }));
+    const error = configError(() =>
+      presets.opsramp({ ...base, baseUrl: 'http://ops.example.com' }),
+    );
     expect(error.option).toBe('baseUrl');
     expect(inspect(error)).not.toContain('opsramp-s3cret');
-    const o = presets.opsramp({ ...base, baseUrl: 'http://ops.example.com', allowInsecureHttp: true });
+    const o = presets.opsramp({
+      ...base,
+      baseUrl: 'http://ops.example.com',
+      allowInsecureHttp: true,
+    });
     expect(o.baseUrl).toBe('http://ops.example.com/api/v2/tenants/t/');
     expect('allowInsecureHttp' in o).toBe(false);
-    expect(configError(() => presets.opsramp({ ...base, baseUrl: 'https://x', tenantId: '' })).option).toBe('tenantId');
+    expect(
+      configError(() => presets.opsramp({ ...base, baseUrl: 'https://x', tenantId: '' })).option,
+    ).toBe('tenantId');
   });
 });
 
@@ -169,9 +180,9 @@ describe('presets.aspnetToken', () => {
     expect(flowOf(o).cacheKeyParts[0]).toBe(emulators.aspnet.tokenUrl);
     const res = await callWith(o, 'me');
     expect(res.status).toBe(200);
-    expect(new URLSearchParams(emulators.aspnet.stats.lastTokenRequest?.body).has('client_id')).toBe(
-      false,
-    );
+    expect(
+      new URLSearchParams(emulators.aspnet.stats.lastTokenRequest?.body).has('client_id'),
+    ).toBe(false);
   });
 
   it('accepts tokenUrl and apiBaseUrl overrides', () => {
@@ -204,8 +215,14 @@ describe('presets with createAuthClients (end to end)', () => {
         baseUrl: emulators.klearstack.origin,
         ...emulators.klearstack.credentials,
       }),
-      opsramp: presets.opsramp({ baseUrl: emulators.opsramp.origin, ...emulators.opsramp.credentials }),
-      aspnet: presets.aspnetToken({ baseUrl: emulators.aspnet.origin, ...emulators.aspnet.credentials }),
+      opsramp: presets.opsramp({
+        baseUrl: emulators.opsramp.origin,
+        ...emulators.opsramp.credentials,
+      }),
+      aspnet: presets.aspnetToken({
+        baseUrl: emulators.aspnet.origin,
+        ...emulators.aspnet.credentials,
+      }),
     });
     const statuses = await Promise.all([
       clients.alertsite.fetch('devices'),

@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const h = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 6);
 
 it('debug', async () => {
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 10; round++) {
   const server = await startTestRedis();
   const emulators = await startEmulators({ lifetimes: { aspnet: 1 } });
   const t0 = Date.now();
@@ -40,4 +40,4 @@ it('debug', async () => {
   console.log(`round ${round} failed ${failed}\n` + (failed ? log.join('\n') : ''));
   await emulators.close(); await server.dispose();
   }
-}, 60000);
+}, 120000);

@@ -8,9 +8,9 @@
  */
 import {
   allowInsecureRequests,
+  type ClientAuth,
   ClientSecretBasic,
   ClientSecretPost,
-  type ClientAuth,
   Configuration,
   type CustomFetch,
   customFetch,
@@ -41,7 +41,7 @@ import { optionalString, requireEndpointUrl, requireOneOf } from './validate-opt
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
 /** Client id used internally when a password grant has none; never sent. */
-const NO_CLIENT_ID = 'anonymous-client';
+export const NO_CLIENT_ID = 'anonymous-client';
 
 /** A client authentication that sends nothing (no `client_id` either). */
 const sendNothing: ClientAuth = () => undefined;
@@ -207,5 +207,3 @@ function requireScopeItem(value: unknown): string {
   }
   return value;
 }
-
-export { NO_CLIENT_ID };

@@ -50,7 +50,10 @@ export function requireEndpointUrl(
   }
   const text = String(value);
   if (!URL.canParse(text)) {
-    throw new AuthConfigError(option, 'must be an absolute URL (e.g. "https://api.example.com/token")');
+    throw new AuthConfigError(
+      option,
+      'must be an absolute URL (e.g. "https://api.example.com/token")',
+    );
   }
   const url = new URL(text);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

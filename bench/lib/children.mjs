@@ -1,0 +1,145 @@
+// Child processes and servers of a bench run: started here, all stopped by stopAll().
+import { fork, spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const here = (file) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+const running = new Set();
+
+/** A free loopback TCP port (the OS picks it; tiny race before the child binds it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Forks `bench/<file>` with IPC and waits for its `{ type: 'ready' }` message (bounded by
+ * `timeoutMs`). Returns { child, ready, request(msg, replyType) }.
+ */
+export async function forkChild(file, args = [], { execArgv = [], timeoutMs = 30_000, env } = {}) {
+  const child = fork(here(file), args, {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
+  });
+  track(child);
+  const ready = await waitForMessage(child, 'ready', timeoutMs, file);
+  return {
+    child,
+    ready,
+    /** Send `message` and wait for the next message of type `replyType`. */
+    request(message, replyType, timeout = 120_000) {
+      const reply = waitForMessage(child, replyType, timeout, file);
+      child.send(message);
+      return reply;
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+/** Spawns a non-node program (redis-server) and tracks it. */
+export function spawnTracked(command, args) {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  track(child);
+  return child;
+}
+
+function track(child) {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+function waitForMessage(child, type, timeoutMs, label) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`${label}: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message) => {
+      if (message?.type === type) finish(null, message);
+      else if (message?.type === 'error') finish(new Error(`${label}: ${message.message}`));
+    };
+    const onExit = (code, signal) => finish(new Error(`${label} exited (${code ?? signal}) before "${type}"`));
+    function finish(error, message) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(message);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+export function stopChild(child, graceMs = 3_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Stops every child still running. */
+export async function stopAll() {
+  await Promise.all([...running].map((child) => stopChild(child)));
+}
+
+/** Number of children still running (for the final check). */
+export function runningCount() {
+  return running.size;
+}
+
+/** Waits until a TCP port accepts connections and (optionally) answers `probe` with `expect`. */
+export async function waitForPort(port, { probe, expect, timeoutMs = 10_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let data = '';
+      const done = (value) => {
+        socket.destroy();
+        resolve(value);
+      };
+      socket.setTimeout(500, () => done(false));
+      socket.once('error', () => done(false));
+      socket.once('connect', () => {
+        if (!probe) return done(true);
+        socket.write(probe);
+      });
+      socket.on('data', (chunk) => {
+        data += chunk;
+        if (data.includes(expect)) done(true);
+      });
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} not ready within ${timeoutMs} ms`);
+}
+
+/** Starts one upstream emulator process; returns its info and a small control API. */
+export async function startUpstream(args = []) {
+  const handle = await forkChild('upstream.mjs', args);
+  const { info } = handle.ready;
+  return {
+    info,
+    async stats() {
+      const res = await fetch(`${info.control}/stats`);
+      return res.json();
+    },
+    async reset() {
+      const res = await fetch(`${info.control}/reset`, { method: 'POST' });
+      await res.arrayBuffer();
+    },
+    stop: handle.stop,
+  };
+}

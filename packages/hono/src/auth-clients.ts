@@ -1,0 +1,44 @@
+import type { MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { type AuthClientsOptions, validateOptions } from './options.js';
+import { requestClientsFactory } from './request-clients.js';
+import type { AuthClientsEnv, AuthClientsRegistry } from './types.js';
+
+/**
+ * Hono middleware that puts a request-bound view of `clients` on `c.var.authClients`, typed like
+ * the registry: `c.var.authClients.alertsite` is an `AuthClient`.
+ *
+ * Options are validated now: a mistake throws an `AuthConfigError` naming the option. Per
+ * request the view is lazy: a route that never touches a client pays one small object. On first
+ * use, the view's clients are bound to the request: outbound calls abort when the incoming
+ * request's signal does (the client disconnected), carry the tenant from `options.tenant`, and
+ * pass on the `options.propagateHeaders` (default `x-request-id`, `traceparent`).
+ *
+ * A token failure (an `AuthError` from `fetch`/`getToken`) leaves the handler as an
+ * {@link AuthGatewayException}: `502` with an `application/problem+json` body holding only the
+ * error code. An `app.onError` handler can answer it differently.
+ *
+ * @example
+ * import { createAuthClients, presets } from '@auth/core';
+ * import { authClients } from '@auth/hono';
+ * import { Hono } from 'hono';
+ *
+ * const clients = createAuthClients({ alertsite: presets.alertsite({ username, password }) });
+ * const app = new Hono()
+ *   .use(authClients(clients, { tenant: (c) => c.req.header('x-tenant-id') }))
+ *   .get('/devices', async (c) => {
+ *     const res = await c.var.authClients.alertsite.fetch('devices');
+ *     return c.json(await res.json(), res.status);
+ *   });
+ */
+export function authClients<const Registry extends AuthClientsRegistry>(
+  clients: Registry,
+  options?: AuthClientsOptions,
+): MiddlewareHandler<AuthClientsEnv<Registry>> {
+  const resolved = validateOptions(clients, options);
+  const viewFor = requestClientsFactory(clients, resolved);
+  return createMiddleware<AuthClientsEnv<Registry>>(async function authClientsMiddleware(c, next) {
+    c.set('authClients', viewFor(c));
+    await next();
+  });
+}

@@ -1,0 +1,54 @@
+import { type AuthClients, isAuthError } from '@auth/core';
+import type { Middleware } from 'koa';
+import { type AuthClientsOptions, resolveOptions } from './options.js';
+import { badGateway, tokenProblem } from './problem.js';
+import { enter, isClientGone, leave } from './request-clients.js';
+
+/**
+ * Koa middleware that puts a registry of authenticated clients on `ctx.authClients`, bound to
+ * each request: calls carry the request's tenant and correlation headers and are aborted when
+ * the client disconnects. The view is built on first access, so routes that never use it pay
+ * one property write.
+ *
+ * Options are validated now: a mistake throws an `AuthConfigError` naming the option.
+ *
+ * Errors: an `AuthError` from below (a token could not be obtained) is answered `502` with an
+ * `application/problem+json` body `{ type, title, status, code, detail }` that carries the
+ * error's `code` only, and is reported with `ctx.app.emit('error', httpError, ctx)` as a Koa
+ * `HttpError` (`status: 502`, `expose: true`, `cause`: the `AuthError`). Other errors pass
+ * through untouched. The abort caused by a client disconnect ends the request quietly.
+ *
+ * @example
+ * import Koa from 'koa';
+ * import { authClients } from '@auth/koa';
+ *
+ * const app = new Koa();
+ * app.use(authClients(clients, { tenant: (ctx) => ctx.get('x-tenant-id') || undefined }));
+ * app.use(async (ctx) => {
+ *   const res = await ctx.authClients.alertsite.fetch('devices');
+ *   ctx.body = await res.json();
+ * });
+ */
+export function authClients<Name extends string>(
+  clients: AuthClients<Name>,
+  options?: AuthClientsOptions,
+): Middleware {
+  const config = resolveOptions(clients, options);
+  return async function authClientsMiddleware(ctx, next) {
+    const outer = enter(ctx, config);
+    try {
+      await next();
+    } catch (error) {
+      if (isClientGone(ctx, error)) return;
+      if (!isAuthError(error)) throw error;
+      const httpError = badGateway(ctx, error);
+      if (ctx.headerSent || !ctx.writable) throw httpError;
+      ctx.body = tokenProblem(error);
+      ctx.status = 502;
+      ctx.type = 'application/problem+json';
+      ctx.app.emit('error', httpError, ctx);
+    } finally {
+      leave(ctx, outer);
+    }
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The lazy `ctx.authClients` property. The middleware only records which configuration applies
+ * (one property write per request); the getter, installed once on the app's context prototype,
+ * builds the request-bound registry view on first access: abort signal, tenant, headers.
+ *
+ * @internal
+ */
+import type { AuthClients, RequestContext } from '@auth/core';
+import type { Context } from 'koa';
+import type { MiddlewareConfig } from './options.js';
+
+const CONFIG = Symbol('authClients.config');
+const BOUND = Symbol('authClients.bound');
+const INSTALLED = Symbol('authClients.installed');
+
+/** What the getter built for one request. */
+interface Bound {
+  readonly config: MiddlewareConfig;
+  readonly view: AuthClients;
+  /** Its signal is the view's: aborted when the client disconnects. */
+  readonly controller: AbortController;
+}
+
+/** The symbol-keyed slots this module keeps on a Koa context. */
+interface Slots {
+  [CONFIG]?: MiddlewareConfig | undefined;
+  [BOUND]?: Bound | undefined;
+  [INSTALLED]?: true;
+}
+
+type SlottedContext = Context & Slots;
+
+/**
+ * Makes `ctx.authClients` resolve to `config`'s registry for this request and what runs below.
+ * Returns the configuration that applied before (an outer `authClients()`), to restore after.
+ */
+export function enter(ctx: Context, config: MiddlewareConfig): MiddlewareConfig | undefined {
+  const slotted = ctx as SlottedContext;
+  if (slotted[INSTALLED] !== true) install(slotted);
+  const outer = slotted[CONFIG];
+  slotted[CONFIG] = config;
+  return outer;
+}
+
+/** Restores the configuration an outer `authClients()` set. */
+export function leave(ctx: Context, outer: MiddlewareConfig | undefined): void {
+  if (outer !== undefined) (ctx as SlottedContext)[CONFIG] = outer;
+}
+
+/** `true` when `error` is the abort raised because this request's client disconnected. */
+export function isClientGone(ctx: Context, error: unknown): boolean {
+  const signal = (ctx as SlottedContext)[BOUND]?.controller.signal;
+  return signal !== undefined && signal.aborted && signal.reason === error;
+}
+
+/**
+ * Defines the accessor on the context's prototype (`app.context`, what Koa documents for adding
+ * properties to every `ctx`); a context without a Koa prototype gets it as an own property.
+ */
+function install(ctx: SlottedContext): void {
+  const proto: unknown = Object.getPrototypeOf(ctx);
+  const target = proto === null || proto === Object.prototype ? ctx : (proto as object);
+  Object.defineProperty(target, 'authClients', {
+    configurable: true,
+    enumerable: false,
+    get: getAuthClients,
+    set: setAuthClients,
+  });
+  Object.defineProperty(target, INSTALLED, { configurable: true, value: true });
+}
+
+function getAuthClients(this: SlottedContext): AuthClients {
+  const config = this[CONFIG];
+  if (config === undefined) {
+    throw new Error(
+      'ctx.authClients is only available in middleware and routes after app.use(authClients(clients))',
+    );
+  }
+  const bound = this[BOUND];
+  if (bound !== undefined && bound.config === config) return bound.view;
+  const fresh = bind(this, config);
+  this[BOUND] = fresh;
+  return fresh.view;
+}
+
+/** Assigning `ctx.authClients` (e.g. a test double) replaces it for this request only. */
+function setAuthClients(this: SlottedContext, value: unknown): void {
+  Object.defineProperty(this, 'authClients', {
+    configurable: true,
+    enumerable: true,
+    writable: true,
+    value,
+  });
+}
+
+function bind(ctx: Context, config: MiddlewareConfig): Bound {
+  const controller = new AbortController();
+  watchDisconnect(ctx, controller);
+  const context: RequestContext = { signal: controller.signal };
+  if (config.tenant !== undefined) {
+    const tenant: unknown = config.tenant(ctx);
+    if (tenant !== undefined && typeof tenant !== 'string') {
+      throw new TypeError(
+        `authClients: the tenant resolver returned ${typeof tenant}; expected a string or undefined`,
+      );
+    }
+    if (tenant !== undefined) context.tenant = tenant;
+  }
+  const headers = pickHeaders(ctx, config.propagateHeaders);
+  if (headers !== undefined) context.headers = headers;
+  return { config, view: config.clients.withContext(context), controller };
+}
+
+/**
+ * Aborts when the connection closes before the response finished. Listens on the response:
+ * the request's own `close` also fires as soon as a request body has been read (Node >= 16),
+ * which would abort healthy POST requests.
+ */
+function watchDisconnect(ctx: Context, controller: AbortController): void {
+  const res = ctx.res;
+  const onClose = () => {
+    if (!res.writableFinished) {
+      controller.abort(
+        new DOMException('The client closed the connection before the response was sent', 'AbortError'),
+      );
+    }
+  };
+  if (res.destroyed) onClose();
+  else res.once('close', onClose);
+}
+
+function pickHeaders(
+  ctx: Context,
+  names: readonly string[],
+): Record<string, string> | undefined {
+  let picked: Record<string, string> | undefined;
+  const incoming = ctx.req.headers;
+  for (const name of names) {
+    const value = incoming[name];
+    if (value === undefined) continue;
+    picked ??= {};
+    picked[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return picked;
+}
