@@ -1,5 +1,6 @@
 // Scenario 6, one measurement per process. Forked by run.mjs with --expose-gc:
 //   node --expose-gc memory.mjs hot '<json options>'
+//   node --expose-gc memory.mjs rawfetch '<json options>'   (control: plain fetch, fixed token)
 //   node --expose-gc memory.mjs tenants '<json options>'
 // Answers { type: 'result', result } over IPC (or prints it when run by hand), then exits.
 import { randomUUID } from 'node:crypto';
@@ -61,6 +62,7 @@ async function hot({ target, getTokenCalls, fetches }) {
   const t0 = performance.now();
   for (let i = 0; i < getTokenCalls; i++) await client.getToken();
   const getTokenMs = performance.now() - t0;
+  const afterGetToken = await settledHeap();
   const failed = await fetchMany(client, target.path, fetches, 50);
   const after = await settledHeap();
   await clients.close();
@@ -71,6 +73,7 @@ async function hot({ target, getTokenCalls, fetches }) {
     getTokenPerSec: Math.round((getTokenCalls / getTokenMs) * 1000),
     heapBeforeBytes: before,
     heapAfterBytes: after,
+    growthAfterGetTokenBytes: afterGetToken - before,
     growthBytes: after - before,
   };
 }
@@ -95,7 +98,8 @@ function tenantClients(target, { maxCachedTenants, storeMaxEntries }) {
       ...(maxCachedTenants ? { maxCachedTenants } : {}),
       ...(storeMaxEntries ? { store: new MemoryTokenStore({ maxEntries: storeMaxEntries }) } : {}),
       // Per-tenant credentials: the flow is chosen per request's tenant (part of the cache key).
-      flow: ({ tenant }) => opsrampFlow(target, { scope: `tenant:${tenant}` }),
+      flow: ({ tenant }) =>
+        opsrampFlow(target, { clientId: `${target.clientId}-${tenant}`, scope: 'global:read' }),
     },
   });
 }
@@ -137,9 +141,31 @@ async function tenants({ target, tenants: total, checkpoints, maxCachedTenants, 
   };
 }
 
+/** Control for the hot path: the same fetches with plain fetch and a fixed token. */
+async function rawfetch({ target, fetches }) {
+  const res = await fetch(target.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: target.clientId,
+      client_secret: target.clientSecret,
+    }),
+  });
+  const headers = { authorization: `Bearer ${(await res.json()).access_token}` };
+  const url = new URL(target.path, target.baseUrl);
+  const plain = { fetch: (path) => fetch(new URL(path, target.baseUrl), { headers }) };
+  await fetchMany(plain, url.href, 1_000, 50);
+  const before = await settledHeap();
+  const failed = await fetchMany(plain, url.href, fetches, 50);
+  const after = await settledHeap();
+  return { fetches, failedFetches: failed, growthBytes: after - before };
+}
+
 const [mode, json] = process.argv.slice(2);
 const options = JSON.parse(json ?? '{}');
-const result = mode === 'hot' ? await hot(options) : await tenants(options);
+const modes = { hot, rawfetch, tenants };
+const result = await modes[mode](options);
 if (process.send) {
   process.send({ type: 'result', result }, () => process.exit(0));
 } else {

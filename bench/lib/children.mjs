@@ -19,17 +19,21 @@ export function freePort() {
 }
 
 /**
- * Forks `bench/<file>` with IPC and waits for its `{ type: 'ready' }` message (bounded by
- * `timeoutMs`). Returns { child, ready, request(msg, replyType) }.
+ * Forks `bench/<file>` with IPC and waits for its `{ type: readyType }` message (default
+ * `'ready'`, bounded by `timeoutMs`). Returns { child, ready, request(msg, replyType) }.
  */
-export async function forkChild(file, args = [], { execArgv = [], timeoutMs = 30_000, env } = {}) {
+export async function forkChild(
+  file,
+  args = [],
+  { execArgv = [], timeoutMs = 30_000, env, readyType = 'ready' } = {},
+) {
   const child = fork(here(file), args, {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
   track(child);
-  const ready = await waitForMessage(child, 'ready', timeoutMs, file);
+  const ready = await waitForMessage(child, readyType, timeoutMs, file);
   return {
     child,
     ready,

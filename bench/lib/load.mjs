@@ -22,8 +22,8 @@ function errorLabel(error) {
 }
 
 /**
- * Runs the load. Returns { calls, ok, failed, statuses, errors, elapsedMs, callsPerSec, p50, p99,
- * max } with latencies in ms.
+ * Runs the load. Returns { calls, ok, failed, statuses, errors, elapsedMs, callsPerSec,
+ * cpuMicrosPerCall, p50, p99, max } with latencies in ms.
  */
 export async function runLoad(call, { concurrency, durationMs, startAt }) {
   if (startAt !== undefined) {
@@ -36,6 +36,7 @@ export async function runLoad(call, { concurrency, durationMs, startAt }) {
   let failed = 0;
   const statuses = {};
   const errors = {};
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
 
@@ -63,6 +64,7 @@ export async function runLoad(call, { concurrency, durationMs, startAt }) {
 
   await Promise.all(Array.from({ length: concurrency }, caller));
   const elapsedMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   const sorted = latencies.subarray(0, n).sort();
   return {
     calls: n,
@@ -72,6 +74,9 @@ export async function runLoad(call, { concurrency, durationMs, startAt }) {
     errors,
     elapsedMs: round(elapsedMs, 1),
     callsPerSec: round((n / elapsedMs) * 1000, 1),
+    // CPU time of this whole process per call (load generator included, same for every contender):
+    // far less sensitive to other processes on a busy machine than calls/s.
+    cpuMicrosPerCall: n === 0 ? null : round((cpu.user + cpu.system) / n, 1),
     p50: round(percentile(sorted, 50), 3),
     p99: round(percentile(sorted, 99), 3),
     max: round(sorted[n - 1] ?? null, 3),

@@ -1,4 +1,14 @@
 import { defineProject, mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.js';
 
-export default mergeConfig(shared, defineProject({ test: { name: '@auth/redis' } }));
+export default mergeConfig(
+  shared,
+  defineProject({
+    test: {
+      name: '@auth/redis',
+      // The fleet and restart scenarios measure timing with real processes; run files one at a time
+      // so they do not compete with each other for the CPU.
+      fileParallelism: false,
+    },
+  }),
+);

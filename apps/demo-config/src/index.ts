@@ -3,6 +3,7 @@
  * credentials, on which routes. Each app only wires these into its framework.
  */
 import { type AuthClient, type AuthClients, createAuthClients, flows, presets, type TokenStore } from '@auth/core';
+import { RedisTokenStore } from '@auth/redis';
 import { EMULATOR_CREDENTIALS, type Emulators } from '@auth/testing';
 
 /** Where the demo's providers live and how to log in. */
@@ -55,14 +56,29 @@ export function demoConfigFromEnv(env: Record<string, string | undefined> = proc
   };
 }
 
-/** Configuration pointing at running emulators (tests, the demo tour). */
-export function demoConfigFor(emulators: Emulators): DemoConfig {
-  return demoConfigFromEnv({
+/** Environment variables pointing a demo app at running emulators (the demo tour). */
+export function demoEnvFor(emulators: Emulators): Record<string, string> {
+  return {
     ALERTSITE_URL: emulators.alertsite.apiBaseUrl,
     KLEARSTACK_URL: `${emulators.klearstack.origin}/`,
     OPSRAMP_URL: `${emulators.opsramp.origin}/`,
     ASPNET_URL: `${emulators.aspnet.origin}/`,
-  });
+  };
+}
+
+/** Configuration pointing at running emulators (tests, the demo tour). */
+export function demoConfigFor(emulators: Emulators): DemoConfig {
+  return demoConfigFromEnv(demoEnvFor(emulators));
+}
+
+/**
+ * The token store a demo app uses: a `RedisTokenStore` shared by every instance when `REDIS_URL`
+ * is set (a fleet shares one login), else each instance's own memory.
+ */
+export function demoStoreFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): TokenStore | undefined {
+  return env.REDIS_URL ? new RedisTokenStore({ redis: env.REDIS_URL }) : undefined;
 }
 
 /** The demo's clients: one per provider, plus `opsrampTenants` whose credentials follow the request's tenant. */

@@ -78,7 +78,8 @@ export function stripSource(source) {
     while (j < n) {
       if (source[j] === '\\') j += 2;
       else if (source[j] === '`') return { end: j + 1, opensExpression: false };
-      else if (source[j] === '$' && source[j + 1] === '{') return { end: j + 2, opensExpression: true };
+      else if (source[j] === '$' && source[j + 1] === '{')
+        return { end: j + 2, opensExpression: true };
       else j += 1;
     }
     return { end: n, opensExpression: false };
@@ -224,7 +225,9 @@ function main(args) {
     console.error(`${display(file)}:${line}: ${problem}`);
   }
   if (findings.length > 0) {
-    console.error(`check-runtime-neutral: ${findings.length} problem(s); these files must run on any runtime`);
+    console.error(
+      `check-runtime-neutral: ${findings.length} problem(s); these files must run on any runtime`,
+    );
     return 1;
   }
   console.log(`check-runtime-neutral: ok (${dirs.map(display).join(', ')})`);

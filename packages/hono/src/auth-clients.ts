@@ -31,7 +31,7 @@ import type { AuthClientsEnv, AuthClientsRegistry } from './types.js';
  *     return c.json(await res.json(), res.status);
  *   });
  */
-export function authClients<const Registry extends AuthClientsRegistry>(
+export function authClients<Registry extends AuthClientsRegistry>(
   clients: Registry,
   options?: AuthClientsOptions,
 ): MiddlewareHandler<AuthClientsEnv<Registry>> {

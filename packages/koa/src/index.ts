@@ -10,5 +10,10 @@ export {
   DEFAULT_PROPAGATE_HEADERS,
   type TenantResolver,
 } from './options.js';
-export { type KoaHttpError, TOKEN_FAILURE_DETAIL, type TokenProblemDetails, tokenProblem } from './problem.js';
+export {
+  type KoaHttpError,
+  TOKEN_FAILURE_DETAIL,
+  type TokenProblemDetails,
+  tokenProblem,
+} from './problem.js';
 export type { ClientsOf, Register, RegisteredAuthClients } from './register.js';

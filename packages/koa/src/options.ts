@@ -1,4 +1,4 @@
-import { AuthConfigError, type AuthClients } from '@auth/core';
+import { type AuthClients, AuthConfigError } from '@auth/core';
 import type { Context } from 'koa';
 
 /** Headers passed on to outbound calls unless `propagateHeaders` says otherwise. */

@@ -24,8 +24,8 @@ export interface Register {}
 export type RegisteredAuthClients = ClientsOf<Register>;
 
 /**
- * `R['clients']` when `R` declares one, else the untyped `AuthClients`. Exported for tests and
- * for libraries that build on this adapter.
+ * The registry type a `Register`-shaped type declares: `R['clients']` when present, else the
+ * untyped `AuthClients`. For libraries that build on this adapter with their own register.
  */
 export type ClientsOf<R> = R extends { clients: infer Clients } ? Clients : AuthClients;
 

@@ -50,7 +50,7 @@ export function leave(ctx: Context, outer: MiddlewareConfig | undefined): void {
 /** `true` when `error` is the abort raised because this request's client disconnected. */
 export function isClientGone(ctx: Context, error: unknown): boolean {
   const signal = (ctx as SlottedContext)[BOUND]?.controller.signal;
-  return signal !== undefined && signal.aborted && signal.reason === error;
+  return signal?.aborted === true && signal.reason === error;
 }
 
 /**
@@ -94,9 +94,7 @@ function setAuthClients(this: SlottedContext, value: unknown): void {
 }
 
 function bind(ctx: Context, config: MiddlewareConfig): Bound {
-  const controller = new AbortController();
-  watchDisconnect(ctx, controller);
-  const context: RequestContext = { signal: controller.signal };
+  const context: RequestContext = {};
   if (config.tenant !== undefined) {
     const tenant: unknown = config.tenant(ctx);
     if (tenant !== undefined && typeof tenant !== 'string') {
@@ -108,6 +106,9 @@ function bind(ctx: Context, config: MiddlewareConfig): Bound {
   }
   const headers = pickHeaders(ctx, config.propagateHeaders);
   if (headers !== undefined) context.headers = headers;
+  const controller = new AbortController();
+  watchDisconnect(ctx, controller);
+  context.signal = controller.signal;
   return { config, view: config.clients.withContext(context), controller };
 }
 
@@ -121,7 +122,10 @@ function watchDisconnect(ctx: Context, controller: AbortController): void {
   const onClose = () => {
     if (!res.writableFinished) {
       controller.abort(
-        new DOMException('The client closed the connection before the response was sent', 'AbortError'),
+        new DOMException(
+          'The client closed the connection before the response was sent',
+          'AbortError',
+        ),
       );
     }
   };
@@ -129,10 +133,7 @@ function watchDisconnect(ctx: Context, controller: AbortController): void {
   else res.once('close', onClose);
 }
 
-function pickHeaders(
-  ctx: Context,
-  names: readonly string[],
-): Record<string, string> | undefined {
+function pickHeaders(ctx: Context, names: readonly string[]): Record<string, string> | undefined {
   let picked: Record<string, string> | undefined;
   const incoming = ctx.req.headers;
   for (const name of names) {

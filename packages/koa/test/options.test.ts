@@ -64,7 +64,11 @@ describe('authClients() options, validated when the middleware is created', () =
   it.each([
     ['options that are not an object', 'x-tenant-id', 'options'],
     ['a tenant that is not a function', { tenant: 'x-tenant-id' }, 'tenant'],
-    ['propagateHeaders that is not an array', { propagateHeaders: 'x-request-id' }, 'propagateHeaders'],
+    [
+      'propagateHeaders that is not an array',
+      { propagateHeaders: 'x-request-id' },
+      'propagateHeaders',
+    ],
     ['an empty header name', { propagateHeaders: ['x-request-id', ''] }, 'propagateHeaders[1]'],
     ['an invalid header name', { propagateHeaders: ['bad header'] }, 'propagateHeaders[0]'],
     ['a header name that is not a string', { propagateHeaders: [42] }, 'propagateHeaders[0]'],

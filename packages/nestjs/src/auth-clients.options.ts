@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import { AuthConfigError, type RequestContext } from '@auth/core';
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import { DEFAULT_PROPAGATE_HEADERS } from './auth-clients.constants.js';
 
 /**
@@ -65,9 +65,10 @@ export interface AuthClientsModuleExtras {
    */
   isGlobal?: boolean;
   /**
-   * Register {@link AuthErrorFilter} app-wide (`APP_FILTER`): an `AuthError` leaving a handler
-   * answers `502 Bad Gateway` with a problem-details body. `false` leaves `AuthError` to your own
-   * filters (or Nest's default 500). Default `true`.
+   * Register the module's exception filters app-wide (`APP_FILTER`): {@link AuthErrorFilter} (an
+   * `AuthError` leaving a handler answers `502 Bad Gateway` with a problem-details body) and
+   * {@link ClientDisconnectedFilter} (a call aborted because the client went away ends quietly).
+   * `false` leaves both errors to your own filters (or Nest's default 500). Default `true`.
    */
   exceptionFilter?: boolean;
 }

@@ -87,7 +87,11 @@ export class TokenCipher {
     if (bytes.byteLength < IV_BYTES + 16) throw new DecryptionError();
     try {
       const plain = await globalThis.crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: encoder.encode(context) },
+        {
+          name: 'AES-GCM',
+          iv: bytes.subarray(0, IV_BYTES),
+          additionalData: encoder.encode(context),
+        },
         await this.#key,
         bytes.subarray(IV_BYTES),
       );

@@ -27,6 +27,12 @@ export function entryHeader(accessToken: string): string {
   return `${VERSION}:${fingerprint(accessToken)}:`;
 }
 
+/** The clear header of a stored value (`t1:<fingerprint>:`), or the whole value if it has none. */
+export function readHeader(value: string): string {
+  const match = /^t1:[0-9a-f]{64}:/.exec(value);
+  return match === null ? value : match[0];
+}
+
 /**
  * Serialises a token for Redis: `t1:<fingerprint>:p:<json>` or, with a cipher,
  * `t1:<fingerprint>:e:<base64(iv ‖ ciphertext ‖ tag)>`. `context` (the Redis key) is bound to the
@@ -38,7 +44,8 @@ export async function encodeEntry(
   context: string,
 ): Promise<string> {
   const json = JSON.stringify(token);
-  const body = cipher === undefined ? PLAIN + json : ENCRYPTED + (await cipher.encrypt(json, context));
+  const body =
+    cipher === undefined ? PLAIN + json : ENCRYPTED + (await cipher.encrypt(json, context));
   return entryHeader(token.accessToken) + body;
 }
 
@@ -63,7 +70,9 @@ export async function decodeEntry(
     json = await cipher.decrypt(body, context);
   } else {
     if (cipher !== undefined) {
-      throw new EntryFormatError('stored value is not encrypted but an encryptionKey is configured');
+      throw new EntryFormatError(
+        'stored value is not encrypted but an encryptionKey is configured',
+      );
     }
     json = body;
   }

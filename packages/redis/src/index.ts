@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { DecryptionError, type EncryptionKey } from './encryption.js';
+export { DEFAULT_REFRESH_TOKEN_TTL_MS } from './entry-ttl.js';
 export type { RedisClient } from './redis-connection.js';
 export {
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -12,4 +13,3 @@ export {
   RedisTokenStore,
   type RedisTokenStoreOptions,
 } from './redis-token-store.js';
-export { DEFAULT_REFRESH_TOKEN_TTL_MS } from './entry-ttl.js';

@@ -36,3 +36,22 @@ end
 return 0`,
   1,
 );
+
+/**
+ * Lease acquisition that is also a compare: `SET KEYS[2] ARGV[1] NX PX ARGV[2]`, but only while the
+ * entry `KEYS[1]` is still what this instance last read. `ARGV[3]` is the header it read
+ * (`t1:<fingerprint>:`), `''` when it read no entry, `'*'` when it never read the key (no check).
+ * Returns `1` when the lease is granted, `0` when another holder has it, `-1` when the entry
+ * changed since the read (a peer just stored a token: adopt it instead of logging in again).
+ * Both keys share a hash tag, so the script is valid on Redis Cluster.
+ */
+export const ACQUIRE_LEASE_IF_UNCHANGED = script(
+  `if ARGV[3] ~= '*' then
+  local v = redis.call('GET', KEYS[1])
+  if v and string.sub(v, 1, string.len(ARGV[3])) ~= ARGV[3] then return -1 end
+  if v and ARGV[3] == '' then return -1 end
+end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0`,
+  2,
+);

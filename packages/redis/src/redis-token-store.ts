@@ -7,10 +7,22 @@ import {
   type TokenStore,
   TokenStoreError,
 } from '@auth/core';
-import { DecryptionError, type EncryptionKey, parseEncryptionKey, TokenCipher } from './encryption.js';
-import { decodeEntry, EntryFormatError, encodeEntry, entryHeader } from './entry-codec.js';
+import {
+  DecryptionError,
+  type EncryptionKey,
+  parseEncryptionKey,
+  TokenCipher,
+} from './encryption.js';
+import {
+  decodeEntry,
+  EntryFormatError,
+  encodeEntry,
+  entryHeader,
+  readHeader,
+} from './entry-codec.js';
 import { DEFAULT_REFRESH_TOKEN_TTL_MS, entryTtlMs } from './entry-ttl.js';
-import { DELETE_IF_FINGERPRINT, RELEASE_LEASE } from './lua-scripts.js';
+import { LastRead } from './last-read.js';
+import { ACQUIRE_LEASE_IF_UNCHANGED, DELETE_IF_FINGERPRINT, RELEASE_LEASE } from './lua-scripts.js';
 import { type RedisClient, RedisConnection, RedisUnavailableError } from './redis-connection.js';
 
 /** Options of {@link RedisTokenStore}. */
@@ -87,6 +99,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #refreshTokenTtlMs: number;
   readonly #onError: ((error: TokenStoreError) => void) | undefined;
   readonly #now: () => number;
+  readonly #lastRead = new LastRead();
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
@@ -135,6 +148,7 @@ export class RedisTokenStore implements TokenStore {
     let remote: StoredToken | undefined;
     try {
       const value = await this.#connection.run('GET', (client) => client.get(redisKey));
+      this.#lastRead.note(redisKey, value === null ? '' : readHeader(value));
       remote = value === null ? undefined : await this.#decode(value, redisKey);
     } catch (error) {
       return this.#orFallback(error, (memory) => memory.get(key));
@@ -180,24 +194,31 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Fleet-wide single flight: `SET <prefix>{key}:lease <random fence> NX PX ttlMs`. Resolves a lease
-   * when this caller got it, `undefined` when another holder has it. `release()` deletes the lease
-   * only while it still holds this fence (Lua), never rejects, and does nothing the second time.
-   * With `fallback: 'memory'` and Redis down, a local lease is always granted.
+   * Fleet-wide single flight: `SET <prefix>{key}:lease <random fence> NX PX ttlMs`, in one Lua
+   * script that also refuses the lease when the entry changed since this instance last read it (a
+   * peer just stored a token: the caller waits for the stored result and adopts it instead of
+   * logging in again). Resolves a lease when this caller got it, `undefined` otherwise.
+   * `release()` deletes the lease only while it still holds this fence (Lua), never rejects, and
+   * does nothing the second time. With `fallback: 'memory'` and Redis down, a local lease is
+   * always granted.
    * @throws {TokenStoreError} when Redis is unavailable (without fallback).
    */
   async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
-    const leaseKey = `${this.#entryKey(key)}:lease`;
+    const entryKey = this.#entryKey(key);
+    const leaseKey = `${entryKey}:lease`;
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
       throw new RangeError('ttlMs must be a positive integer');
     }
     const fence = randomUUID();
     let acquired: boolean;
     try {
-      const answer = await this.#connection.run('acquireLease', (client) =>
-        client.set(leaseKey, fence, 'PX', ttlMs, 'NX'),
+      const answer = await this.#connection.evalScript(
+        'acquireLease',
+        ACQUIRE_LEASE_IF_UNCHANGED,
+        [entryKey, leaseKey],
+        [fence, String(ttlMs), this.#lastRead.get(entryKey)],
       );
-      acquired = answer === 'OK';
+      acquired = answer === 1;
     } catch (error) {
       return this.#orFallback(error, async () => LOCAL_LEASE);
     }
@@ -241,7 +262,8 @@ export class RedisTokenStore implements TokenStore {
   }
 
   #entryKey(key: string): string {
-    if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
+    if (typeof key !== 'string' || key === '')
+      throw new TypeError('key must be a non-empty string');
     return `${this.#prefix}{${key}}`;
   }
 
@@ -249,6 +271,7 @@ export class RedisTokenStore implements TokenStore {
     const value = await encodeEntry(token, this.#cipher, redisKey);
     const ttl = entryTtlMs(token, this.#now(), this.#refreshTokenTtlMs);
     await this.#connection.run('SET', (client) => client.set(redisKey, value, 'PX', ttl));
+    this.#lastRead.note(redisKey, readHeader(value));
   }
 
   async #decode(value: string, redisKey: string): Promise<StoredToken> {
@@ -281,7 +304,10 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** Serves `fromMemory` when `error` is a Redis outage and the fallback is on; rethrows otherwise. */
-  async #orFallback<T>(error: unknown, fromMemory: (memory: MemoryTokenStore) => Promise<T>): Promise<T> {
+  async #orFallback<T>(
+    error: unknown,
+    fromMemory: (memory: MemoryTokenStore) => Promise<T>,
+  ): Promise<T> {
     this.#report(error);
     if (this.#fallback !== undefined && error instanceof RedisUnavailableError) {
       return fromMemory(this.#fallback);
@@ -329,7 +355,10 @@ function validateRedis(redis: unknown): asserts redis is RedisClient | string {
     typeof client.evalsha !== 'function' ||
     typeof client.on !== 'function'
   ) {
-    throw new AuthConfigError('redis', 'must be an ioredis Redis or Cluster client, or a redis:// URL');
+    throw new AuthConfigError(
+      'redis',
+      'must be an ioredis Redis or Cluster client, or a redis:// URL',
+    );
   }
 }
 

@@ -21,7 +21,9 @@ describe('encryption key parsing', () => {
     expect(a).not.toBe(await cipher.encrypt('hello', 'k1'));
     expect(await cipher.decrypt(a, 'k1')).toBe('hello');
     await expect(cipher.decrypt(a, 'k2')).rejects.toThrow(DecryptionError);
-    await expect(new TokenCipher(randomBytes(32)).decrypt(a, 'k1')).rejects.toThrow(DecryptionError);
+    await expect(new TokenCipher(randomBytes(32)).decrypt(a, 'k1')).rejects.toThrow(
+      DecryptionError,
+    );
     await expect(cipher.decrypt('AAAA', 'k1')).rejects.toThrow(DecryptionError);
   });
 });

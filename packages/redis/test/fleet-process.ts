@@ -1,4 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WORKER = fileURLToPath(new URL('./fixtures/fleet-worker.mjs', import.meta.url));
@@ -26,12 +28,37 @@ export interface WorkerConfig {
   refresh?: { beforeExpiryMs?: number; lifetimeFraction?: number };
 }
 
-/** Builds the packages the worker imports (it runs the built `dist/`, like an application). */
-export function buildPackages(): void {
-  execFileSync('pnpm', ['--filter', '@auth/core', '--filter', '@auth/redis', 'run', 'build'], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
+/**
+ * Builds the packages the worker imports (it runs the built `dist/`, like an application): those
+ * whose `dist/index.js` is missing or older than a file of their `src/`. Returns the rebuilt ones.
+ */
+export function buildPackages(packages: readonly string[] = ['core', 'redis']): string[] {
+  const stale = packages.filter((name) => {
+    const dir = join(REPO_ROOT, 'packages', name);
+    const built = mtime(join(dir, 'dist', 'index.js'));
+    return built === 0 || newest(join(dir, 'src')) > built;
   });
+  if (stale.length > 0) {
+    const filters = stale.flatMap((name) => ['--filter', `@auth/${name}`]);
+    execFileSync('pnpm', [...filters, 'run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  }
+  return stale;
+}
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) latest = Math.max(latest, mtime(join(entry.parentPath, entry.name)));
+  }
+  return latest;
 }
 
 /** One fleet instance in its own Node process. */

@@ -8,10 +8,18 @@ import { redisControllable, startTestRedis, type TestRedis } from './redis-serve
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function token(issuedAt = Date.now()): StoredToken {
-  return { accessToken: `at-${randomUUID()}`, tokenType: 'Bearer', issuedAt, expiresAt: issuedAt + 60_000 };
+  return {
+    accessToken: `at-${randomUUID()}`,
+    tokenType: 'Bearer',
+    issuedAt,
+    expiresAt: issuedAt + 60_000,
+  };
 }
 
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
+async function until(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -39,29 +47,37 @@ describe.skipIf(!redisControllable)('RedisTokenStore when Redis goes down and co
   ])('with %s: fails fast while down, works again after the restart', async (_, makeClient) => {
     const borrowed = makeClient(server.url);
     borrowed?.on('error', () => {});
-    const store = new RedisTokenStore({ redis: borrowed ?? server.url, prefix: `o:${randomUUID()}:` });
+    const store = new RedisTokenStore({
+      redis: borrowed ?? server.url,
+      prefix: `o:${randomUUID()}:`,
+    });
     try {
       const before = token();
       await store.set('k', before);
       await server.stop();
       await sleep(50);
       const started = Date.now();
-      const results = await Promise.allSettled(
-        Array.from({ length: 50 }, () => store.get('k')),
-      );
+      const results = await Promise.allSettled(Array.from({ length: 50 }, () => store.get('k')));
       const elapsed = Date.now() - started;
       console.log(`[outage] ${_}: 50 gets while down settled in ${elapsed} ms`);
       expect(elapsed).toBeLessThan(1_500);
       expect(results.every((r) => r.status === 'rejected')).toBe(true);
       for (const r of results) {
-        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'TOKEN_STORE_UNAVAILABLE' });
+        expect((r as PromiseRejectedResult).reason).toMatchObject({
+          code: 'TOKEN_STORE_UNAVAILABLE',
+        });
       }
       await expect(store.acquireLease('k', 1_000)).rejects.toMatchObject({
         code: 'TOKEN_STORE_UNAVAILABLE',
       });
 
       await server.start();
-      await until(() => store.get('k').then(() => true, () => false));
+      await until(() =>
+        store.get('k').then(
+          () => true,
+          () => false,
+        ),
+      );
       const after = token();
       await store.set('k', after);
       expect(await store.get('k')).toEqual(after); // fresh server: before is gone with it

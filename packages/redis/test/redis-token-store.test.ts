@@ -189,6 +189,34 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     await c?.release();
   });
 
+  it('refuses the lease when a peer stored a token since this instance read the entry', async () => {
+    const prefix = `cas:${randomUUID()}:`;
+    const a = newStore({ prefix });
+    const b = newStore({ prefix });
+    expect(await a.get('k')).toBeUndefined(); // a sees no token...
+    const fromPeer = token();
+    await b.set('k', fromPeer); // ...b stores one meanwhile...
+    expect(await a.acquireLease('k', 5_000)).toBeUndefined(); // ...so a must adopt it, not log in
+    expect(await a.get('k')).toEqual(fromPeer);
+
+    // a read the current entry: the lease is granted (e.g. to refresh it early).
+    const lease = await a.acquireLease('k', 5_000);
+    expect(lease).toBeDefined();
+    await lease?.release();
+
+    // A deleted entry (401 invalidation) never blocks the lease.
+    await b.deleteIf('k', fromPeer.accessToken);
+    const afterDelete = await a.acquireLease('k', 5_000);
+    expect(afterDelete).toBeDefined();
+    await afterDelete?.release();
+
+    // Once a has read the newer entry, it may lease again.
+    await a.get('k');
+    await b.set('k', token());
+    await a.get('k');
+    expect(await a.acquireLease('k', 5_000)).toBeDefined();
+  });
+
   it('exactly one of many concurrent contenders gets the lease', async () => {
     const prefix = `race:${randomUUID()}:`;
     const contenders = Array.from({ length: 5 }, () => newStore({ prefix }));
@@ -222,7 +250,11 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     const t = token({ refreshToken: 'rt-secret-value' });
     await store.set('k', t);
     await store.get('k');
-    const printed = [JSON.stringify(store), inspect(store, { depth: 10, showHidden: true }), String(store)];
+    const printed = [
+      JSON.stringify(store),
+      inspect(store, { depth: 10, showHidden: true }),
+      String(store),
+    ];
     const all = printed.join('\n');
     expect(all).toContain('RedisTokenStore');
     expect(all).not.toContain(t.accessToken);
@@ -275,7 +307,9 @@ describe('RedisTokenStore without a Redis', () => {
         const error = (result as PromiseRejectedResult).reason;
         expect(error).toBeInstanceOf(TokenStoreError);
         expect(error.code).toBe('TOKEN_STORE_UNAVAILABLE');
-        expect(`${inspect(error, { depth: 10 })}${JSON.stringify(error)}`).not.toContain(t.accessToken);
+        expect(`${inspect(error, { depth: 10 })}${JSON.stringify(error)}`).not.toContain(
+          t.accessToken,
+        );
       }
       // After the first failed connection attempt, calls fail at once.
       const again = Date.now();

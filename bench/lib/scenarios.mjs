@@ -1,0 +1,463 @@
+// The six scenarios. Each takes the run context and returns a JSON-able result with `targets`:
+// [{ label, goal, value, met }] where met is true / false / null (pending or skipped).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createContender } from './contenders.mjs';
+import { forkChild, freePort, spawnTracked, stopChild, waitForPort } from './children.mjs';
+import { burst, median, round, runLoad } from './load.mjs';
+import { aspnetTarget, opsrampTarget, rotate } from './targets.mjs';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const sum = (values) => values.reduce((a, b) => a + (b ?? 0), 0);
+
+/** Per-contender medians over rounds, ratios computed within each round. */
+function summarise(ids, rounds, baseline) {
+  const out = {};
+  for (const id of ids) {
+    const runs = rounds.map((r) => r[id]).filter(Boolean);
+    out[id] = {
+      callsPerSec: round(median(runs.map((x) => x.callsPerSec)), 1),
+      ratioToRaw: baseline
+        ? round(median(rounds.map((r) => r[id].callsPerSec / r[baseline].callsPerSec)), 3)
+        : null,
+      cpuMicrosPerCall: round(median(runs.map((x) => x.cpuMicrosPerCall)), 1),
+      cpuRatioToRaw: baseline
+        ? round(median(rounds.map((r) => r[baseline].cpuMicrosPerCall / r[id].cpuMicrosPerCall)), 3)
+        : null,
+      p50: round(median(runs.map((x) => x.p50)), 3),
+      p99: round(median(runs.map((x) => x.p99)), 3),
+      calls: sum(runs.map((x) => x.calls)),
+      failed: sum(runs.map((x) => x.failed)),
+      tokenRequests: sum(runs.map((x) => x.tokenRequests)),
+      upstream401: sum(runs.map((x) => x.upstream401)),
+    };
+  }
+  return out;
+}
+
+/** Runs `call` under load against `upstream`, with the upstream's counters for that run only. */
+async function measured(upstream, provider, call, load) {
+  await upstream.reset();
+  const result = await runLoad(call, load);
+  const stats = (await upstream.stats())[provider];
+  return { ...result, tokenRequests: stats.tokenRequests, upstream401: stats.unauthorized };
+}
+
+// 1 ─ hot path ──────────────────────────────────────────────────────────────────────────────────
+export async function hotPath(ctx) {
+  const cfg = ctx.quick
+    ? { rounds: 2, durationMs: 400, warmMs: 200, concurrency: 50 }
+    : { rounds: 10, durationMs: 750, warmMs: 500, concurrency: 50 };
+  const upstream = await ctx.upstream('long');
+  const target = opsrampTarget(upstream.info);
+  const ids = ['raw', 'ours', 'badgateway', 'openid', 'handwritten'];
+  const instances = {};
+  for (const id of ids) {
+    instances[id] = await createContender(id, target);
+    await runLoad(instances[id].call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
+  }
+  const rounds = [];
+  for (let r = 0; r < cfg.rounds; r++) {
+    const results = {};
+    for (const id of rotate(ids, r)) {
+      results[id] = await measured(upstream, 'opsramp', instances[id].call, {
+        concurrency: cfg.concurrency,
+        durationMs: cfg.durationMs,
+      });
+      ctx.log(`  round ${r + 1} ${id.padEnd(11)} ${results[id].callsPerSec} calls/s p99 ${results[id].p99} ms`);
+    }
+    rounds.push(results);
+  }
+  await Promise.all(ids.map((id) => instances[id].close()));
+  const contenders = summarise(ids, rounds, 'raw');
+  const ratio = contenders.ours.ratioToRaw;
+  return {
+    config: cfg,
+    contenders,
+    rounds,
+    targets: [
+      { label: 'hot path: AuthClient calls/s ÷ raw fetch', goal: '≥ 0.97', value: ratio, met: ratio >= 0.97 },
+    ],
+  };
+}
+
+// 2 ─ cold-start stampede ───────────────────────────────────────────────────────────────────────
+export async function stampede(ctx) {
+  const cfg = ctx.quick ? { rounds: 1, calls: 500 } : { rounds: 3, calls: 500 };
+  const upstream = await ctx.upstream('long');
+  const target = opsrampTarget(upstream.info);
+  const ids = ['ours', 'badgateway', 'openid', 'handwritten'];
+  const rounds = [];
+  for (let r = 0; r < cfg.rounds; r++) {
+    const results = {};
+    for (const id of rotate(ids, r)) {
+      const instance = await createContender(id, target);
+      await upstream.reset();
+      const result = await burst(instance.call, cfg.calls);
+      const stats = (await upstream.stats()).opsramp;
+      await instance.close();
+      results[id] = { ...result, tokenRequests: stats.tokenRequests };
+      ctx.log(`  round ${r + 1} ${id.padEnd(11)} ${stats.tokenRequests} token requests, ${result.failed} failed`);
+    }
+    rounds.push(results);
+  }
+  const contenders = {};
+  for (const id of ids) {
+    const runs = rounds.map((x) => x[id]);
+    contenders[id] = {
+      tokenRequests: median(runs.map((x) => x.tokenRequests)),
+      maxTokenRequests: Math.max(...runs.map((x) => x.tokenRequests)),
+      failed: sum(runs.map((x) => x.failed)),
+      elapsedMs: round(median(runs.map((x) => x.elapsedMs)), 1),
+    };
+  }
+  const worst = contenders.ours.maxTokenRequests;
+  return {
+    config: cfg,
+    contenders,
+    rounds,
+    targets: [
+      {
+        label: `stampede: token requests for ${cfg.calls} concurrent first calls (worst round)`,
+        goal: '= 1',
+        value: worst,
+        met: worst === 1 && contenders.ours.failed === 0,
+      },
+    ],
+  };
+}
+
+// 3 ─ expiry under load ─────────────────────────────────────────────────────────────────────────
+export async function expiry(ctx) {
+  const cfg = ctx.quick
+    ? { durationMs: 1500, concurrency: 100, lifetimeSeconds: 1, warmMs: 200 }
+    : { durationMs: 5000, concurrency: 100, lifetimeSeconds: 1, warmMs: 300 };
+  const short = await ctx.upstream('short');
+  const long = await ctx.upstream('long');
+  const target = opsrampTarget(short.info);
+  const load = { concurrency: cfg.concurrency, durationMs: cfg.durationMs };
+
+  // Control: ours at the same concurrency with a long-lived token. Closed-loop latency grows with
+  // the number of callers, so this (not scenario 1's 50 callers) is the like-for-like p99.
+  const control = await createContender('ours', opsrampTarget(long.info));
+  await runLoad(control.call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
+  const controlRun = await measured(long, 'opsramp', control.call, load);
+  await control.close();
+  ctx.log(`  control (ours, long-lived token) p99 ${controlRun.p99} ms, ${controlRun.callsPerSec} calls/s`);
+
+  const ids = ['ours', 'badgateway', 'handwritten', 'openid'];
+  const s1 = ctx.results.scenarios['1']?.contenders;
+  const contenders = {};
+  for (const id of ids) {
+    const instance = await createContender(id, target);
+    await runLoad(instance.call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
+    const run = await measured(short, 'opsramp', instance.call, load);
+    await instance.close();
+    contenders[id] = {
+      calls: run.calls,
+      failed: run.failed,
+      upstream401: run.upstream401,
+      tokenRequests: run.tokenRequests,
+      callsPerSec: run.callsPerSec,
+      p50: run.p50,
+      p99: run.p99,
+      p99VsScenario1: s1?.[id]?.p99 ? round(run.p99 / s1[id].p99, 2) : null,
+      p99VsControl: id === 'ours' ? round(run.p99 / controlRun.p99, 2) : null,
+      statuses: run.statuses,
+      errors: run.errors,
+    };
+    ctx.log(
+      `  ${id.padEnd(11)} failed ${run.failed}, 401s ${run.upstream401}, token requests ${run.tokenRequests}, p99 ${run.p99} ms`,
+    );
+  }
+  const ours = contenders.ours;
+  return {
+    config: cfg,
+    control: { p50: controlRun.p50, p99: controlRun.p99, callsPerSec: controlRun.callsPerSec, failed: controlRun.failed },
+    contenders,
+    targets: [
+      { label: 'expiry under load: failed calls', goal: '= 0', value: ours.failed, met: ours.failed === 0 },
+      { label: 'expiry under load: upstream 401s', goal: '= 0', value: ours.upstream401, met: ours.upstream401 === 0 },
+      {
+        label: `expiry under load: p99 ÷ p99 with a long-lived token (${cfg.concurrency} callers)`,
+        goal: '≤ 1.2',
+        value: ours.p99VsControl,
+        met: ours.p99VsControl !== null && ours.p99VsControl <= 1.2,
+      },
+    ],
+  };
+}
+
+// 4 ─ single-active-token fleet ─────────────────────────────────────────────────────────────────
+function hasRedisServer() {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startRedis() {
+  const port = await freePort();
+  const child = spawnTracked('redis-server', [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+  ]);
+  await waitForPort(port, { probe: 'PING\r\n', expect: '+PONG' });
+  return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+export async function fleet(ctx) {
+  const cfg = ctx.quick
+    ? { workers: 3, concurrency: 30, durationMs: 1500, lifetimeSeconds: 1 }
+    : { workers: 3, concurrency: 30, durationMs: 5000, lifetimeSeconds: 1 };
+  const short = await ctx.upstream('short');
+  const target = aspnetTarget(short.info);
+  const redisBuilt = existsSync(`${repoRoot}packages/redis/dist/index.js`);
+  const redisAvailable = hasRedisServer();
+  const redis = redisBuilt && redisAvailable ? await startRedis() : undefined;
+  const variants = [
+    { key: 'handwritten', contender: 'handwritten' },
+    { key: 'badgateway', contender: 'badgateway' },
+    { key: 'openid', contender: 'openid' },
+    { key: 'ours-memory', contender: 'ours', store: { kind: 'memory' } },
+    { key: 'ours-redis', contender: 'ours', store: { kind: 'redis' } },
+  ];
+  const workers = await Promise.all(
+    Array.from({ length: cfg.workers }, () => forkChild('fleet-worker.mjs')),
+  );
+  const contenders = {};
+  try {
+    for (const variant of variants) {
+      if (variant.store?.kind === 'redis' && !redis) {
+        contenders[variant.key] = {
+          skipped: !redisAvailable ? 'skipped: no redis-server' : 'pending: @auth/redis not built',
+        };
+        ctx.log(`  ${variant.key.padEnd(11)} ${contenders[variant.key].skipped}`);
+        continue;
+      }
+      const store =
+        variant.store?.kind === 'redis'
+          ? { kind: 'redis', url: redis.url, prefix: `bench:${Date.now()}:` }
+          : variant.store;
+      await short.reset();
+      const startAt = Date.now() + 500;
+      const replies = await Promise.all(
+        workers.map((w) =>
+          w.request(
+            {
+              type: 'run',
+              contender: variant.contender,
+              target,
+              store,
+              concurrency: cfg.concurrency,
+              durationMs: cfg.durationMs,
+              startAt,
+            },
+            'result',
+            cfg.durationMs + 60_000,
+          ),
+        ),
+      );
+      const stats = (await short.stats()).aspnet;
+      const results = replies.map((r) => r.result);
+      contenders[variant.key] = {
+        calls: sum(results.map((r) => r.calls)),
+        failed: sum(results.map((r) => r.failed)),
+        failedPerWorker: results.map((r) => r.failed),
+        tokenRequests: stats.tokenRequests,
+        upstream401: stats.unauthorized,
+        p99: round(median(results.map((r) => r.p99)), 3),
+      };
+      const c = contenders[variant.key];
+      ctx.log(
+        `  ${variant.key.padEnd(11)} calls ${c.calls}, failed ${c.failed}, token requests ${c.tokenRequests}, 401s ${c.upstream401}`,
+      );
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis?.stop();
+  }
+  const withRedis = contenders['ours-redis'];
+  return {
+    config: cfg,
+    contenders,
+    targets: [
+      withRedis?.skipped
+        ? { label: 'fleet with Redis: failed calls', goal: '= 0', value: withRedis.skipped, met: null }
+        : {
+            label: 'fleet with Redis: failed calls',
+            goal: '= 0',
+            value: withRedis.failed,
+            met: withRedis.failed === 0,
+          },
+    ],
+  };
+}
+
+// 5 ─ adapter overhead ──────────────────────────────────────────────────────────────────────────
+export const ADAPTERS = ['nestjs', 'koa', 'hono'];
+
+/** `apps/demo-<adapter>/dist/app.js` exists: the app was built. */
+export function adapterBuilt(adapter) {
+  return existsSync(`${repoRoot}apps/demo-${adapter}/dist/app.js`);
+}
+
+export async function adapters(ctx) {
+  const { default: autocannon } = await import('autocannon');
+  const cfg = ctx.quick
+    ? { rounds: 2, durationSec: 1, warmSec: 1, connections: 50 }
+    : { rounds: 4, durationSec: 3, warmSec: 1, connections: 50 };
+  const drive = (url, duration) =>
+    new Promise((resolve, reject) => {
+      autocannon({ url, connections: cfg.connections, duration }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      );
+    });
+  const results = {};
+  for (const adapter of ADAPTERS) {
+    if (!adapterBuilt(adapter)) {
+      results[adapter] = { pending: `pending: apps/demo-${adapter} not built` };
+      ctx.log(`  ${adapter}: ${results[adapter].pending}`);
+      continue;
+    }
+    const servers = {};
+    try {
+      for (const variant of ['with', 'without']) {
+        const port = await freePort();
+        servers[variant] = { port, handle: await forkChild('adapter-server.mjs', [adapter, variant, String(port)]) };
+      }
+      for (const variant of ['with', 'without']) {
+        await drive(`http://127.0.0.1:${servers[variant].port}/ping`, cfg.warmSec);
+      }
+      const rounds = [];
+      for (let r = 0; r < cfg.rounds; r++) {
+        const order = r % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
+        const round_ = {};
+        for (const variant of order) {
+          const res = await drive(`http://127.0.0.1:${servers[variant].port}/ping`, cfg.durationSec);
+          round_[variant] = {
+            requestsPerSec: res.requests.average,
+            p99: res.latency.p99,
+            non2xx: res.non2xx,
+            errors: res.errors,
+          };
+        }
+        round_.ratio = round(round_.with.requestsPerSec / round_.without.requestsPerSec, 3);
+        ctx.log(
+          `  ${adapter} round ${r + 1}: with ${round_.with.requestsPerSec} req/s, without ${round_.without.requestsPerSec} req/s (${round_.ratio})`,
+        );
+        rounds.push(round_);
+      }
+      results[adapter] = {
+        withRequestsPerSec: round(median(rounds.map((x) => x.with.requestsPerSec)), 1),
+        withoutRequestsPerSec: round(median(rounds.map((x) => x.without.requestsPerSec)), 1),
+        ratio: round(median(rounds.map((x) => x.ratio)), 3),
+        non2xx: sum(rounds.flatMap((x) => [x.with.non2xx, x.without.non2xx])),
+        errors: sum(rounds.flatMap((x) => [x.with.errors, x.without.errors])),
+        rounds,
+      };
+    } catch (error) {
+      results[adapter] = { pending: `error: ${error.message.split('\n')[0]}` };
+      ctx.log(`  ${adapter}: ${results[adapter].pending}`);
+    } finally {
+      await Promise.all(Object.values(servers).map((s) => s.handle.stop()));
+    }
+  }
+  return {
+    config: cfg,
+    adapters: results,
+    targets: ADAPTERS.map((adapter) => {
+      const r = results[adapter];
+      return r.ratio === undefined
+        ? { label: `adapter overhead (${adapter}): req/s with ÷ without`, goal: '≥ 0.97', value: r.pending, met: null }
+        : {
+            label: `adapter overhead (${adapter}): req/s with ÷ without`,
+            goal: '≥ 0.97',
+            value: r.ratio,
+            met: r.ratio >= 0.97 && r.non2xx === 0 && r.errors === 0,
+          };
+    }),
+  };
+}
+
+// 6 ─ memory ────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Levels off: the heap added per tenant between the last two checkpoints is under 10 % of the heap
+ * per tenant up to the first checkpoint (a linear, unbounded cache keeps the same slope).
+ */
+function plateaued(growth) {
+  const [first] = growth;
+  const [prev, last] = growth.slice(-2);
+  const initialSlope = first.growthBytes / first.tenants;
+  const lastSlope = (last.growthBytes - prev.growthBytes) / (last.tenants - prev.tenants);
+  return lastSlope <= 0.1 * initialSlope;
+}
+
+export async function memory(ctx) {
+  const cfg = ctx.quick
+    ? { getTokenCalls: 100_000, fetches: 2_000, tenants: 3_000, checkpoints: [1_000, 2_000, 3_000] }
+    : { getTokenCalls: 1_000_000, fetches: 20_000, tenants: 10_000, checkpoints: [2_000, 5_000, 10_000] };
+  const upstream = await ctx.upstream('long');
+  const target = opsrampTarget(upstream.info);
+  const child = (mode, options) =>
+    forkChild('memory.mjs', [mode, JSON.stringify({ target, ...options })], {
+      execArgv: ['--expose-gc'],
+      readyType: 'result',
+      timeoutMs: 180_000,
+    }).then((h) => h.ready.result);
+  const tenantVariants = [
+    { key: 'default', options: {} },
+    { key: 'maxCachedTenants=1000', options: { maxCachedTenants: 1_000 } },
+    { key: 'maxCachedTenants=1000 + store maxEntries=1000', options: { maxCachedTenants: 1_000, storeMaxEntries: 1_000 } },
+  ];
+  // Heap sizes do not depend on speed: the four measurements run side by side, each alone in its process.
+  const [hot, rawFetch, ...tenants] = await Promise.all([
+    child('hot', { getTokenCalls: cfg.getTokenCalls, fetches: cfg.fetches }),
+    child('rawfetch', { fetches: cfg.fetches }),
+    ...tenantVariants.map((v) =>
+      child('tenants', { tenants: cfg.tenants, checkpoints: cfg.checkpoints, ...v.options }),
+    ),
+  ]);
+  const tenantResults = Object.fromEntries(
+    tenantVariants.map((v, i) => [v.key, { ...tenants[i], bounded: plateaued(tenants[i].growth) }]),
+  );
+  ctx.log(`  hot: +${(hot.growthBytes / 1024).toFixed(0)} KiB after ${cfg.getTokenCalls} getToken + ${cfg.fetches} fetches (raw fetch alone: +${(rawFetch.growthBytes / 1024).toFixed(0)} KiB)`);
+  for (const [key, r] of Object.entries(tenantResults)) {
+    ctx.log(`  tenants ${key}: ${r.growth.map((g) => `${g.tenants}→${(g.growthBytes / 1048576).toFixed(2)} MiB`).join(', ')}`);
+  }
+  const bound = tenantResults['maxCachedTenants=1000'];
+  const both = tenantResults['maxCachedTenants=1000 + store maxEntries=1000'];
+  const last = (r) => r.growth.at(-1).growthBytes;
+  const series = (r) => r.growth.map((g) => (g.growthBytes / 1048576).toFixed(2)).join(' → ');
+  return {
+    config: cfg,
+    hot,
+    rawFetch,
+    tenants: tenantResults,
+    targets: [
+      {
+        label: `memory: heap growth with ${cfg.tenants} tenants levels off with maxCachedTenants: 1000`,
+        goal: 'bounded',
+        value: `${(last(bound) / 1048576).toFixed(2)} MiB (${series(bound)})`,
+        met: bound.bounded,
+      },
+      {
+        label: `memory (workaround): same, plus store: new MemoryTokenStore({ maxEntries: 1000 })`,
+        goal: 'bounded',
+        value: `${(last(both) / 1048576).toFixed(2)} MiB (${series(both)})`,
+        met: both.bounded,
+      },
+    ],
+  };
+}
+
+export const SCENARIOS = {
+  1: { name: 'Hot path', run: hotPath },
+  2: { name: 'Cold-start stampede', run: stampede },
+  3: { name: 'Expiry under load', run: expiry },
+  4: { name: 'Single-active-token fleet', run: fleet },
+  5: { name: 'Adapter overhead', run: adapters },
+  6: { name: 'Memory', run: memory },
+};

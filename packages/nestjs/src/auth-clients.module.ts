@@ -1,0 +1,137 @@
+import { type AuthClient, type AuthClients, AuthConfigError } from '@auth/core';
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import type { AuthClientsBinder } from './auth-clients.binder.js';
+import { AUTH_CLIENTS, AUTH_CLIENTS_BINDER, getAuthClientToken } from './auth-clients.constants.js';
+import { AuthClientsConfigurableModule } from './auth-clients.module-definition.js';
+import {
+  type AuthClientsModuleAsyncOptions,
+  type AuthClientsModuleForRootOptions,
+  isRegistry,
+} from './auth-clients.options.js';
+import { consumersInApp, onRequestedClientName } from './requested-client-names.js';
+
+/**
+ * Registers the app's named clients (a registry from `createAuthClients()`) once, for
+ * `@InjectAuthClient('name')`, `@InjectAuthClients()` and the request-bound `@AuthClients()`.
+ * Import it once, usually in the root module. Options are validated at bootstrap; the registry
+ * is closed on application shutdown (`app.close()`).
+ *
+ * @example
+ * @Module({
+ *   imports: [
+ *     AuthClientsModule.forRoot({
+ *       clients: createAuthClients({ alertsite: presets.alertsite({ username, password }) }),
+ *       tenant: (request) => request.headers['x-tenant-id'] as string | undefined,
+ *     }),
+ *   ],
+ *   controllers: [DevicesController],
+ * })
+ * export class AppModule {}
+ */
+@Module({})
+export class AuthClientsModule
+  extends AuthClientsConfigurableModule
+  implements OnApplicationShutdown
+{
+  constructor(@Inject(AUTH_CLIENTS_BINDER) private readonly binder: AuthClientsBinder) {
+    super();
+  }
+
+  /**
+   * The module for a registry you already have.
+   *
+   * Options: `clients` (required), `tenant` (default none), `propagateHeaders` (default
+   * `['x-request-id', 'traceparent']`), `isGlobal` (default `false`), `exceptionFilter`
+   * (default `true`).
+   */
+  static override forRoot(options: AuthClientsModuleForRootOptions): DynamicModule {
+    const names = isRegistry(options?.clients) ? options.clients.names : [];
+    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthClientsModule, the module Nest instantiates.
+    return provideClients(super.forRoot(options), names);
+  }
+
+  /**
+   * The module with options built at bootstrap, e.g. from `ConfigService`: `imports` plus
+   * `useFactory` (with `inject`), `useClass` or `useExisting` (a class implementing
+   * `createAuthClientsOptions()`); `isGlobal` and `exceptionFilter` go next to them.
+   *
+   * The client names are unknown until the factory has run, so the per-client providers are
+   * those `@InjectAuthClient(name)` asks for (inject a client with that decorator, or take it from
+   * `@InjectAuthClients()`); a name the registry lacks fails the bootstrap with an
+   * `AuthConfigError` naming the class that injects it.
+   *
+   * @example
+   * AuthClientsModule.forRootAsync({
+   *   imports: [ConfigModule],
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({
+   *     clients: createAuthClients({
+   *       alertsite: presets.alertsite({
+   *         username: config.getOrThrow('ALERTSITE_USERNAME'),
+   *         password: config.getOrThrow('ALERTSITE_PASSWORD'),
+   *       }),
+   *     }),
+   *   }),
+   * })
+   */
+  static override forRootAsync(options: AuthClientsModuleAsyncOptions): DynamicModule {
+    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthClientsModule, the module Nest instantiates.
+    return provideClients(super.forRootAsync(options), []);
+  }
+
+  /** Closes the registry's stores (timers, connections). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.binder.close();
+  }
+}
+
+/**
+ * Provides (and exports) `getAuthClientToken(name)` for each name of the registry known now and
+ * each name `@InjectAuthClient()` asks for, now or later (the definition is updated in place).
+ */
+function provideClients(definition: DynamicModule, knownNames: readonly string[]): DynamicModule {
+  const provided = new Set<string>();
+  const provide = (name: string) => {
+    if (provided.has(name)) return;
+    provided.add(name);
+    const token = getAuthClientToken(name);
+    const provider: Provider = {
+      provide: token,
+      inject: [AUTH_CLIENTS, ModulesContainer],
+      useFactory: (clients: AuthClients<string>, modules: ModulesContainer) =>
+        clientOrFail(clients, name, modules),
+    };
+    definition.providers = definition.providers ?? [];
+    definition.providers.push(provider);
+    definition.exports = definition.exports ?? [];
+    definition.exports.push(token);
+  };
+  for (const name of knownNames) provide(name);
+  onRequestedClientName(provide);
+  return definition;
+}
+
+/**
+ * The client `name`; if the registry lacks it, an `AuthConfigError` naming the classes of this app
+ * that inject it. `undefined` when only classes of other apps in the process asked for it.
+ */
+function clientOrFail(
+  clients: AuthClients<string>,
+  name: string,
+  modules: ModulesContainer,
+): AuthClient | undefined {
+  if (clients.names.includes(name)) return clients[name];
+  const consumers = consumersInApp(name, modules);
+  if (consumers.length === 0) return undefined;
+  throw new AuthConfigError(
+    'clients',
+    `${consumers.join(', ')} inject${consumers.length === 1 ? 's' : ''} @InjectAuthClient('${name}'), but the registry has no client "${name}" (it has: ${clients.names.join(', ')})`,
+  );
+}

@@ -1,0 +1,92 @@
+import { AuthError, TokenEndpointError } from '@auth/core';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Inject,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+
+/** Media type of the filter's body (RFC 9457). */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The safe body a token failure answers with (RFC 9457 problem details). */
+export interface AuthProblemDetails {
+  type: 'about:blank';
+  title: 'Bad Gateway';
+  status: 502;
+  /** The error's stable code, e.g. `TOKEN_ENDPOINT_REJECTED`. */
+  code: string;
+  detail: string;
+}
+
+/**
+ * The problem-details body for `error`: its stable code and a fixed text. Never the secret, the
+ * token, or the vendor's message (which might echo input).
+ *
+ * @example
+ * problemDetails(error)
+ * // { type: 'about:blank', title: 'Bad Gateway', status: 502, code: 'TOKEN_ENDPOINT_REJECTED',
+ * //   detail: 'Could not obtain an access token from an upstream provider' }
+ */
+export function problemDetails(error: AuthError): AuthProblemDetails {
+  return {
+    type: 'about:blank',
+    title: 'Bad Gateway',
+    status: 502,
+    code: error.code,
+    detail: 'Could not obtain an access token from an upstream provider',
+  };
+}
+
+/**
+ * Answers an `AuthError` that leaves a handler (a token could not be obtained) with
+ * `502 Bad Gateway` and {@link problemDetails} as `application/problem+json`, on Express and
+ * Fastify. Logs one warning with the code, flow and token endpoint status (never a secret).
+ *
+ * `AuthClientsModule` registers it app-wide (`APP_FILTER`) unless `exceptionFilter: false`.
+ * Catch the error in the handler, or bind your own filter for `AuthError` to the controller or
+ * method, to answer differently. Other errors and non-HTTP contexts are not its business.
+ */
+@Catch(AuthError)
+@Injectable()
+export class AuthErrorFilter implements ExceptionFilter<AuthError> {
+  readonly #logger = new Logger('AuthClients');
+
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(error: AuthError, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const http = host.switchToHttp();
+    const { httpAdapter } = this.adapterHost;
+    this.#logger.warn(
+      describe(
+        error,
+        httpAdapter.getRequestMethod?.(http.getRequest()),
+        httpAdapter.getRequestUrl?.(http.getRequest()),
+      ),
+    );
+    const response = http.getResponse();
+    if (httpAdapter.isHeadersSent(response)) {
+      httpAdapter.end(response);
+      return;
+    }
+    httpAdapter.setHeader(response, 'content-type', PROBLEM_CONTENT_TYPE);
+    httpAdapter.reply(response, JSON.stringify(problemDetails(error)), 502);
+  }
+}
+
+/** One log line: what failed and where, from secret-free fields only. */
+function describe(error: AuthError, method: string | undefined, url: string | undefined): string {
+  const parts = [`${error.name} ${error.code}`];
+  if (error instanceof TokenEndpointError) {
+    parts.push(`flow=${error.flow}`);
+    if (error.status !== undefined) parts.push(`status=${error.status}`);
+    if (error.vendorCode !== undefined)
+      parts.push(`vendorCode=${JSON.stringify(error.vendorCode)}`);
+  }
+  if (method !== undefined && url !== undefined) parts.push(`on ${method} ${url.split('?')[0]}`);
+  return `${parts.join(' ')}: answered 502`;
+}

@@ -1,0 +1,122 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TokenFlow } from '@auth/core';
+import type { INestApplication, LoggerService, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+
+/** The HTTP platforms every end-to-end suite runs on. */
+export const PLATFORMS = ['express', 'fastify'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** A logger that keeps every line, to search for secrets and warnings. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(...args: unknown[]) {
+    this.#keep('log', args);
+  }
+  error(...args: unknown[]) {
+    this.#keep('error', args);
+  }
+  warn(...args: unknown[]) {
+    this.#keep('warn', args);
+  }
+  debug(...args: unknown[]) {
+    this.#keep('debug', args);
+  }
+  verbose(...args: unknown[]) {
+    this.#keep('verbose', args);
+  }
+  fatal(...args: unknown[]) {
+    this.#keep('fatal', args);
+  }
+  #keep(level: string, args: unknown[]) {
+    this.lines.push(
+      `${level} ${args.map((a) => (a instanceof Error ? `${a.stack} ${JSON.stringify(a)}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`,
+    );
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/** A running app on a free loopback port. */
+export interface RunningApp {
+  app: INestApplication;
+  url: string;
+  logger: CapturingLogger;
+}
+
+/** Creates `module` on `platform` and listens on a free port of 127.0.0.1. */
+export async function startApp(module: Type, platform: Platform): Promise<RunningApp> {
+  const logger = new CapturingLogger();
+  const options = { logger, abortOnError: false } as const;
+  const app =
+    platform === 'express'
+      ? await NestFactory.create(module, options)
+      : await NestFactory.create(module, new FastifyAdapter(), options);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, logger };
+}
+
+/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** One request an {@link EchoServer} received. */
+export interface EchoedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** An upstream API that answers every request with what it received, as JSON. */
+export interface EchoServer {
+  /** Base URL, ending in `/`. */
+  url: string;
+  requests: EchoedRequest[];
+  close(): Promise<void>;
+}
+
+/** Starts an {@link EchoServer} on a free loopback port. */
+export async function startEchoServer(): Promise<EchoServer> {
+  const requests: EchoedRequest[] = [];
+  const server = createServer((req, res) => {
+    const received = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: { ...req.headers },
+    };
+    requests.push(received);
+    req.resume();
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(received));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A flow that hands out a fixed token without any server: for clients of an {@link EchoServer}. */
+export function staticFlow(token: string): TokenFlow {
+  return {
+    id: 'static',
+    cacheKeyParts: [token],
+    defaultLifetimeSeconds: 3600,
+    requestToken: async () => ({ accessToken: token, tokenType: 'Bearer', expiresIn: 3600 }),
+  };
+}
