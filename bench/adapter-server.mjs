@@ -4,8 +4,9 @@
 //
 // Builds apps/demo-<adapter> (its built dist/, imported by path: the bench does not depend on the
 // apps) with or without the adapter, listens on 127.0.0.1:<port>, and sends { type: 'ready' } over
-// IPC when forked (or prints a line). Only `GET /ping` is driven, which touches no client, so no
-// upstream is needed. Exits on SIGTERM/SIGINT or when the parent disconnects.
+// IPC when forked (or prints a line); then answers { type: 'cpu' } with its process.cpuUsage().
+// Only `GET /ping` is driven, which touches no client, so no upstream is needed. Exits on
+// SIGTERM/SIGINT or when the parent disconnects.
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 
@@ -90,5 +91,11 @@ try {
     process.exit(1);
   }
 }
-if (process.send) process.send({ type: 'ready', port });
+if (process.send) {
+  // CPU time of this process, so that the bench can compute CPU per request for each slice.
+  process.on('message', (message) => {
+    if (message?.type === 'cpu') process.send({ type: 'cpu', usage: process.cpuUsage() });
+  });
+  process.send({ type: 'ready', port });
+}
 else console.log(`${adapter} (${variant} adapter) listening on http://127.0.0.1:${port}`);

@@ -78,14 +78,14 @@ const sections = {
   5(s) {
     const a = s.adapters;
     return [
-      `Each demo app in its own process, built with and without the adapter; \`GET /ping\` driven by autocannon (${s.config.connections} connections) from the bench process, ${s.config.rounds} interleaved rounds × ${s.config.durationSec} s per variant; median of the per-round ratios.`,
+      `Each demo app in its own process, built with and without the adapter; \`GET /ping\` driven by autocannon (${s.config.connections} connections) from the bench process, ${s.config.rounds} interleaved rounds × ${s.config.durationSec} s per variant; median of the per-round ratios. "CPU ratio" is the server process' CPU µs per request without ÷ with the adapter (same rounds), less disturbed by other processes than req/s.`,
       '',
       table(
-        ['Adapter', 'req/s with', 'req/s without', 'ratio with ÷ without', 'errors / non-2xx'],
+        ['Adapter', 'req/s with', 'req/s without', 'ratio with ÷ without', 'server CPU µs/req with', 'without', 'CPU ratio', 'errors / non-2xx'],
         Object.keys(a).map((k) =>
           a[k].ratio === undefined
-            ? [k, a[k].pending, '', '', '']
-            : [k, fmt(a[k].withRequestsPerSec), fmt(a[k].withoutRequestsPerSec), fmt(a[k].ratio, 3), `${a[k].errors} / ${a[k].non2xx}`],
+            ? [k, a[k].pending, '', '', '', '', '', '']
+            : [k, fmt(a[k].withRequestsPerSec), fmt(a[k].withoutRequestsPerSec), fmt(a[k].ratio, 3), fmt(a[k].withServerCpuMicrosPerRequest, 1), fmt(a[k].withoutServerCpuMicrosPerRequest, 1), fmt(a[k].cpuRatio, 3), `${a[k].errors} / ${a[k].non2xx}`],
         ),
       ),
     ];

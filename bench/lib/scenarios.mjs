@@ -307,8 +307,8 @@ export function adapterBuilt(adapter) {
 export async function adapters(ctx) {
   const { default: autocannon } = await import('autocannon');
   const cfg = ctx.quick
-    ? { rounds: 2, durationSec: 1, warmSec: 1, connections: 50 }
-    : { rounds: 4, durationSec: 3, warmSec: 1, connections: 50 };
+    ? { rounds: 2, durationSec: 1, warmSec: 2, connections: 50 }
+    : { rounds: 10, durationSec: 1.2, warmSec: 2, connections: 50 };
   const drive = (url, duration) =>
     new Promise((resolve, reject) => {
       autocannon({ url, connections: cfg.connections, duration }, (error, result) =>
@@ -336,17 +336,26 @@ export async function adapters(ctx) {
         const order = r % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
         const round_ = {};
         for (const variant of order) {
-          const res = await drive(`http://127.0.0.1:${servers[variant].port}/ping`, cfg.durationSec);
+          const { handle, port } = servers[variant];
+          const cpuBefore = (await handle.request({ type: 'cpu' }, 'cpu')).usage;
+          const res = await drive(`http://127.0.0.1:${port}/ping`, cfg.durationSec);
+          const cpuAfter = (await handle.request({ type: 'cpu' }, 'cpu')).usage;
+          const cpuMicros = cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system;
           round_[variant] = {
             requestsPerSec: res.requests.average,
+            serverCpuMicrosPerRequest: res.requests.total ? round(cpuMicros / res.requests.total, 2) : null,
             p99: res.latency.p99,
             non2xx: res.non2xx,
             errors: res.errors,
           };
         }
         round_.ratio = round(round_.with.requestsPerSec / round_.without.requestsPerSec, 3);
+        round_.cpuRatio = round(
+          round_.without.serverCpuMicrosPerRequest / round_.with.serverCpuMicrosPerRequest,
+          3,
+        );
         ctx.log(
-          `  ${adapter} round ${r + 1}: with ${round_.with.requestsPerSec} req/s, without ${round_.without.requestsPerSec} req/s (${round_.ratio})`,
+          `  ${adapter} round ${r + 1}: with ${round_.with.requestsPerSec} req/s, without ${round_.without.requestsPerSec} req/s (${round_.ratio}; server CPU ratio ${round_.cpuRatio})`,
         );
         rounds.push(round_);
       }
@@ -354,6 +363,9 @@ export async function adapters(ctx) {
         withRequestsPerSec: round(median(rounds.map((x) => x.with.requestsPerSec)), 1),
         withoutRequestsPerSec: round(median(rounds.map((x) => x.without.requestsPerSec)), 1),
         ratio: round(median(rounds.map((x) => x.ratio)), 3),
+        withServerCpuMicrosPerRequest: round(median(rounds.map((x) => x.with.serverCpuMicrosPerRequest)), 2),
+        withoutServerCpuMicrosPerRequest: round(median(rounds.map((x) => x.without.serverCpuMicrosPerRequest)), 2),
+        cpuRatio: round(median(rounds.map((x) => x.cpuRatio)), 3),
         non2xx: sum(rounds.flatMap((x) => [x.with.non2xx, x.without.non2xx])),
         errors: sum(rounds.flatMap((x) => [x.with.errors, x.without.errors])),
         rounds,

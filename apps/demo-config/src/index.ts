@@ -2,7 +2,14 @@
  * Shared by the three demo apps (NestJS, Koa, Hono): which providers they call, with what
  * credentials, on which routes. Each app only wires these into its framework.
  */
-import { type AuthClient, type AuthClients, createAuthClients, flows, presets, type TokenStore } from '@auth/core';
+import {
+  type AuthClient,
+  type AuthClients,
+  createAuthClients,
+  flows,
+  presets,
+  type TokenStore,
+} from '@auth/core';
 import { RedisTokenStore } from '@auth/redis';
 import { EMULATOR_CREDENTIALS, type Emulators } from '@auth/testing';
 
@@ -29,7 +36,9 @@ export const DEMO_EMULATOR_PORT_BASE = 4101;
  * `OPSRAMP_TENANTS` (JSON array of `{tenantId, clientId, clientSecret}`), `ASPNET_URL`,
  * `ASPNET_USERNAME`, `ASPNET_PASSWORD`.
  */
-export function demoConfigFromEnv(env: Record<string, string | undefined> = process.env): DemoConfig {
+export function demoConfigFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): DemoConfig {
   const local = (offset: number) => `http://127.0.0.1:${DEMO_EMULATOR_PORT_BASE + offset}/`;
   const defaults = EMULATOR_CREDENTIALS;
   return {
@@ -140,7 +149,10 @@ export function tenantUpstream(tenant: string): string {
 }
 
 /** Calls `upstream` through `client` and returns its status and JSON body, for a route to send on. */
-export async function relay(client: AuthClient, upstream: string): Promise<{ status: number; body: unknown }> {
+export async function relay(
+  client: AuthClient,
+  upstream: string,
+): Promise<{ status: number; body: unknown }> {
   const response = await client.fetch(upstream, { headers: { accept: 'application/json' } });
   const text = await response.text();
   return { status: response.status, body: text === '' ? null : JSON.parse(text) };

@@ -33,8 +33,12 @@ export async function progress<T>(label: string, work: () => Promise<T>): Promis
 /** A plain-text table: header row, separator, rows; columns padded to the widest cell. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const strip = (text: string) => text.replace(/\u001b\[\d+m/g, '');
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => strip(r[i] ?? '').length)));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => strip(r[i] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
     cells.map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - strip(cell).length)).join('  ');
-  return [bold(line(header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [bold(line(header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join(
+    '\n',
+  );
 }

@@ -4,8 +4,21 @@
  * token). Prints a table; exits 0 when every row holds, 1 with the failing rows otherwise.
  * `pnpm demo --keep` leaves everything running and prints URLs and curl lines.
  */
-import { createDemoClients, demoConfigFor, demoEnvFor, PROVIDER_ROUTES, TENANT_HEADER, TENANT_ROUTE } from '@auth/demo-config';
-import { type Emulators, isRedisServerAvailable, type ProviderName, startEmulators, startRedisServer } from '@auth/testing';
+import {
+  createDemoClients,
+  demoConfigFor,
+  demoEnvFor,
+  PROVIDER_ROUTES,
+  TENANT_HEADER,
+  TENANT_ROUTE,
+} from '@auth/demo-config';
+import {
+  type Emulators,
+  isRedisServerAvailable,
+  type ProviderName,
+  startEmulators,
+  startRedisServer,
+} from '@auth/testing';
 import { DEMO_APPS, type RunningApp, startApp } from './demo-processes.js';
 import { bold, dim, green, progress, red, table } from './terminal.js';
 
@@ -44,7 +57,9 @@ async function main(): Promise<number> {
   rows.push(await recovered401(emulators, apps[1] ?? (apps[0] as RunningApp)));
   rows.push(await fleet(emulators));
 
-  console.log(`\n${table(['check', 'HTTP', 'token requests', 'latency', ''], rows.map(toCells))}\n`);
+  console.log(
+    `\n${table(['check', 'HTTP', 'token requests', 'latency', ''], rows.map(toCells))}\n`,
+  );
   const failed = rows.filter((row) => !row.ok);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (failed.length > 0) {
@@ -57,11 +72,22 @@ async function main(): Promise<number> {
 }
 
 function toCells(row: Row): string[] {
-  return [row.check, row.status, row.tokenRequests, row.latency, row.ok ? green('ok') : red('FAILED')];
+  return [
+    row.check,
+    row.status,
+    row.tokenRequests,
+    row.latency,
+    row.ok ? green('ok') : red('FAILED'),
+  ];
 }
 
 /** One cold call, then 20 concurrent ones: all 200, and one token request for the app. */
-async function driveRoute(emulators: Emulators, app: RunningApp, provider: ProviderName, path: string): Promise<Row> {
+async function driveRoute(
+  emulators: Emulators,
+  app: RunningApp,
+  provider: ProviderName,
+  path: string,
+): Promise<Row> {
   const stats = emulators[provider].stats;
   const before = stats.tokenRequests;
   const t0 = performance.now();
@@ -69,7 +95,9 @@ async function driveRoute(emulators: Emulators, app: RunningApp, provider: Provi
   await first.arrayBuffer();
   const latency = performance.now() - t0;
   const rest = await Promise.all(
-    Array.from({ length: CALLS_PER_ROUTE }, () => fetch(`${app.url}${path}`).then(async (r) => (await r.arrayBuffer(), r.status))),
+    Array.from({ length: CALLS_PER_ROUTE }, () =>
+      fetch(`${app.url}${path}`).then(async (r) => (await r.arrayBuffer(), r.status)),
+    ),
   );
   const tokens = stats.tokenRequests - before;
   const allOk = first.status === 200 && rest.every((status) => status === 200);
@@ -89,7 +117,9 @@ async function driveTenants(emulators: Emulators, app: RunningApp): Promise<Row>
   const t0 = performance.now();
   const statuses = await Promise.all(
     [...tenants, ...tenants, ...tenants].map((tenant) =>
-      fetch(`${app.url}${TENANT_ROUTE}`, { headers: { [TENANT_HEADER]: tenant } }).then(async (r) => (await r.arrayBuffer(), r.status)),
+      fetch(`${app.url}${TENANT_ROUTE}`, { headers: { [TENANT_HEADER]: tenant } }).then(
+        async (r) => (await r.arrayBuffer(), r.status),
+      ),
     ),
   );
   const tokens = emulators.opsramp.stats.tokenRequests - before;
@@ -154,18 +184,26 @@ async function recovered401(emulators: Emulators, app: RunningApp): Promise<Row>
 async function fleet(emulators: Emulators): Promise<Row> {
   const check = 'fleet: 2 instances, 1 Redis, /Token revokes old tokens';
   if (!isRedisServerAvailable()) {
-    return { check, status: 'skipped', tokenRequests: 'no redis-server on the PATH', latency: '', ok: true };
+    return {
+      check,
+      status: 'skipped',
+      tokenRequests: 'no redis-server on the PATH',
+      latency: '',
+      ok: true,
+    };
   }
   const redis = await startRedisServer();
   const app = DEMO_APPS[2];
-  const instances = [];
+  const instances: RunningApp[] = [];
   try {
     const env = { ...demoEnvFor(emulators), REDIS_URL: redis.url };
     for (let i = 0; i < 2; i++) instances.push(await startApp(app, env));
     const before = emulators.aspnet.stats.tokenRequests;
     const statuses = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        fetch(`${instances[i % 2]?.url}/aspnet/me`).then(async (r) => (await r.arrayBuffer(), r.status)),
+        fetch(`${instances[i % 2]?.url}/aspnet/me`).then(
+          async (r) => (await r.arrayBuffer(), r.status),
+        ),
       ),
     );
     const tokens = emulators.aspnet.stats.tokenRequests - before;
@@ -184,7 +222,10 @@ async function fleet(emulators: Emulators): Promise<Row> {
 
 async function keepRunning(emulators: Emulators, apps: RunningApp[]): Promise<void> {
   console.log(bold('\nStill running (Ctrl-C to stop):'));
-  for (const provider of emulators.all) console.log(`  ${provider.name.padEnd(11)} token ${provider.tokenUrl}  api ${provider.apiBaseUrl}`);
+  for (const provider of emulators.all)
+    console.log(
+      `  ${provider.name.padEnd(11)} token ${provider.tokenUrl}  api ${provider.apiBaseUrl}`,
+    );
   for (const app of apps) console.log(`  demo-${app.adapter.padEnd(7)} ${app.url}`);
   const app = apps[0];
   if (app) {
@@ -198,10 +239,12 @@ async function keepRunning(emulators: Emulators, apps: RunningApp[]): Promise<vo
   });
 }
 
-const timeout = keep ? undefined : setTimeout(() => {
-  console.error(red('✖ the demo took longer than 60 s'));
-  process.exit(1);
-}, 60_000);
+const timeout = keep
+  ? undefined
+  : setTimeout(() => {
+      console.error(red('✖ the demo took longer than 60 s'));
+      process.exit(1);
+    }, 60_000);
 let code = 1;
 try {
   code = await main();

@@ -36,6 +36,15 @@ export {
   type PasswordGrantOptions,
 } from './flows/index.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export {
+  ALERTSITE_BASE_URL,
+  type AlertSitePresetOptions,
+  type AspNetTokenPresetOptions,
+  type KlearStackPresetOptions,
+  type OpsRampPresetOptions,
+  type PresetCommonOptions,
+  presets,
+} from './presets/index.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
 export type { FlowRequest, TokenFlow } from './token-flow.js';
 export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';
@@ -46,12 +55,3 @@ export {
   DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
   DEFAULT_REFRESH_LIFETIME_FRACTION,
 } from './token-timing.js';
-export {
-  ALERTSITE_BASE_URL,
-  type AlertSitePresetOptions,
-  type AspNetTokenPresetOptions,
-  type KlearStackPresetOptions,
-  type OpsRampPresetOptions,
-  type PresetCommonOptions,
-  presets,
-} from './presets/index.js';

@@ -1,7 +1,7 @@
 import { abortable } from './abortable.js';
 import { cacheKey } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
-import { AuthError, TokenEndpointError } from './errors.js';
+import { AuthError, TokenEndpointError, TokenStoreError } from './errors.js';
 import { AccessToken, type StoredToken } from './token.js';
 import type { FlowRequest, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
@@ -149,59 +149,60 @@ export class TokenManager {
     }
   }
 
-  /** Adopt a fresher token from the store, or win the lease and request one, or wait for the holder. */
+  /**
+   * Adopt a fresher token from the store, or win the lease and request one, or wait for the
+   * holder: poll the store for its token and retry the lease (a dead holder's lease expires).
+   */
   async #obtain(entry: Entry): Promise<AccessToken> {
     const { store, leaseTtlMs, now } = this.#options;
     const key = await entry.key;
     const stale = entry.last?.value;
+    const adoptable = (stored: StoredToken | undefined): stored is StoredToken =>
+      stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt;
+    const deadline = now() + 2 * leaseTtlMs;
+    let delay = LEASE_POLL_MS;
     for (;;) {
       const stored = await store.get(key);
-      if (stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt) {
-        return new AccessToken(stored);
-      }
-      const lease = store.acquireLease ? await store.acquireLease(key, leaseTtlMs) : null;
-      if (lease === undefined) {
-        const fromPeer = await this.#awaitPeer(key, stale, now() + leaseTtlMs);
-        if (fromPeer !== undefined) return fromPeer;
-        continue;
-      }
-      try {
-        const refreshToken = stored?.refreshToken ?? entry.last?.refreshToken;
-        const sentAt = now();
-        const response = await this.#request(entry.flow, refreshToken);
-        const record = toStoredToken(response, sentAt, entry.flow.defaultLifetimeSeconds);
-        if (record.expiresAt <= now()) {
-          throw new TokenEndpointError(
-            'TOKEN_RESPONSE_INVALID',
-            'the token endpoint returned a token that is already expired (clock skew?)',
-            { flow: entry.flow.id },
-          );
+      if (adoptable(stored)) return new AccessToken(stored);
+      if (store.acquireLease === undefined) return this.#requestAndStore(entry, key, stored);
+      const lease = await store.acquireLease(key, leaseTtlMs);
+      if (lease !== undefined) {
+        try {
+          // A peer may have stored its token and released the lease since our read.
+          const latest = await store.get(key);
+          if (adoptable(latest)) return new AccessToken(latest);
+          return await this.#requestAndStore(entry, key, latest);
+        } finally {
+          await lease.release().catch(ignore);
         }
-        await store.set(key, record);
-        return new AccessToken(record);
-      } finally {
-        await lease?.release().catch(ignore);
       }
+      if (now() >= deadline) {
+        throw new TokenStoreError('timed out waiting for another instance to store a token');
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, LEASE_POLL_MAX_MS);
     }
   }
 
-  /** Another instance holds the lease: poll the store until its token lands or the deadline passes. */
-  async #awaitPeer(
+  async #requestAndStore(
+    entry: Entry,
     key: string,
-    stale: string | undefined,
-    deadline: number,
-  ): Promise<AccessToken | undefined> {
+    stored: StoredToken | undefined,
+  ): Promise<AccessToken> {
     const { store, now } = this.#options;
-    let delay = LEASE_POLL_MS;
-    while (now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, LEASE_POLL_MAX_MS);
-      const stored: StoredToken | undefined = await store.get(key);
-      if (stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt) {
-        return new AccessToken(stored);
-      }
+    const refreshToken = stored?.refreshToken ?? entry.last?.refreshToken;
+    const sentAt = now();
+    const response = await this.#request(entry.flow, refreshToken);
+    const record = toStoredToken(response, sentAt, entry.flow.defaultLifetimeSeconds);
+    if (record.expiresAt <= now()) {
+      throw new TokenEndpointError(
+        'TOKEN_RESPONSE_INVALID',
+        'the token endpoint returned a token that is already expired (clock skew?)',
+        { flow: entry.flow.id },
+      );
     }
-    return undefined;
+    await store.set(key, record);
+    return new AccessToken(record);
   }
 
   /** Refresh token first when there is one; a rejected refresh falls back to one full login. */

@@ -210,3 +210,94 @@ describe('TokenManager', () => {
     await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_RESPONSE_INVALID' });
   });
 });
+
+describe('TokenManager with a leasing store', () => {
+  /** A memory store with a process-local lease, standing in for a shared store. */
+  function leasingStore(now: () => number) {
+    const inner = new MemoryTokenStore({ now });
+    let holder: symbol | undefined;
+    return Object.assign(inner, {
+      leasesGranted: 0,
+      async acquireLease() {
+        if (holder !== undefined) return undefined;
+        const me = Symbol('lease');
+        holder = me;
+        this.leasesGranted += 1;
+        return {
+          release: async () => {
+            if (holder === me) holder = undefined;
+          },
+        };
+      },
+      takeLease() {
+        holder = Symbol('peer');
+      },
+      dropLease() {
+        holder = undefined;
+      },
+    });
+  }
+
+  it('waits for the lease holder and adopts its token instead of requesting one', async () => {
+    const flow = fakeFlow();
+    const clock = manualClock();
+    const store = leasingStore(clock.now);
+    const { manager } = managerFor(flow, { store, now: clock.now });
+    store.takeLease(); // another instance is logging in
+    const waiting = manager.getToken();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const peerToken = {
+      accessToken: 'peer-token',
+      tokenType: 'Bearer',
+      issuedAt: clock.time,
+      expiresAt: clock.time + 100_000,
+    };
+    await store.set(await cacheKeyOf(flow), peerToken);
+    store.dropLease();
+    expect((await waiting).value).toBe('peer-token');
+    expect(flow.logins).toBe(0);
+  });
+
+  it('takes over when the holder never stores a token (its lease expired)', async () => {
+    const flow = fakeFlow();
+    const clock = manualClock();
+    const store = leasingStore(clock.now);
+    const { manager } = managerFor(flow, { store, now: clock.now });
+    store.takeLease();
+    const waiting = manager.getToken();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    store.dropLease(); // the holder died; its lease expired
+    expect((await waiting).value).toBe('token-1');
+    expect(flow.logins).toBe(1);
+  });
+
+  it('re-reads the store after winning the lease', async () => {
+    const flow = fakeFlow();
+    const clock = manualClock();
+    const store = leasingStore(clock.now);
+    const key = await cacheKeyOf(flow);
+    const realGet = store.get.bind(store);
+    let reads = 0;
+    store.get = async (k: string) => {
+      reads += 1;
+      // A peer stores its token right after our first read, before we take the lease.
+      if (reads === 2) {
+        await store.set(key, {
+          accessToken: 'peer-token',
+          tokenType: 'Bearer',
+          issuedAt: clock.time,
+          expiresAt: clock.time + 100_000,
+        });
+      }
+      return realGet(k);
+    };
+    const { manager } = managerFor(flow, { store, now: clock.now });
+    expect((await manager.getToken()).value).toBe('peer-token');
+    expect(flow.logins).toBe(0);
+  });
+});
+
+async function cacheKeyOf(flow: ReturnType<typeof fakeFlow>) {
+  const { cacheKey } = await import('../src/cache-key.js');
+  return cacheKey(flow, undefined);
+}

@@ -11,6 +11,7 @@ import { type Emulators, startEmulators } from '@auth/testing';
 import { Controller, Get, Injectable, Module, Res, type Type } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  CapturingLogger,
   type EchoServer,
   PLATFORMS,
   type RunningApp,
@@ -22,6 +23,8 @@ import {
 
 let emulators: Emulators;
 let echo: EchoServer;
+/** One logger for every app of this file: Nest's `Logger` is process-wide, so lines of one app may land in another's. */
+const logs = new CapturingLogger();
 
 beforeAll(async () => {
   [emulators, echo] = await Promise.all([startEmulators(), startEchoServer()]);
@@ -175,7 +178,7 @@ describe.each(PLATFORMS)('@AuthClients() on %s', (platform) => {
   beforeAll(async () => {
     clients = createClients();
     withContext = vi.spyOn(clients, 'withContext');
-    running = await startApp(appModule(clients), platform);
+    running = await startApp(appModule(clients), platform, logs);
   });
   afterAll(async () => {
     await running?.app.close();
@@ -211,7 +214,7 @@ describe.each(PLATFORMS)('@AuthClients() on %s', (platform) => {
 
   it('shares one token among concurrent cold requests', async () => {
     const fresh = createClients();
-    const cold = await startApp(appModule(fresh), platform);
+    const cold = await startApp(appModule(fresh), platform, logs);
     try {
       const responses = await Promise.all(
         Array.from({ length: 30 }, () => fetch(`${cold.url}/devices`)),
@@ -284,6 +287,7 @@ describe.each(PLATFORMS)('@AuthClients() on %s', (platform) => {
   it('aborts the upstream call when the client disconnects', async () => {
     await get('/devices'); // token cached: the next API call goes out at once
     emulators.alertsite.resetStats();
+    logs.lines.length = 0;
     const { port } = new URL(running.url);
     const req = httpRequest({ host: '127.0.0.1', port, path: '/slow' });
     req.on('error', () => {});
@@ -293,9 +297,9 @@ describe.each(PLATFORMS)('@AuthClients() on %s', (platform) => {
     await waitFor(() => emulators.alertsite.stats.abortedApiCalls === 1);
     expect(emulators.alertsite.stats.abortedApiCalls).toBe(1);
     // The handler's rejection ends quietly: a debug line, no error log with a stack trace.
-    await waitFor(() => running.logger.text().includes('Client closed the connection'));
-    expect(running.logger.text()).toMatch(/debug Client closed the connection.* GET \/slow/);
-    expect(running.logger.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+    await waitFor(() => logs.text().includes('Client closed the connection'));
+    expect(logs.text()).toMatch(/debug Client closed the connection.* GET \/slow/);
+    expect(logs.lines.filter((line) => line.startsWith('error'))).toEqual([]);
     const [error] = slowErrors.splice(0);
     expect(error).toBeInstanceOf(ClientDisconnectedError);
     expect(error).toBeInstanceOf(DOMException);
@@ -312,7 +316,7 @@ describe.each(PLATFORMS)('@AuthClients() on %s', (platform) => {
       }),
       echo: { baseUrl: echo.url, flow: staticFlow('x') },
     });
-    const app = await startApp(appModule(failing), platform);
+    const app = await startApp(appModule(failing), platform, logs);
     try {
       const res = await fetch(`${app.url}/handled`);
       expect(res.status).toBe(200);

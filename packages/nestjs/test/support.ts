@@ -48,8 +48,11 @@ export interface RunningApp {
 }
 
 /** Creates `module` on `platform` and listens on a free port of 127.0.0.1. */
-export async function startApp(module: Type, platform: Platform): Promise<RunningApp> {
-  const logger = new CapturingLogger();
+export async function startApp(
+  module: Type,
+  platform: Platform,
+  logger = new CapturingLogger(),
+): Promise<RunningApp> {
   const options = { logger, abortOnError: false } as const;
   const app =
     platform === 'express'

@@ -26,8 +26,9 @@ const CONNECTING = new Set(['wait', 'connecting', 'connect']);
  *   enters ioredis' offline queue, so nothing stale runs after a reconnect). The one exception is the
  *   first connection after start-up, which callers await for at most `commandTimeoutMs`.
  * - Every command is bounded by `commandTimeoutMs`.
- * - Clients created from a URL are owned: created with `enableOfflineQueue: false`, a capped
- *   reconnect delay, an `'error'` listener, and closed by {@link close}. Borrowed clients keep their
+ * - Clients created from a URL are owned: created with `enableOfflineQueue: false`,
+ *   `maxRetriesPerRequest: 0`, `autoResendUnfulfilledCommands: false`, `commandTimeout`, a reconnect
+ *   delay capped at 1 s and an `'error'` listener, and closed by {@link close}. Borrowed clients keep their
  *   own options and listeners and are never closed.
  * - Error causes keep only the name and message of the ioredis error (which otherwise carries the
  *   command arguments, i.e. token values).
@@ -44,8 +45,11 @@ export class RedisConnection {
     if (typeof options.redis === 'string') {
       this.#owned = true;
       this.#client = new Redis(options.redis, {
+        // Fail fast instead of queueing: nothing waits for a reconnect, and no command written
+        // before a disconnect is replayed after it (a stale SET could overwrite a newer token).
         enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
+        maxRetriesPerRequest: 0,
+        autoResendUnfulfilledCommands: false,
         commandTimeout: options.commandTimeoutMs,
         connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
         retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),

@@ -55,7 +55,10 @@ export interface RedisTokenStoreOptions {
    * `exp` claim, ms. Default `86_400_000` (24 h).
    */
   refreshTokenTtlMs?: number;
-  /** Called with every Redis failure (before the store throws or falls back). Default: none. */
+  /**
+   * Called with every store failure (Redis unavailable, unreadable entry), before the store throws
+   * or falls back. For logs and metrics: it never carries a secret. Default: none.
+   */
   onError?: (error: TokenStoreError) => void;
   /** Clock, epoch ms, used to turn `expiresAt` into a Redis TTL. Default `Date.now`. */
   now?: () => number;

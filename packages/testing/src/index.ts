@@ -19,6 +19,7 @@ export {
 } from './credentials.js';
 export type { KlearStackEmulator } from './klearstack.js';
 export type { OpsRampEmulator, OpsRampStats } from './opsramp.js';
+export { isRedisServerAvailable, type RedisServer, startRedisServer } from './redis-server.js';
 export {
   DEFAULT_LIFETIMES,
   type EmulatorOptions,
