@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 
 /** The three demo apps the tour runs, each from its built `dist/main.js`. */
 export const DEMO_APPS = [
-  // { adapter: 'nestjs', main: new URL('../../demo-nestjs/dist/main.js', import.meta.url) },
+  { adapter: 'nestjs', main: new URL('../../demo-nestjs/dist/main.js', import.meta.url) },
   { adapter: 'koa', main: new URL('../../demo-koa/dist/main.js', import.meta.url) },
   { adapter: 'hono', main: new URL('../../demo-hono/dist/main.js', import.meta.url) },
 ] as const;

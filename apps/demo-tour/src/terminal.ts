@@ -32,6 +32,7 @@ export async function progress<T>(label: string, work: () => Promise<T>): Promis
 
 /** A plain-text table: header row, separator, rows; columns padded to the widest cell. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips our own colour codes
   const strip = (text: string) => text.replace(/\u001b\[\d+m/g, '');
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => strip(r[i] ?? '').length)),
