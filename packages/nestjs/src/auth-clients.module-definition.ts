@@ -16,7 +16,7 @@ import {
 import { AuthErrorFilter } from './auth-error.filter.js';
 import { ClientDisconnectedFilter } from './client-disconnected.js';
 
-/** Providers every definition has: validated options → binder → registry, and the filter. */
+/** Providers every definition has: validated options → binder → registry, and the filters. */
 function withCoreProviders(
   definition: DynamicModule,
   extras: AuthClientsModuleExtras,
