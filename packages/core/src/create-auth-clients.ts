@@ -68,10 +68,17 @@ function withTrailingSlash(url: URL): URL {
   return url;
 }
 
+/** A request's context, or a function computing it when a client of the view is first used. */
+export type ContextSource = RequestContext | (() => RequestContext);
+
 /** Methods every registry has besides its clients. Client names may not collide with them. */
 export interface AuthClientsMethods<Name extends string> {
-  /** A registry view bound to one request: each client lazily gets `withContext(context)`. */
-  withContext(context: RequestContext): AuthClients<Name>;
+  /**
+   * A registry view bound to one request: each client lazily gets `withContext(context)`. Pass a
+   * function to compute the context only if a client is used (adapters do, so that a route that
+   * never calls out pays one small object).
+   */
+  withContext(context: ContextSource): AuthClients<Name>;
   /** Names of the clients, in definition order. */
   readonly names: readonly Name[];
   /** Release every client's store (connections, memory). Call on shutdown. */
@@ -135,23 +142,28 @@ function buildRegistry<Name extends string>(
   shared: { close(): Promise<void> },
 ): AuthClients<Name> {
   class RequestView {
-    readonly #context: RequestContext;
-    constructor(context: RequestContext) {
+    #context: ContextSource;
+    constructor(context: ContextSource) {
       this.#context = context;
     }
     get names(): readonly Name[] {
       return names;
     }
-    withContext(context: RequestContext): AuthClients<Name> {
-      return new RequestView({ ...this.#context, ...context }) as unknown as AuthClients<Name>;
+    withContext(context: ContextSource): AuthClients<Name> {
+      const merged = () => ({ ...RequestView.contextOf(this), ...resolve(context) });
+      return new RequestView(
+        this.#context === ROOT_CONTEXT ? context : merged,
+      ) as unknown as AuthClients<Name>;
     }
     close(): Promise<void> {
       return shared.close();
     }
     toJSON(): Record<string, unknown> {
-      return { clients: names, tenant: this.#context.tenant };
+      return { clients: names };
     }
+    /** The view's context, computed once on first use. */
     static contextOf(view: RequestView): RequestContext {
+      if (typeof view.#context === 'function') view.#context = view.#context();
       return view.#context;
     }
   }
@@ -168,6 +180,10 @@ function buildRegistry<Name extends string>(
     });
   }
   return new RequestView(ROOT_CONTEXT) as unknown as AuthClients<Name>;
+}
+
+function resolve(context: ContextSource): RequestContext {
+  return typeof context === 'function' ? context() : context;
 }
 
 const ROOT_CONTEXT: RequestContext = Object.freeze({});

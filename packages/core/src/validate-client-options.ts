@@ -1,3 +1,4 @@
+import { HEADER_NAME } from './adapter-options.js';
 import type { AuthClientOptions } from './client-options.js';
 import { AuthConfigError } from './errors.js';
 
@@ -51,7 +52,7 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
   if (fraction !== undefined && !(fraction >= 0 && fraction < 1)) {
     throw new AuthConfigError(`${path}.refresh.lifetimeFraction`, 'must be in [0, 1)');
   }
-  if (options.header !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(options.header)) {
+  if (options.header !== undefined && !HEADER_NAME.test(options.header)) {
     throw new AuthConfigError(`${path}.header`, 'must be a valid HTTP header name');
   }
 }

@@ -1,0 +1,71 @@
+import type { ResolvedAdapterOptions } from './adapter-options.js';
+import type { RequestContext } from './client-options.js';
+
+/** What an adapter knows of an incoming request, in framework-neutral terms. */
+export interface IncomingRequest<Request> {
+  /** The framework's request object, handed to the tenant resolver. */
+  request: Request;
+  /** Reads an incoming header (lower-case name); `undefined` when absent. */
+  header(name: string): string | undefined;
+  /** Aborts when the client goes away. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The {@link RequestContext} of an incoming request: its signal, the tenant from the resolver
+ * (checked to be a string) and the propagated headers present on it. Adapters call it lazily,
+ * from `clients.withContext(() => requestContext(options, incoming))`.
+ */
+export function requestContext<Request>(
+  options: ResolvedAdapterOptions<Request>,
+  incoming: IncomingRequest<Request>,
+): RequestContext {
+  const context: RequestContext = {};
+  if (incoming.signal !== undefined) context.signal = incoming.signal;
+  if (options.tenant !== undefined) {
+    const tenant: unknown = options.tenant(incoming.request);
+    if (typeof tenant === 'string') {
+      if (tenant !== '') context.tenant = tenant;
+    } else if (tenant !== undefined && tenant !== null) {
+      throw new TypeError(`the tenant resolver returned a ${typeof tenant}; expected a string`);
+    }
+  }
+  let headers: Record<string, string> | undefined;
+  for (const name of options.propagateHeaders) {
+    const value = incoming.header(name);
+    if (value === undefined) continue;
+    headers ??= {};
+    headers[name] = value;
+  }
+  if (headers !== undefined) context.headers = headers;
+  return context;
+}
+
+/** The part of a Node `ServerResponse` {@link abortOnDisconnect} needs (no `node:` import). */
+export interface ClosableResponse {
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * A signal that aborts when the response closes before it finished: the client went away.
+ * (Listens on the response: a Node request's own `close` also fires once its body was read.)
+ */
+export function abortOnDisconnect(response: ClosableResponse): AbortSignal {
+  const controller = new AbortController();
+  const abort = () =>
+    controller.abort(
+      new DOMException(
+        'The client closed the connection before the response was sent',
+        'AbortError',
+      ),
+    );
+  if (response.writableFinished) return controller.signal;
+  if (response.destroyed) abort();
+  else
+    response.once('close', () => {
+      if (!response.writableFinished) abort();
+    });
+  return controller.signal;
+}
