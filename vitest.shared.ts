@@ -14,10 +14,13 @@ export default defineConfig({
       '@auth/nestjs': src('nestjs'),
       '@auth/koa': src('koa'),
       '@auth/hono': src('hono'),
-      '@auth/demo-config': fileURLToPath(new URL('./apps/demo-config/src/index.ts', import.meta.url)),
+      '@auth/demo-config': fileURLToPath(
+        new URL('./apps/demo-config/src/index.ts', import.meta.url),
+      ),
     },
   },
   test: {
+    setupFiles: [fileURLToPath(new URL('./test-support/no-secret-output.ts', import.meta.url))],
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -17,6 +17,7 @@ export {
   type KlearStackCredentials,
   type OpsRampTenant,
 } from './credentials.js';
+export { issuedSecrets } from './issued-secrets.js';
 export type { KlearStackEmulator } from './klearstack.js';
 export type { OpsRampEmulator, OpsRampStats } from './opsramp.js';
 export { isRedisServerAvailable, type RedisServer, startRedisServer } from './redis-server.js';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordIssued } from './issued-secrets.js';
 import { BodyTooLargeError, bearerToken, type ReceivedRequest, readBody } from './request.js';
 import type { EmulatorStats, FaultKind, ProviderEmulator, ProviderName } from './types.js';
 
@@ -124,7 +125,10 @@ export async function startProviderServer<Principal>(
     };
     const issue = async () => {
       const outcome = await def.token(received);
-      if (outcome.issued) stats.tokenRequests++;
+      if (outcome.issued) {
+        stats.tokenRequests++;
+        recordIssued(outcome.reply.body);
+      }
       if (outcome.refreshed) stats.refreshRequests++;
       send(res, outcome.reply);
     };
