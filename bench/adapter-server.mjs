@@ -12,7 +12,11 @@ import { existsSync } from 'node:fs';
 
 const [adapter, variant, portArg] = process.argv.slice(2);
 const port = Number(portArg);
-if (!['nestjs', 'koa', 'hono'].includes(adapter) || !['with', 'without'].includes(variant) || !Number.isInteger(port)) {
+if (
+  !['nestjs', 'koa', 'hono'].includes(adapter) ||
+  !['with', 'without'].includes(variant) ||
+  !Number.isInteger(port)
+) {
   console.error('usage: node adapter-server.mjs <nestjs|koa|hono> <with|without> <port>');
   process.exit(2);
 }
@@ -85,7 +89,9 @@ try {
   server = await starters[adapter]();
 } catch (error) {
   if (process.send) {
-    process.send({ type: 'error', message: String(error?.message ?? error) }, () => process.exit(1));
+    process.send({ type: 'error', message: String(error?.message ?? error) }, () =>
+      process.exit(1),
+    );
   } else {
     console.error(error);
     process.exit(1);
@@ -97,5 +103,4 @@ if (process.send) {
     if (message?.type === 'cpu') process.send({ type: 'cpu', usage: process.cpuUsage() });
   });
   process.send({ type: 'ready', port });
-}
-else console.log(`${adapter} (${variant} adapter) listening on http://127.0.0.1:${port}`);
+} else console.log(`${adapter} (${variant} adapter) listening on http://127.0.0.1:${port}`);

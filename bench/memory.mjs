@@ -109,7 +109,8 @@ async function tenants({ target, tenants: total, checkpoints, maxCachedTenants, 
   const options = { maxCachedTenants, storeMaxEntries };
   // Warm-up on a throw-away client so that compiled code is not counted as growth.
   const warm = tenantClients(target, options);
-  for (let i = 0; i < 300; i++) await warm.perTenant.withContext({ tenant: `warm-${i}` }).getToken();
+  for (let i = 0; i < 300; i++)
+    await warm.perTenant.withContext({ tenant: `warm-${i}` }).getToken();
   await warm.close();
 
   const before = await settledHeap();

@@ -7,7 +7,8 @@
 //
 // Upstream emulators run in child processes; every child and server started here is stopped at
 // the end (and by a watchdog if something hangs).
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +20,17 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='));
 const selected = onlyArg
-  ? onlyArg.slice('--only='.length).split(',').map((s) => s.trim()).filter((s) => SCENARIOS[s])
+  ? onlyArg
+      .slice('--only='.length)
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => SCENARIOS[s])
   : Object.keys(SCENARIOS);
 const unknown = argv.filter((a) => a !== '--quick' && !a.startsWith('--only='));
 if (unknown.length > 0 || selected.length === 0) {
-  console.error(`usage: node run.mjs [--quick] [--only=1,2,...]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`);
+  console.error(
+    `usage: node run.mjs [--quick] [--only=1,2,...]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`,
+  );
   process.exit(2);
 }
 const full = !quick && !onlyArg;
@@ -54,10 +61,19 @@ function versionOf(name) {
   }
 }
 
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
 const cpus = os.cpus();
 const results = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
+  commit: gitCommit(),
   scenariosSelected: selected,
   machine: {
     node: process.versions.node,
@@ -69,7 +85,15 @@ const results = {
     loadAverageEnd: null,
   },
   versions: Object.fromEntries(
-    ['@auth/core', '@auth/redis', '@auth/testing', '@badgateway/oauth2-client', 'openid-client', 'autocannon', 'ioredis'].map((n) => [n, versionOf(n)]),
+    [
+      '@auth/core',
+      '@auth/redis',
+      '@auth/testing',
+      '@badgateway/oauth2-client',
+      'openid-client',
+      'autocannon',
+      'ioredis',
+    ].map((n) => [n, versionOf(n)]),
   ),
   durationSec: null,
   scenarios: {},
@@ -82,7 +106,9 @@ const ctx = {
   results,
   /** 'long': default lifetimes; 'short': 1 s OpsRamp and ASP.NET tokens. Started on first use. */
   upstream(kind) {
-    upstreams[kind] ??= startUpstream(kind === 'short' ? ['--opsramp-lifetime=1', '--aspnet-lifetime=1'] : []);
+    upstreams[kind] ??= startUpstream(
+      kind === 'short' ? ['--opsramp-lifetime=1', '--aspnet-lifetime=1'] : [],
+    );
     return upstreams[kind];
   },
 };
@@ -115,7 +141,9 @@ writeFileSync(`${resultsDir}${base}.md`, toMarkdown(results));
 writeFileSync(`${resultsDir}${full ? 'ratios' : 'partial-ratios'}.svg`, toSvg(results));
 
 log(`\n${toMarkdown(results).split('\n## 1.')[0]}`);
-log(`\nWrote results/${base}.json, results/${base}.md, results/${full ? 'ratios' : 'partial-ratios'}.svg in ${results.durationSec} s.`);
+log(
+  `\nWrote results/${base}.json, results/${base}.md, results/${full ? 'ratios' : 'partial-ratios'}.svg in ${results.durationSec} s.`,
+);
 if (runningCount() > 0) log(`warning: ${runningCount()} child process(es) still running`);
 clearTimeout(watchdog);
 const failed = Object.values(results.scenarios).some((s) => s.error);

@@ -35,7 +35,10 @@ const control = createServer((req, res) => {
   req.resume();
   const reply = (status, body) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
   if (req.method === 'GET' && req.url === '/stats') {

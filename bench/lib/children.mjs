@@ -61,12 +61,16 @@ function track(child) {
 
 function waitForMessage(child, type, timeoutMs, label) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`${label}: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${label}: no "${type}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (message) => {
       if (message?.type === type) finish(null, message);
       else if (message?.type === 'error') finish(new Error(`${label}: ${message.message}`));
     };
-    const onExit = (code, signal) => finish(new Error(`${label} exited (${code ?? signal}) before "${type}"`));
+    const onExit = (code, signal) =>
+      finish(new Error(`${label} exited (${code ?? signal}) before "${type}"`));
     function finish(error, message) {
       clearTimeout(timer);
       child.off('message', onMessage);

@@ -3,20 +3,29 @@ import { CONTENDERS } from './contenders.mjs';
 
 const status = (met) => (met === true ? '✅ met' : met === false ? '❌ missed' : '⏳ pending');
 const fmt = (v, digits = 0) =>
-  v === null || v === undefined ? '–' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(v);
+  v === null || v === undefined
+    ? '–'
+    : typeof v === 'number'
+      ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+      : String(v);
 const mib = (bytes) => `${(bytes / 1048576).toFixed(2)} MiB`;
 const label = (id) => CONTENDERS[id] ?? id;
 
 function table(head, rows) {
   return [
     `| ${head.join(' | ')} |`,
-    `| ${head.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 }
 
 function targetRows(scenario) {
-  return (scenario.targets ?? []).map((t) => [t.label, t.goal, fmt(t.value, typeof t.value === 'number' && !Number.isInteger(t.value) ? 3 : 0), status(t.met)]);
+  return (scenario.targets ?? []).map((t) => [
+    t.label,
+    t.goal,
+    fmt(t.value, typeof t.value === 'number' && !Number.isInteger(t.value) ? 3 : 0),
+    status(t.met),
+  ]);
 }
 
 const sections = {
@@ -26,8 +35,28 @@ const sections = {
       `${s.config.concurrency} concurrent callers, long-lived token, \`GET api/v2/tenants/client_1234/alerts/search\` on the OpsRamp emulator. ${s.config.rounds} interleaved rounds × ${s.config.durationMs / 1000} s per contender; medians over rounds. The ratio is taken within each round (contender ÷ raw fetch of the same round), then the median. "CPU ratio" is raw fetch's CPU time per call in the bench process ÷ the contender's (same rounds): it is much less disturbed by other processes than calls/s.`,
       '',
       table(
-        ['Contender', 'calls/s', 'ratio to raw fetch', 'p50 ms', 'p99 ms', 'CPU µs/call', 'CPU ratio', 'token requests', 'failed'],
-        Object.keys(c).map((id) => [label(id), fmt(c[id].callsPerSec), fmt(c[id].ratioToRaw, 3), fmt(c[id].p50, 2), fmt(c[id].p99, 2), fmt(c[id].cpuMicrosPerCall), fmt(c[id].cpuRatioToRaw, 3), fmt(c[id].tokenRequests), fmt(c[id].failed)]),
+        [
+          'Contender',
+          'calls/s',
+          'ratio to raw fetch',
+          'p50 ms',
+          'p99 ms',
+          'CPU µs/call',
+          'CPU ratio',
+          'token requests',
+          'failed',
+        ],
+        Object.keys(c).map((id) => [
+          label(id),
+          fmt(c[id].callsPerSec),
+          fmt(c[id].ratioToRaw, 3),
+          fmt(c[id].p50, 2),
+          fmt(c[id].p99, 2),
+          fmt(c[id].cpuMicrosPerCall),
+          fmt(c[id].cpuRatioToRaw, 3),
+          fmt(c[id].tokenRequests),
+          fmt(c[id].failed),
+        ]),
       ),
     ];
   },
@@ -38,7 +67,12 @@ const sections = {
       '',
       table(
         ['Contender', 'token requests (median)', 'worst round', 'failed calls'],
-        Object.keys(c).map((id) => [label(id), fmt(c[id].tokenRequests), fmt(c[id].maxTokenRequests), fmt(c[id].failed)]),
+        Object.keys(c).map((id) => [
+          label(id),
+          fmt(c[id].tokenRequests),
+          fmt(c[id].maxTokenRequests),
+          fmt(c[id].failed),
+        ]),
       ),
     ];
   },
@@ -48,8 +82,26 @@ const sections = {
       `Tokens live ${s.config.lifetimeSeconds} s (a second emulator process), ${s.config.concurrency} concurrent callers for ${s.config.durationMs / 1000} s per contender. Failed = the caller got an error or a non-2xx answer. "p99 ÷ control" compares with the same client at the same concurrency against a long-lived token (control p99 ${fmt(s.control.p99, 2)} ms); "p99 ÷ scenario 1" compares with the contender's 50-caller p99 from scenario 1 (twice the callers, so about 2× by construction in a closed loop).`,
       '',
       table(
-        ['Contender', 'calls', 'failed', 'upstream 401s', 'token requests', 'p99 ms', 'p99 ÷ scenario 1', 'p99 ÷ control'],
-        Object.keys(c).map((id) => [label(id), fmt(c[id].calls), fmt(c[id].failed), fmt(c[id].upstream401), fmt(c[id].tokenRequests), fmt(c[id].p99, 2), fmt(c[id].p99VsScenario1, 2), fmt(c[id].p99VsControl, 2)]),
+        [
+          'Contender',
+          'calls',
+          'failed',
+          'upstream 401s',
+          'token requests',
+          'p99 ms',
+          'p99 ÷ scenario 1',
+          'p99 ÷ control',
+        ],
+        Object.keys(c).map((id) => [
+          label(id),
+          fmt(c[id].calls),
+          fmt(c[id].failed),
+          fmt(c[id].upstream401),
+          fmt(c[id].tokenRequests),
+          fmt(c[id].p99, 2),
+          fmt(c[id].p99VsScenario1, 2),
+          fmt(c[id].p99VsControl, 2),
+        ]),
       ),
     ];
   },
@@ -70,7 +122,13 @@ const sections = {
         Object.keys(c).map((k) =>
           c[k].skipped
             ? [names[k] ?? k, c[k].skipped, '', '', '']
-            : [names[k] ?? k, fmt(c[k].calls), `${fmt(c[k].failed)} (${c[k].failedPerWorker.join(' / ')})`, fmt(c[k].tokenRequests), fmt(c[k].upstream401)],
+            : [
+                names[k] ?? k,
+                fmt(c[k].calls),
+                `${fmt(c[k].failed)} (${c[k].failedPerWorker.join(' / ')})`,
+                fmt(c[k].tokenRequests),
+                fmt(c[k].upstream401),
+              ],
         ),
       ),
     ];
@@ -81,11 +139,29 @@ const sections = {
       `Each demo app in its own process, built with and without the adapter; \`GET /ping\` driven by autocannon (${s.config.connections} connections) from the bench process, ${s.config.rounds} interleaved rounds × ${s.config.durationSec} s per variant; median of the per-round ratios. "CPU ratio" is the server process' CPU µs per request without ÷ with the adapter (same rounds), less disturbed by other processes than req/s.`,
       '',
       table(
-        ['Adapter', 'req/s with', 'req/s without', 'ratio with ÷ without', 'server CPU µs/req with', 'without', 'CPU ratio', 'errors / non-2xx'],
+        [
+          'Adapter',
+          'req/s with',
+          'req/s without',
+          'ratio with ÷ without',
+          'server CPU µs/req with',
+          'without',
+          'CPU ratio',
+          'errors / non-2xx',
+        ],
         Object.keys(a).map((k) =>
           a[k].ratio === undefined
             ? [k, a[k].pending, '', '', '', '', '', '']
-            : [k, fmt(a[k].withRequestsPerSec), fmt(a[k].withoutRequestsPerSec), fmt(a[k].ratio, 3), fmt(a[k].withServerCpuMicrosPerRequest, 1), fmt(a[k].withoutServerCpuMicrosPerRequest, 1), fmt(a[k].cpuRatio, 3), `${a[k].errors} / ${a[k].non2xx}`],
+            : [
+                k,
+                fmt(a[k].withRequestsPerSec),
+                fmt(a[k].withoutRequestsPerSec),
+                fmt(a[k].ratio, 3),
+                fmt(a[k].withServerCpuMicrosPerRequest, 1),
+                fmt(a[k].withoutServerCpuMicrosPerRequest, 1),
+                fmt(a[k].cpuRatio, 3),
+                `${a[k].errors} / ${a[k].non2xx}`,
+              ],
         ),
       ),
     ];
@@ -104,7 +180,10 @@ const sections = {
           ['getToken() per second', fmt(h.getTokenPerSec)],
           ['heap growth after the getToken() calls', mib(h.growthAfterGetTokenBytes)],
           [`heap growth after them plus ${fmt(h.fetches)} fetches`, mib(h.growthBytes)],
-          [`control: heap growth after ${fmt(s.rawFetch.fetches)} plain fetches, fixed token`, mib(s.rawFetch.growthBytes)],
+          [
+            `control: heap growth after ${fmt(s.rawFetch.fetches)} plain fetches, fixed token`,
+            mib(s.rawFetch.growthBytes),
+          ],
         ],
       ),
       '',
@@ -112,7 +191,11 @@ const sections = {
       '',
       table(
         ['Client options', ...checkpoints.map((n) => `growth @ ${fmt(n)} tenants`), 'levels off'],
-        Object.entries(t).map(([k, r]) => [`\`${k}\``, ...r.growth.map((g) => mib(g.growthBytes)), r.bounded ? 'yes' : 'no']),
+        Object.entries(t).map(([k, r]) => [
+          `\`${k}\``,
+          ...r.growth.map((g) => mib(g.growthBytes)),
+          r.bounded ? 'yes' : 'no',
+        ]),
       ),
     ];
   },
@@ -123,7 +206,7 @@ export function toMarkdown(results) {
   const lines = [
     '# Benchmark results',
     '',
-    `${results.date} · ${results.mode} run · ${results.durationSec} s · Node ${results.machine.node} · ${results.machine.cpus} × ${results.machine.cpuModel} · load average at start ${results.machine.loadAverageStart.join(' / ')}, at end ${results.machine.loadAverageEnd.join(' / ')}`,
+    `${results.date} · commit ${results.commit} · ${results.mode} run · ${results.durationSec} s · Node ${results.machine.node} · ${results.machine.cpus} × ${results.machine.cpuModel} · load average at start ${results.machine.loadAverageStart.join(' / ')}, at end ${results.machine.loadAverageEnd.join(' / ')}`,
     '',
     'Ratios are what to read: every number comes from a shared, possibly busy machine; absolute times are only context.',
     '',
@@ -132,7 +215,9 @@ export function toMarkdown(results) {
     table(
       ['Target', 'goal', 'measured', 'status'],
       Object.values(results.scenarios).flatMap((s) =>
-        s.error ? [[`${s.name}`, '', `error: ${s.error.split('\n')[0]}`, '❌ error']] : targetRows(s),
+        s.error
+          ? [[`${s.name}`, '', `error: ${s.error.split('\n')[0]}`, '❌ error']]
+          : targetRows(s),
       ),
     ),
   ];
@@ -141,7 +226,13 @@ export function toMarkdown(results) {
     if (s.error) lines.push('```', s.error, '```');
     else lines.push(...sections[n](s));
   }
-  lines.push('', `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+  lines.push(
+    '',
+    `Versions: ${Object.entries(results.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -154,14 +245,23 @@ export function toSvg(results) {
   if (s1?.contenders) {
     groups.push({
       title: 'Hot path: calls/s ÷ raw fetch (higher is better, target ≥ 0.97 for @auth/core)',
-      bars: Object.entries(s1.contenders).map(([id, c]) => ({ label: label(id), value: c.ratioToRaw, ours: id === 'ours' })),
+      bars: Object.entries(s1.contenders).map(([id, c]) => ({
+        label: label(id),
+        value: c.ratioToRaw,
+        ours: id === 'ours',
+      })),
     });
   }
   const s5 = results.scenarios['5'];
   if (s5?.adapters) {
     groups.push({
       title: 'Adapter overhead: requests/s with ÷ without the adapter (target ≥ 0.97)',
-      bars: Object.entries(s5.adapters).map(([k, a]) => ({ label: `@auth/${k}`, value: a.ratio ?? null, note: a.pending, ours: true })),
+      bars: Object.entries(s5.adapters).map(([k, a]) => ({
+        label: `@auth/${k}`,
+        value: a.ratio ?? null,
+        note: a.pending,
+        ours: true,
+      })),
     });
   }
   const width = 820;
@@ -181,21 +281,37 @@ export function toSvg(results) {
     y += 14;
     const top = y;
     for (const b of g.bars) {
-      parts.push(`<text x="${left - 8}" y="${y + barH / 2 + 5}" font-size="13" text-anchor="end">${esc(b.label)}</text>`);
+      parts.push(
+        `<text x="${left - 8}" y="${y + barH / 2 + 5}" font-size="13" text-anchor="end">${esc(b.label)}</text>`,
+      );
       if (b.value === null) {
-        parts.push(`<text x="${left + 6}" y="${y + barH / 2 + 5}" font-size="13" fill="#888">${esc(b.note ?? 'n/a')}</text>`);
+        parts.push(
+          `<text x="${left + 6}" y="${y + barH / 2 + 5}" font-size="13" fill="#888">${esc(b.note ?? 'n/a')}</text>`,
+        );
       } else {
-        const fill = b.value >= 0.97 ? (b.ours ? '#2f855a' : '#4a5568') : b.ours ? '#c53030' : '#a0aec0';
-        parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${barH}" fill="${fill}"/>`);
-        parts.push(`<text x="${(x(b.value) + 6).toFixed(1)}" y="${y + barH / 2 + 5}" font-size="13">${b.value.toFixed(3)}</text>`);
+        const fill =
+          b.value >= 0.97 ? (b.ours ? '#2f855a' : '#4a5568') : b.ours ? '#c53030' : '#a0aec0';
+        parts.push(
+          `<rect x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${barH}" fill="${fill}"/>`,
+        );
+        parts.push(
+          `<text x="${(x(b.value) + 6).toFixed(1)}" y="${y + barH / 2 + 5}" font-size="13">${b.value.toFixed(3)}</text>`,
+        );
       }
       y += barH + gap;
     }
-    for (const [v, dash, color] of [[1, '', '#222'], [0.97, '4 3', '#c05621']]) {
-      parts.push(`<line x1="${x(v).toFixed(1)}" y1="${top - 4}" x2="${x(v).toFixed(1)}" y2="${y - gap + 4}" stroke="${color}" stroke-width="1"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
+    for (const [v, dash, color] of [
+      [1, '', '#222'],
+      [0.97, '4 3', '#c05621'],
+    ]) {
+      parts.push(
+        `<line x1="${x(v).toFixed(1)}" y1="${top - 4}" x2="${x(v).toFixed(1)}" y2="${y - gap + 4}" stroke="${color}" stroke-width="1"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+      );
     }
     parts.push(`<text x="${(x(1) + 3).toFixed(1)}" y="${y + 10}" font-size="11">1.0</text>`);
-    parts.push(`<text x="${(x(0.97) - 3).toFixed(1)}" y="${y + 10}" font-size="11" text-anchor="end" fill="#c05621">0.97</text>`);
+    parts.push(
+      `<text x="${(x(0.97) - 3).toFixed(1)}" y="${y + 10}" font-size="11" text-anchor="end" fill="#c05621">0.97</text>`,
+    );
     y += 40;
   }
   const height = y;

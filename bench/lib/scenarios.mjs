@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createContender } from './contenders.mjs';
 import { forkChild, freePort, spawnTracked, stopChild, waitForPort } from './children.mjs';
+import { createContender } from './contenders.mjs';
 import { burst, median, round, runLoad } from './load.mjs';
 import { aspnetTarget, opsrampTarget, rotate } from './targets.mjs';
 
@@ -65,7 +65,9 @@ export async function hotPath(ctx) {
         concurrency: cfg.concurrency,
         durationMs: cfg.durationMs,
       });
-      ctx.log(`  round ${r + 1} ${id.padEnd(11)} ${results[id].callsPerSec} calls/s p99 ${results[id].p99} ms`);
+      ctx.log(
+        `  round ${r + 1} ${id.padEnd(11)} ${results[id].callsPerSec} calls/s p99 ${results[id].p99} ms`,
+      );
     }
     rounds.push(results);
   }
@@ -77,7 +79,12 @@ export async function hotPath(ctx) {
     contenders,
     rounds,
     targets: [
-      { label: 'hot path: AuthClient calls/s ÷ raw fetch', goal: '≥ 0.97', value: ratio, met: ratio >= 0.97 },
+      {
+        label: 'hot path: AuthClient calls/s ÷ raw fetch',
+        goal: '≥ 0.97',
+        value: ratio,
+        met: ratio >= 0.97,
+      },
     ],
   };
 }
@@ -98,7 +105,9 @@ export async function stampede(ctx) {
       const stats = (await upstream.stats()).opsramp;
       await instance.close();
       results[id] = { ...result, tokenRequests: stats.tokenRequests };
-      ctx.log(`  round ${r + 1} ${id.padEnd(11)} ${stats.tokenRequests} token requests, ${result.failed} failed`);
+      ctx.log(
+        `  round ${r + 1} ${id.padEnd(11)} ${stats.tokenRequests} token requests, ${result.failed} failed`,
+      );
     }
     rounds.push(results);
   }
@@ -144,7 +153,9 @@ export async function expiry(ctx) {
   await runLoad(control.call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
   const controlRun = await measured(long, 'opsramp', control.call, load);
   await control.close();
-  ctx.log(`  control (ours, long-lived token) p99 ${controlRun.p99} ms, ${controlRun.callsPerSec} calls/s`);
+  ctx.log(
+    `  control (ours, long-lived token) p99 ${controlRun.p99} ms, ${controlRun.callsPerSec} calls/s`,
+  );
 
   const ids = ['ours', 'badgateway', 'handwritten', 'openid'];
   const s1 = ctx.results.scenarios['1']?.contenders;
@@ -174,11 +185,26 @@ export async function expiry(ctx) {
   const ours = contenders.ours;
   return {
     config: cfg,
-    control: { p50: controlRun.p50, p99: controlRun.p99, callsPerSec: controlRun.callsPerSec, failed: controlRun.failed },
+    control: {
+      p50: controlRun.p50,
+      p99: controlRun.p99,
+      callsPerSec: controlRun.callsPerSec,
+      failed: controlRun.failed,
+    },
     contenders,
     targets: [
-      { label: 'expiry under load: failed calls', goal: '= 0', value: ours.failed, met: ours.failed === 0 },
-      { label: 'expiry under load: upstream 401s', goal: '= 0', value: ours.upstream401, met: ours.upstream401 === 0 },
+      {
+        label: 'expiry under load: failed calls',
+        goal: '= 0',
+        value: ours.failed,
+        met: ours.failed === 0,
+      },
+      {
+        label: 'expiry under load: upstream 401s',
+        goal: '= 0',
+        value: ours.upstream401,
+        met: ours.upstream401 === 0,
+      },
       {
         label: `expiry under load: p99 ÷ p99 with a long-lived token (${cfg.concurrency} callers)`,
         goal: '≤ 1.2',
@@ -202,7 +228,14 @@ function hasRedisServer() {
 async function startRedis() {
   const port = await freePort();
   const child = spawnTracked('redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
   ]);
   await waitForPort(port, { probe: 'PING\r\n', expect: '+PONG' });
   return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
@@ -285,7 +318,12 @@ export async function fleet(ctx) {
     contenders,
     targets: [
       withRedis?.skipped
-        ? { label: 'fleet with Redis: failed calls', goal: '= 0', value: withRedis.skipped, met: null }
+        ? {
+            label: 'fleet with Redis: failed calls',
+            goal: '= 0',
+            value: withRedis.skipped,
+            met: null,
+          }
         : {
             label: 'fleet with Redis: failed calls',
             goal: '= 0',
@@ -326,7 +364,10 @@ export async function adapters(ctx) {
     try {
       for (const variant of ['with', 'without']) {
         const port = await freePort();
-        servers[variant] = { port, handle: await forkChild('adapter-server.mjs', [adapter, variant, String(port)]) };
+        servers[variant] = {
+          port,
+          handle: await forkChild('adapter-server.mjs', [adapter, variant, String(port)]),
+        };
       }
       for (const variant of ['with', 'without']) {
         await drive(`http://127.0.0.1:${servers[variant].port}/ping`, cfg.warmSec);
@@ -344,7 +385,9 @@ export async function adapters(ctx) {
           round_[variant] = {
             // total ÷ duration: autocannon's `requests.average` samples whole seconds only.
             requestsPerSec: round(res.requests.total / res.duration, 1),
-            serverCpuMicrosPerRequest: res.requests.total ? round(cpuMicros / res.requests.total, 2) : null,
+            serverCpuMicrosPerRequest: res.requests.total
+              ? round(cpuMicros / res.requests.total, 2)
+              : null,
             p99: res.latency.p99,
             non2xx: res.non2xx,
             errors: res.errors,
@@ -364,8 +407,14 @@ export async function adapters(ctx) {
         withRequestsPerSec: round(median(rounds.map((x) => x.with.requestsPerSec)), 1),
         withoutRequestsPerSec: round(median(rounds.map((x) => x.without.requestsPerSec)), 1),
         ratio: round(median(rounds.map((x) => x.ratio)), 3),
-        withServerCpuMicrosPerRequest: round(median(rounds.map((x) => x.with.serverCpuMicrosPerRequest)), 2),
-        withoutServerCpuMicrosPerRequest: round(median(rounds.map((x) => x.without.serverCpuMicrosPerRequest)), 2),
+        withServerCpuMicrosPerRequest: round(
+          median(rounds.map((x) => x.with.serverCpuMicrosPerRequest)),
+          2,
+        ),
+        withoutServerCpuMicrosPerRequest: round(
+          median(rounds.map((x) => x.without.serverCpuMicrosPerRequest)),
+          2,
+        ),
         cpuRatio: round(median(rounds.map((x) => x.cpuRatio)), 3),
         non2xx: sum(rounds.flatMap((x) => [x.with.non2xx, x.without.non2xx])),
         errors: sum(rounds.flatMap((x) => [x.with.errors, x.without.errors])),
@@ -384,7 +433,12 @@ export async function adapters(ctx) {
     targets: ADAPTERS.map((adapter) => {
       const r = results[adapter];
       return r.ratio === undefined
-        ? { label: `adapter overhead (${adapter}): req/s with ÷ without`, goal: '≥ 0.97', value: r.pending, met: null }
+        ? {
+            label: `adapter overhead (${adapter}): req/s with ÷ without`,
+            goal: '≥ 0.97',
+            value: r.pending,
+            met: null,
+          }
         : {
             label: `adapter overhead (${adapter}): req/s with ÷ without`,
             goal: '≥ 0.97',
@@ -411,7 +465,12 @@ function plateaued(growth) {
 export async function memory(ctx) {
   const cfg = ctx.quick
     ? { getTokenCalls: 100_000, fetches: 2_000, tenants: 3_000, checkpoints: [1_000, 2_000, 3_000] }
-    : { getTokenCalls: 1_000_000, fetches: 20_000, tenants: 10_000, checkpoints: [2_000, 5_000, 10_000] };
+    : {
+        getTokenCalls: 1_000_000,
+        fetches: 20_000,
+        tenants: 10_000,
+        checkpoints: [2_000, 5_000, 10_000],
+      };
   const upstream = await ctx.upstream('long');
   const target = opsrampTarget(upstream.info);
   const child = (mode, options) =>
@@ -423,7 +482,10 @@ export async function memory(ctx) {
   const tenantVariants = [
     { key: 'default', options: {} },
     { key: 'maxCachedTenants=1000', options: { maxCachedTenants: 1_000 } },
-    { key: 'maxCachedTenants=1000 + store maxEntries=1000', options: { maxCachedTenants: 1_000, storeMaxEntries: 1_000 } },
+    {
+      key: 'maxCachedTenants=1000 + store maxEntries=1000',
+      options: { maxCachedTenants: 1_000, storeMaxEntries: 1_000 },
+    },
   ];
   // Heap sizes do not depend on speed: the four measurements run side by side, each alone in its process.
   const [hot, rawFetch, ...tenants] = await Promise.all([
@@ -436,9 +498,13 @@ export async function memory(ctx) {
   const tenantResults = Object.fromEntries(
     tenantVariants.map((v, i) => [v.key, { ...tenants[i], bounded: plateaued(tenants[i].growth) }]),
   );
-  ctx.log(`  hot: +${(hot.growthBytes / 1024).toFixed(0)} KiB after ${cfg.getTokenCalls} getToken + ${cfg.fetches} fetches (raw fetch alone: +${(rawFetch.growthBytes / 1024).toFixed(0)} KiB)`);
+  ctx.log(
+    `  hot: +${(hot.growthBytes / 1024).toFixed(0)} KiB after ${cfg.getTokenCalls} getToken + ${cfg.fetches} fetches (raw fetch alone: +${(rawFetch.growthBytes / 1024).toFixed(0)} KiB)`,
+  );
   for (const [key, r] of Object.entries(tenantResults)) {
-    ctx.log(`  tenants ${key}: ${r.growth.map((g) => `${g.tenants}→${(g.growthBytes / 1048576).toFixed(2)} MiB`).join(', ')}`);
+    ctx.log(
+      `  tenants ${key}: ${r.growth.map((g) => `${g.tenants}→${(g.growthBytes / 1048576).toFixed(2)} MiB`).join(', ')}`,
+    );
   }
   const bound = tenantResults['maxCachedTenants=1000'];
   const both = tenantResults['maxCachedTenants=1000 + store maxEntries=1000'];

@@ -25,7 +25,9 @@ export interface AdapterOptions<Request> {
 
 /** Adapter options after validation. */
 export interface ResolvedAdapterOptions<Request> {
+  /** The registry the adapter binds to each request. */
   readonly clients: AuthClients<string>;
+  /** The tenant resolver, or `undefined` for no tenant. */
   readonly tenant: ((request: Request) => string | null | undefined) | undefined;
   /** Lower-cased, de-duplicated. */
   readonly propagateHeaders: readonly string[];

@@ -43,8 +43,11 @@ export function requestContext<Request>(
 
 /** The part of a Node `ServerResponse` {@link abortOnDisconnect} needs (no `node:` import). */
 export interface ClosableResponse {
+  /** `true` once the whole response has been handed to the OS: a later `close` is no disconnect. */
   readonly writableFinished: boolean;
+  /** `true` once the response stream is destroyed (the connection is gone). */
   readonly destroyed: boolean;
+  /** Registers `listener` for the response's `close` event. */
   once(event: 'close', listener: () => void): unknown;
 }
 

@@ -1,4 +1,4 @@
-import { abortable } from './abortable.js';
+import { callSignal } from './call-signal.js';
 import type { RequestContext } from './client-options.js';
 import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
@@ -60,15 +60,20 @@ export class AuthClient {
 
   /**
    * Standard `fetch` with the token attached. Bound: safe to pass around as a function.
-   * Default timeout `timeoutMs` (30 s), combined with `init.signal` and the view's signal.
+   * Aborted by `init.signal`, the view's signal, or `timeoutMs` (30 s) until the response headers
+   * arrive.
    */
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     this.#fetch(input, init);
 
   /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
-  getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
-    const signal = anySignal([options.signal, this.#context.signal]);
-    return this.#core.manager.getToken({ tenant: this.#context.tenant, signal });
+  async getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
+    const call = callSignal(this.#core.timeoutMs, [options.signal, this.#context.signal]);
+    try {
+      return await this.#token(call.signal);
+    } finally {
+      call.release();
+    }
   }
 
   /** A view of this client bound to one request. Cheap: no token work happens until it is used. */
@@ -89,28 +94,34 @@ export class AuthClient {
     const core = this.#core;
     const url = input instanceof Request ? new URL(input.url) : new URL(input, core.baseUrl);
     const request = input instanceof Request ? { ...requestInit(input), ...init } : init;
-    const signal = anySignal([
-      request.signal ?? undefined,
-      this.#context.signal,
-      AbortSignal.timeout(core.timeoutMs),
-    ]) as AbortSignal;
-    if (!core.tokenOrigins.has(url.origin)) {
-      return (await this.#send(url, request, undefined, signal)).response;
+    const call = callSignal(core.timeoutMs, [request.signal, this.#context.signal]);
+    try {
+      if (!core.tokenOrigins.has(url.origin)) {
+        return (await this.#send(url, request, undefined, call.signal)).response;
+      }
+      const tenant = this.#context.tenant;
+      const token = await this.#token(call.signal);
+      const first = await this.#send(url, request, token, call.signal);
+      if (first.response.status !== 401 || !first.tokenSent) return first.response;
+      await core.manager.invalidate(token, tenant);
+      if (!isReplayableBody(request.body)) return first.response;
+      await first.response.body?.cancel();
+      const fresh = await this.#token(call.signal);
+      const second = await this.#send(url, request, fresh, call.signal);
+      if (second.response.status === 401 && second.tokenSent) {
+        await core.manager.invalidate(fresh, tenant);
+      }
+      return second.response;
+    } finally {
+      call.release();
     }
+  }
 
+  /** The current token without waiting when there is one (the hot path), else wait for it. */
+  #token(signal: AbortSignal): AccessToken | Promise<AccessToken> {
+    const manager = this.#core.manager;
     const tenant = this.#context.tenant;
-    const token = await abortable(core.manager.getToken({ tenant }), signal);
-    const first = await this.#send(url, request, token, signal);
-    if (first.response.status !== 401 || !first.tokenSent) return first.response;
-    await core.manager.invalidate(token, tenant);
-    if (!isReplayableBody(request.body)) return first.response;
-    await first.response.body?.cancel();
-    const fresh = await abortable(core.manager.getToken({ tenant }), signal);
-    const second = await this.#send(url, request, fresh, signal);
-    if (second.response.status === 401 && second.tokenSent) {
-      await core.manager.invalidate(fresh, tenant);
-    }
-    return second.response;
+    return manager.peekToken(tenant) ?? manager.getToken({ tenant, signal });
   }
 
   /** One logical request: follows redirects itself so the token never crosses origins. */
@@ -189,10 +200,4 @@ function requestInit(request: Request): RequestInit {
     redirect: request.redirect,
     ...(request.body === null ? {} : { duplex: 'half' }),
   } as RequestInit;
-}
-
-function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
 }

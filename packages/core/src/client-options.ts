@@ -42,7 +42,10 @@ export interface AuthClientOptions {
   header?: string;
   /** Scheme before the token; `''` sends the bare token. Default: the token's type, else `Bearer`. */
   scheme?: string;
-  /** Timeout of each outbound API call in ms (combined with any caller signal). Default `30_000`. */
+  /**
+   * Timeout of each outbound API call in ms, until its response headers arrive (token wait, 401
+   * retry and redirects included; reading the body is not timed). Default `30_000`.
+   */
   timeoutMs?: number;
   /** Timeout of each token request in ms. Default `10_000`. */
   tokenTimeoutMs?: number;

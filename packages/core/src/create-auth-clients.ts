@@ -35,7 +35,8 @@ function createClient(name: string, options: AuthClientOptions, path: string) {
   validateClientOptions(path, options);
   const now = options.now ?? Date.now;
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const store = options.store ?? new MemoryTokenStore({ now });
+  const maxCachedTenants = options.maxCachedTenants ?? DEFAULT_MAX_CACHED_TENANTS;
+  const store = options.store ?? new MemoryTokenStore({ now, maxEntries: maxCachedTenants });
   const manager = new TokenManager({
     flow: options.flow,
     store,
@@ -44,7 +45,7 @@ function createClient(name: string, options: AuthClientOptions, path: string) {
     tokenTimeoutMs: options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
     maxTokenResponseBytes: options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
     leaseTtlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
-    maxCachedTenants: options.maxCachedTenants ?? DEFAULT_MAX_CACHED_TENANTS,
+    maxCachedTenants,
     ...(options.refresh ? { refresh: options.refresh } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });

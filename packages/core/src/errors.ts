@@ -65,14 +65,19 @@ export interface TokenEndpointErrorDetails {
   vendorCode?: string;
   /** The vendor's own message (`error_description`, AlertSite's `errors[0].message`). */
   vendorMessage?: string;
+  /** The underlying error (network failure, parse error...), kept as the error's `cause`. */
   cause?: unknown;
 }
 
 /** Obtaining a token failed. `code` says how; `status`, `vendorCode`, `vendorMessage` say what the server said. */
 export class TokenEndpointError extends AuthError {
+  /** Which flow raised it, e.g. `clientCredentials`. */
   readonly flow: string;
+  /** HTTP status of the token endpoint's answer; `undefined` when there was none (timeout, network). */
   readonly status: number | undefined;
+  /** The vendor's own error code (`error` of RFC 6749 §5.2, AlertSite's `errors[0].code`), if any. */
   readonly vendorCode: string | undefined;
+  /** The vendor's own message (`error_description`, AlertSite's `errors[0].message`), if any. */
   readonly vendorMessage: string | undefined;
 
   constructor(code: AuthErrorCode, message: string, details: TokenEndpointErrorDetails) {

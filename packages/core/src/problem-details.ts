@@ -7,11 +7,15 @@ export const TOKEN_PROBLEM_DETAIL = 'Could not obtain an access token from an up
 
 /** RFC 9457 problem details answered when a request handler could not get a token. */
 export interface TokenProblemDetails {
+  /** Always `about:blank`: the status says it all (RFC 9457 §4.2.1). */
   type: 'about:blank';
+  /** Always `Bad Gateway`. */
   title: 'Bad Gateway';
+  /** Always `502`. */
   status: 502;
   /** The error's stable code, e.g. `TOKEN_ENDPOINT_REJECTED`. */
   code: AuthErrorCode;
+  /** Always {@link TOKEN_PROBLEM_DETAIL}: nothing from the request or the vendor. */
   detail: typeof TOKEN_PROBLEM_DETAIL;
 }
 

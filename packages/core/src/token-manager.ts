@@ -9,15 +9,25 @@ import { backoffDelay, refreshPoint, toStoredToken } from './token-timing.js';
 
 /** Options of {@link TokenManager}. `createAuthClients` fills them from the client options. */
 export interface TokenManagerOptions {
+  /** The flow, or a function of the tenant returning one (the client's `flow`). */
   flow: FlowSource;
+  /** Where tokens are cached (the client's `store`; default there: a `MemoryTokenStore`). */
   store: TokenStore;
+  /** Used for token requests (the client's `fetch`; default there: `globalThis.fetch`). */
   fetch: typeof fetch;
+  /** Clock, epoch ms (the client's `now`; default there: `Date.now`). */
   now: () => number;
+  /** Timeout of each token request, ms (client default `10000`). */
   tokenTimeoutMs: number;
+  /** Larger token responses are rejected (client default `65536`). */
   maxTokenResponseBytes: number;
+  /** Fleet-wide lease duration, ms, with a shared store (client default `15000`). */
   leaseTtlMs: number;
+  /** Per-tenant entries kept in memory, the oldest dropped first (client default `10000`). */
   maxCachedTenants: number;
+  /** When a refresh starts. Default `{ beforeExpiryMs: 60000, lifetimeFraction: 0.1 }`. */
   refresh?: RefreshOptions;
+  /** Backoff after a failed token request. Default `{ initialMs: 1000, maxMs: 30000 }`. */
   backoff?: BackoffOptions;
   /** Random source for backoff jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
@@ -66,21 +76,30 @@ export class TokenManager {
   }
 
   /**
+   * The current token if it is still valid, without waiting; past the refresh point it starts a
+   * background refresh. `undefined` when the caller has to wait ({@link getToken}).
+   */
+  peekToken(tenant?: string): AccessToken | undefined {
+    const entry = this.#entry(tenant);
+    const token = entry.token;
+    const now = this.#options.now();
+    if (token === undefined || now >= token.expiresAt) return undefined;
+    if (now >= entry.refreshAt && entry.inflight === undefined && now >= entry.retryAt) {
+      this.#startRenewal(entry);
+    }
+    return token;
+  }
+
+  /**
    * A valid token. Waits only when there is none; past the refresh point it starts a background
    * refresh and returns the current token at once.
    */
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
+    const current = this.peekToken(options.tenant);
+    if (current !== undefined) return current;
     const entry = this.#entry(options.tenant);
-    const now = this.#options.now();
-    const token = entry.token;
-    if (token !== undefined && now < token.expiresAt) {
-      if (now >= entry.refreshAt && entry.inflight === undefined && now >= entry.retryAt) {
-        this.#startRenewal(entry);
-      }
-      return token;
-    }
     if (entry.inflight === undefined) {
-      if (now < entry.retryAt) throw entry.lastError;
+      if (this.#options.now() < entry.retryAt) throw entry.lastError;
       this.#startRenewal(entry);
     }
     return abortable(entry.inflight as Promise<AccessToken>, options.signal);

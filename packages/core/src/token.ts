@@ -16,13 +16,17 @@ export interface TokenResponse {
 
 /** The serializable record a {@link TokenStore} keeps. Contains secrets: stores must protect it. */
 export interface StoredToken {
+  /** The access token string. */
   accessToken: string;
+  /** Authorization scheme, e.g. `Bearer`. */
   tokenType: string;
   /** Epoch ms when the request that produced it was sent. */
   issuedAt: number;
   /** Epoch ms after which it must not be used. */
   expiresAt: number;
+  /** Refresh token, when the flow issued one. */
   refreshToken?: string;
+  /** Other fields of the token response (`scope`, `userName`, `release_version`...). */
   extras?: Readonly<Record<string, unknown>>;
 }
 
@@ -75,6 +79,7 @@ export class AccessToken {
     return this.#record;
   }
 
+  /** What `JSON.stringify` shows: dates and type, with the token and refresh token redacted. */
   toJSON(): Record<string, unknown> {
     return {
       value: REDACTED,
@@ -84,9 +89,11 @@ export class AccessToken {
       ...(this.refreshToken === undefined ? {} : { refreshToken: REDACTED }),
     };
   }
+  /** `AccessToken([redacted], expires <ISO date>)`: never the token itself. */
   toString(): string {
     return `AccessToken(${REDACTED}, expires ${new Date(this.expiresAt).toISOString()})`;
   }
+  /** What `util.inspect` and `console.log` show: the same as {@link AccessToken.toString}. */
   [inspectSymbol](): string {
     return this.toString();
   }

@@ -1,7 +1,8 @@
-import type { MiddlewareHandler } from 'hono';
+import { requestContext, resolveAdapterOptions } from '@auth/core';
+import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { type AuthClientsOptions, validateOptions } from './options.js';
-import { requestClientsFactory } from './request-clients.js';
+import { withGatewayErrors } from './gateway-errors.js';
+import type { AuthClientsOptions } from './options.js';
 import type { AuthClientsEnv, AuthClientsRegistry } from './types.js';
 
 /**
@@ -9,8 +10,8 @@ import type { AuthClientsEnv, AuthClientsRegistry } from './types.js';
  * the registry: `c.var.authClients.alertsite` is an `AuthClient`.
  *
  * Options are validated now: a mistake throws an `AuthConfigError` naming the option. Per
- * request the view is lazy: a route that never touches a client pays one small object. On first
- * use, the view's clients are bound to the request: outbound calls abort when the incoming
+ * request the view is lazy: a route that never touches a client pays a few small objects (the
+ * registry view and its error-mapping proxy). On first use, the view's clients are bound to the request: outbound calls abort when the incoming
  * request's signal does (the client disconnected), carry the tenant from `options.tenant`, and
  * pass on the `options.propagateHeaders` (default `x-request-id`, `traceparent`).
  *
@@ -35,10 +36,18 @@ export function authClients<Registry extends AuthClientsRegistry>(
   clients: Registry,
   options?: AuthClientsOptions,
 ): MiddlewareHandler<AuthClientsEnv<Registry>> {
-  const resolved = validateOptions(clients, options);
-  const viewFor = requestClientsFactory(clients, resolved);
+  const resolved = resolveAdapterOptions<Context>(clients, options);
   return createMiddleware<AuthClientsEnv<Registry>>(async function authClientsMiddleware(c, next) {
-    c.set('authClients', viewFor(c));
+    // The context function runs on the first client use only: until then, nothing is read.
+    const view = resolved.clients.withContext(() => {
+      const request = c.req.raw;
+      return requestContext(resolved, {
+        request: c,
+        header: (name) => request.headers.get(name) ?? undefined,
+        signal: request.signal,
+      });
+    });
+    c.set('authClients', withGatewayErrors(view) as unknown as Registry);
     await next();
   });
 }

@@ -1,29 +1,38 @@
-import { AuthClient, isAuthError } from '@auth/core';
+import { AuthClient, isAuthClients, isAuthError } from '@auth/core';
 import { AuthGatewayException } from './auth-gateway-exception.js';
 
 /**
- * `client` with every method's {@link AuthError} turned into an {@link AuthGatewayException}
- * (502), so a token failure leaving a handler answers 502 even with Hono's default error handler.
- * Everything else (properties, `instanceof AuthClient`, other errors, abort reasons) is unchanged;
- * views from `withContext()` are wrapped the same way.
+ * `target` (an `AuthClient` or a registry view) with every method's {@link AuthError} turned into
+ * an {@link AuthGatewayException} (502), so a token failure leaving a handler answers 502 even with
+ * Hono's default error handler. A registry's clients, and the clients and views its methods return
+ * (`withContext()`), are wrapped the same way. Everything else (properties, `instanceof
+ * AuthClient`, other errors, abort reasons) is unchanged.
  */
-export function withGatewayErrors(client: AuthClient): AuthClient {
-  const wrapped = new Map<PropertyKey, { method: unknown; wrapper: unknown }>();
-  return new Proxy(client, {
-    get(target, key) {
-      // The target as receiver: AuthClient's getters read its private fields.
-      const value: unknown = Reflect.get(target, key, target);
-      if (typeof value !== 'function') return value;
+export function withGatewayErrors<Target extends object>(source: Target): Target {
+  let wrapped: Map<PropertyKey, { value: unknown; wrapper: unknown }> | undefined;
+  // A registry view keeps its bound clients as read-only own properties, which a proxy of the view
+  // itself would have to return unwrapped: its proxy stands on an empty object of its prototype.
+  const target: Target =
+    source instanceof AuthClient ? source : Object.create(Object.getPrototypeOf(source));
+  return new Proxy(target, {
+    get(_target, key) {
+      // The source as receiver: getters read its private fields.
+      const value: unknown = Reflect.get(source, key, source);
+      const isClient = value instanceof AuthClient;
+      if (typeof value !== 'function' && !isClient) return value;
+      wrapped ??= new Map();
       const cached = wrapped.get(key);
-      if (cached !== undefined && cached.method === value) return cached.wrapper;
-      const wrapper = wrapMethod(target, value as (...args: unknown[]) => unknown);
-      wrapped.set(key, { method: value, wrapper });
+      if (cached !== undefined && cached.value === value) return cached.wrapper;
+      const wrapper = isClient
+        ? withGatewayErrors(value)
+        : wrapMethod(source, value as (...args: unknown[]) => unknown);
+      wrapped.set(key, { value, wrapper });
       return wrapper;
     },
   });
 }
 
-function wrapMethod(target: AuthClient, method: (...args: unknown[]) => unknown) {
+function wrapMethod(target: object, method: (...args: unknown[]) => unknown) {
   return function gatewayErrors(...args: unknown[]): unknown {
     let result: unknown;
     try {
@@ -31,7 +40,7 @@ function wrapMethod(target: AuthClient, method: (...args: unknown[]) => unknown)
     } catch (error) {
       throw toGateway(error);
     }
-    if (result instanceof AuthClient) return withGatewayErrors(result);
+    if (result instanceof AuthClient || isAuthClients(result)) return withGatewayErrors(result);
     if (result instanceof Promise) return result.catch(rethrowAsGateway);
     return result;
   };

@@ -4,12 +4,12 @@
  *
  * @packageDocumentation
  */
-export { authClients } from './auth-clients.js';
 export {
-  AUTH_PROBLEM_DETAIL,
-  AuthGatewayException,
-  type AuthProblem,
-  authProblem,
-} from './auth-gateway-exception.js';
-export { type AuthClientsOptions, DEFAULT_PROPAGATE_HEADERS } from './options.js';
+  DEFAULT_PROPAGATE_HEADERS,
+  type TokenProblemDetails as AuthProblem,
+  tokenProblem as authProblem,
+} from '@auth/core';
+export { authClients } from './auth-clients.js';
+export { AuthGatewayException } from './auth-gateway-exception.js';
+export type { AuthClientsOptions } from './options.js';
 export type { AuthClientsEnv, AuthClientsRegistry, AuthClientsVariables } from './types.js';

@@ -1,9 +1,9 @@
-import { isAuthError, TokenEndpointError } from '@auth/core';
+import { isAuthError, TOKEN_PROBLEM_DETAIL, TokenEndpointError } from '@auth/core';
 import { type Emulators, startEmulators } from '@auth/testing';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AUTH_PROBLEM_DETAIL, AuthGatewayException, authClients } from '../src/index.js';
+import { AuthGatewayException, authClients } from '../src/index.js';
 import { emulatorClients, listen, tenantAlerts } from './support.js';
 
 let emulators: Emulators;
@@ -24,7 +24,7 @@ const problem = (code: string) => ({
   title: 'Bad Gateway',
   status: 502,
   code,
-  detail: AUTH_PROBLEM_DETAIL,
+  detail: TOKEN_PROBLEM_DETAIL,
 });
 
 function devicesApp(clients: ReturnType<typeof emulatorClients>) {

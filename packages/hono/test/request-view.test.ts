@@ -11,8 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => emulators.close());
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const emulator of emulators.all) emulator.resetStats();
 });
+
+/** Spies on binding a client to a request's context (what the view does on first client use). */
+const spyOnBind = () => vi.spyOn(AuthClient.prototype, 'withContext');
 
 /** A Request that counts reads of `signal` and `headers` (what binding a view would touch). */
 class CountingRequest extends Request {
@@ -30,7 +34,7 @@ class CountingRequest extends Request {
 describe('the request-bound view on c.var.authClients', () => {
   it('costs a route that never touches a client nothing: no binding, no signal, no headers, no tenant', async () => {
     const clients = emulatorClients(emulators);
-    const withContext = vi.spyOn(clients, 'withContext');
+    const bind = spyOnBind();
     const tenant = vi.fn(() => 'client_1234');
     const app = new Hono()
       .use(authClients(clients, { tenant }))
@@ -42,7 +46,7 @@ describe('the request-bound view on c.var.authClients', () => {
     const res = await app.request(request);
     expect(await res.text()).toBe('pong');
     expect(request.reads).toEqual({ signal: 0, headers: 0 });
-    expect(withContext).not.toHaveBeenCalled();
+    expect(bind).not.toHaveBeenCalled();
     expect(tenant).not.toHaveBeenCalled();
     expect(emulators.alertsite.stats.tokenAttempts).toBe(0);
   });
@@ -50,6 +54,7 @@ describe('the request-bound view on c.var.authClients', () => {
   it('binds once per request on first use: signal, tenant and headers read once', async () => {
     const clients = emulatorClients(emulators);
     const withContext = vi.spyOn(clients, 'withContext');
+    const bind = spyOnBind();
     const tenant = vi.fn((c) => c.req.header('x-tenant-id'));
     const app = new Hono().use(authClients(clients, { tenant })).get('/both', async (c) => {
       const view = c.var.authClients;
@@ -66,7 +71,8 @@ describe('the request-bound view on c.var.authClients', () => {
     });
     expect(await (await app.request(request)).json()).toEqual([200, 200]);
     expect(withContext).toHaveBeenCalledTimes(1);
-    expect(withContext.mock.calls[0]?.[0]).toEqual({
+    expect(bind).toHaveBeenCalledTimes(2);
+    expect(bind.mock.calls[0]?.[0]).toEqual({
       signal: expect.any(AbortSignal),
       tenant: 'client_1234',
     });
@@ -175,12 +181,13 @@ describe('the request-bound view on c.var.authClients', () => {
 
   it('treats an empty tenant as none, and rejects a resolver returning a non-string', async () => {
     const clients = emulatorClients(emulators);
-    const withContext = vi.spyOn(clients, 'withContext');
+    const bind = spyOnBind();
     const app = new Hono()
       .use(authClients(clients, { tenant: (c) => c.req.header('x-tenant-id') as string }))
       .get('/', (c) => c.text(c.var.authClients.alertsite.name));
     await app.request('/', { headers: { 'x-tenant-id': '' } });
-    expect(withContext.mock.calls[0]?.[0]).not.toHaveProperty('tenant');
+    expect(bind).toHaveBeenCalledTimes(1);
+    expect(bind.mock.calls[0]?.[0]).not.toHaveProperty('tenant');
 
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const bad = new Hono()
@@ -204,7 +211,7 @@ describe('the request-bound view on c.var.authClients', () => {
     const body = await (await app.request('/other')).json();
     expect(body).toEqual({
       status: 200,
-      view: { clients: ['alertsite', 'tenants'], tenant: 'client_5678' },
+      view: { clients: ['alertsite', 'tenants'] },
     });
     expect(emulators.opsramp.stats.tokensByTenant).toEqual({ client_5678: 1 });
   });

@@ -4,16 +4,8 @@
  *
  * @packageDocumentation
  */
+export { DEFAULT_PROPAGATE_HEADERS, type TokenProblemDetails, tokenProblem } from '@auth/core';
 export { authClients } from './middleware.js';
-export {
-  type AuthClientsOptions,
-  DEFAULT_PROPAGATE_HEADERS,
-  type TenantResolver,
-} from './options.js';
-export {
-  type KoaHttpError,
-  TOKEN_FAILURE_DETAIL,
-  type TokenProblemDetails,
-  tokenProblem,
-} from './problem.js';
+export type { AuthClientsOptions, TenantResolver } from './options.js';
+export type { KoaHttpError } from './problem.js';
 export type { ClientsOf, Register, RegisteredAuthClients } from './register.js';

@@ -1,7 +1,13 @@
-import { type AuthClients, isAuthError } from '@auth/core';
-import type { Middleware } from 'koa';
-import { type AuthClientsOptions, resolveOptions } from './options.js';
-import { badGateway, tokenProblem } from './problem.js';
+import {
+  type AuthClients,
+  isAuthError,
+  PROBLEM_CONTENT_TYPE,
+  resolveAdapterOptions,
+  tokenProblem,
+} from '@auth/core';
+import type { Context, Middleware } from 'koa';
+import type { AuthClientsOptions } from './options.js';
+import { badGateway } from './problem.js';
 import { enter, isClientGone, leave } from './request-clients.js';
 
 /**
@@ -33,7 +39,7 @@ export function authClients<Name extends string>(
   clients: AuthClients<Name>,
   options?: AuthClientsOptions,
 ): Middleware {
-  const config = resolveOptions(clients, options);
+  const config = resolveAdapterOptions<Context>(clients, options);
   return async function authClientsMiddleware(ctx, next) {
     const outer = enter(ctx, config);
     try {
@@ -45,7 +51,7 @@ export function authClients<Name extends string>(
       if (ctx.headerSent || !ctx.writable) throw httpError;
       ctx.body = tokenProblem(error);
       ctx.status = 502;
-      ctx.type = 'application/problem+json';
+      ctx.type = PROBLEM_CONTENT_TYPE;
       ctx.app.emit('error', httpError, ctx);
     } finally {
       leave(ctx, outer);

@@ -5,9 +5,15 @@
  *
  * @internal
  */
-import type { AuthClients, RequestContext } from '@auth/core';
+import {
+  type AuthClients,
+  abortOnDisconnect,
+  type ResolvedAdapterOptions,
+  requestContext,
+} from '@auth/core';
 import type { Context } from 'koa';
-import type { MiddlewareConfig } from './options.js';
+
+type MiddlewareConfig = ResolvedAdapterOptions<Context>;
 
 const CONFIG = Symbol('authClients.config');
 const BOUND = Symbol('authClients.bound');
@@ -17,8 +23,8 @@ const INSTALLED = Symbol('authClients.installed');
 interface Bound {
   readonly config: MiddlewareConfig;
   readonly view: AuthClients;
-  /** Its signal is the view's: aborted when the client disconnects. */
-  readonly controller: AbortController;
+  /** The view's signal: aborted when the client disconnects. */
+  readonly signal: AbortSignal;
 }
 
 /** The symbol-keyed slots this module keeps on a Koa context. */
@@ -49,7 +55,7 @@ export function leave(ctx: Context, outer: MiddlewareConfig | undefined): void {
 
 /** `true` when `error` is the abort raised because this request's client disconnected. */
 export function isClientGone(ctx: Context, error: unknown): boolean {
-  const signal = (ctx as SlottedContext)[BOUND]?.controller.signal;
+  const signal = (ctx as SlottedContext)[BOUND]?.signal;
   return signal?.aborted === true && signal.reason === error;
 }
 
@@ -93,54 +99,17 @@ function setAuthClients(this: SlottedContext, value: unknown): void {
   });
 }
 
+/** Built on first access, so the tenant resolver and the disconnect listener run only then. */
 function bind(ctx: Context, config: MiddlewareConfig): Bound {
-  const context: RequestContext = {};
-  if (config.tenant !== undefined) {
-    const tenant: unknown = config.tenant(ctx);
-    if (tenant !== undefined && typeof tenant !== 'string') {
-      throw new TypeError(
-        `authClients: the tenant resolver returned ${typeof tenant}; expected a string or undefined`,
-      );
-    }
-    if (tenant !== undefined) context.tenant = tenant;
-  }
-  const headers = pickHeaders(ctx, config.propagateHeaders);
-  if (headers !== undefined) context.headers = headers;
-  const controller = new AbortController();
-  watchDisconnect(ctx, controller);
-  context.signal = controller.signal;
-  return { config, view: config.clients.withContext(context), controller };
-}
-
-/**
- * Aborts when the connection closes before the response finished. Listens on the response:
- * the request's own `close` also fires as soon as a request body has been read (Node >= 16),
- * which would abort healthy POST requests.
- */
-function watchDisconnect(ctx: Context, controller: AbortController): void {
-  const res = ctx.res;
-  const onClose = () => {
-    if (!res.writableFinished) {
-      controller.abort(
-        new DOMException(
-          'The client closed the connection before the response was sent',
-          'AbortError',
-        ),
-      );
-    }
-  };
-  if (res.destroyed) onClose();
-  else res.once('close', onClose);
-}
-
-function pickHeaders(ctx: Context, names: readonly string[]): Record<string, string> | undefined {
-  let picked: Record<string, string> | undefined;
-  const incoming = ctx.req.headers;
-  for (const name of names) {
-    const value = incoming[name];
-    if (value === undefined) continue;
-    picked ??= {};
-    picked[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return picked;
+  const signal = abortOnDisconnect(ctx.res);
+  const headers = ctx.req.headers;
+  const context = requestContext(config, {
+    request: ctx,
+    header: (name) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    signal,
+  });
+  return { config, view: config.clients.withContext(context), signal };
 }

@@ -1,8 +1,8 @@
-import { isAuthError, TokenEndpointError } from '@auth/core';
+import { isAuthError, TOKEN_PROBLEM_DETAIL, TokenEndpointError } from '@auth/core';
 import { type Emulators, startEmulators } from '@auth/testing';
 import Koa from 'koa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { authClients, TOKEN_FAILURE_DETAIL } from '../src/index.js';
+import { authClients } from '../src/index.js';
 import { createTestClients, expectNoSecret, listen, type Running } from './support.js';
 
 let emulators: Emulators;
@@ -84,7 +84,7 @@ describe('token failures', () => {
       status: 502,
       expose: true,
       code: 'TOKEN_ENDPOINT_REJECTED',
-      message: TOKEN_FAILURE_DETAIL,
+      message: TOKEN_PROBLEM_DETAIL,
     });
     expect(isAuthError(error?.cause)).toBe(true);
     expectNoSecret(error, error?.stack, JSON.stringify(error), String(error));

@@ -183,7 +183,7 @@ describe('ctx.authClients', () => {
     app.on('error', (error) => errors.push(error));
     const res = await fetch(`${await serve(app)}/`);
     expect(res.status).toBe(500);
-    expect(String(errors[0])).toMatch(/tenant resolver returned number/);
+    expect(String(errors[0])).toMatch(/tenant resolver returned a number/);
   });
 
   it('aborts the outbound call when the client disconnects', async () => {

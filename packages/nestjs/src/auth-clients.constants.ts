@@ -33,9 +33,3 @@ export const AUTH_CLIENTS_BINDER: unique symbol = Symbol.for('@auth/nestjs:AuthC
 export function getAuthClientToken(name: string): symbol {
   return Symbol.for(`@auth/nestjs:AuthClient:${name}`);
 }
-
-/** Headers copied from the incoming request onto outbound calls by default. */
-export const DEFAULT_PROPAGATE_HEADERS: readonly string[] = Object.freeze([
-  'x-request-id',
-  'traceparent',
-]);

@@ -1,4 +1,4 @@
-import { type AuthClient, type AuthClients, AuthConfigError } from '@auth/core';
+import { type AuthClient, type AuthClients, AuthConfigError, isAuthClients } from '@auth/core';
 import {
   type DynamicModule,
   Inject,
@@ -10,10 +10,9 @@ import { ModulesContainer } from '@nestjs/core';
 import type { AuthClientsBinder } from './auth-clients.binder.js';
 import { AUTH_CLIENTS, AUTH_CLIENTS_BINDER, getAuthClientToken } from './auth-clients.constants.js';
 import { AuthClientsConfigurableModule } from './auth-clients.module-definition.js';
-import {
-  type AuthClientsModuleAsyncOptions,
-  type AuthClientsModuleForRootOptions,
-  isRegistry,
+import type {
+  AuthClientsModuleAsyncOptions,
+  AuthClientsModuleForRootOptions,
 } from './auth-clients.options.js';
 import { consumersInApp, onRequestedClientName } from './requested-client-names.js';
 
@@ -52,7 +51,7 @@ export class AuthClientsModule
    * (default `true`).
    */
   static override forRoot(options: AuthClientsModuleForRootOptions): DynamicModule {
-    const names = isRegistry(options?.clients) ? options.clients.names : [];
+    const names = isAuthClients(options?.clients) ? options.clients.names : [];
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthClientsModule, the module Nest instantiates.
     return provideClients(super.forRoot(options), names);
   }

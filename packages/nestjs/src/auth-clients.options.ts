@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AuthConfigError, type RequestContext } from '@auth/core';
+import {
+  type AdapterOptions,
+  AuthConfigError,
+  type RequestContext,
+  type ResolvedAdapterOptions,
+  resolveAdapterOptions,
+} from '@auth/core';
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import { DEFAULT_PROPAGATE_HEADERS } from './auth-clients.constants.js';
 
 /**
  * The request object of the HTTP platform, as tenant resolvers get it: Express's `Request` or
@@ -29,7 +34,7 @@ export interface AuthClientsRegistry {
  * Validated once, when the application bootstraps: a mistake fails the bootstrap with an
  * `AuthConfigError` naming the option.
  */
-export interface AuthClientsModuleOptions {
+export interface AuthClientsModuleOptions extends AdapterOptions<PlatformRequest> {
   /**
    * The registry from `createAuthClients()`. Required. The module owns it from now on: it is
    * closed (`clients.close()`) when the application shuts down (`app.close()`).
@@ -37,20 +42,12 @@ export interface AuthClientsModuleOptions {
   clients: AuthClientsRegistry;
   /**
    * Resolves the request's tenant from the platform request (Express `Request` or
-   * `FastifyRequest`), for clients whose credentials depend on the tenant (a `flow` function)
-   * and for the token cache key. Called at most once per request, when a handler first uses a
-   * client of `@AuthClients()`; `undefined`, `null` or `''` means no tenant. Default: no tenant.
+   * `FastifyRequest`); see `AdapterOptions.tenant` of `@auth/core`.
    *
    * @example
    * tenant: (request) => request.headers['x-tenant-id'] as string | undefined
    */
   tenant?(request: PlatformRequest): string | null | undefined;
-  /**
-   * Incoming request headers copied onto every outbound call of the request's clients (never
-   * overriding a header the call sets itself). Case-insensitive; absent headers are skipped.
-   * Default {@link DEFAULT_PROPAGATE_HEADERS} (`['x-request-id', 'traceparent']`); `[]` turns it off.
-   */
-  propagateHeaders?: readonly string[];
 }
 
 /**
@@ -105,61 +102,28 @@ export type AuthClientsModuleAsyncOptions = ConfigurableModuleAsyncOptions<
 > &
   AuthClientsModuleExtras;
 
-/** Options after validation: what the module uses per request. */
-export interface ResolvedAuthClientsOptions {
-  readonly clients: AuthClientsRegistry;
-  readonly tenant: ((request: PlatformRequest) => string | null | undefined) | undefined;
-  readonly propagateHeaders: readonly string[];
-}
-
-const KNOWN_OPTIONS = new Set(['clients', 'tenant', 'propagateHeaders']);
-const EXTRAS = new Set(['isGlobal', 'exceptionFilter']);
-/** RFC 9110 §5.1 field name: a `token`. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const EXTRAS = ['isGlobal', 'exceptionFilter'] as const;
 
 /**
  * Checks the module options once, at bootstrap. Throws an `AuthConfigError` naming the option.
  * @internal
  */
-export function validateModuleOptions(options: unknown): ResolvedAuthClientsOptions {
+export function validateModuleOptions(options: unknown): ResolvedAdapterOptions<PlatformRequest> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new AuthConfigError(
       'AuthClientsModule',
       'expected an options object such as { clients } (check what the forRootAsync factory returns)',
     );
   }
-  for (const key of Object.keys(options)) {
-    if (EXTRAS.has(key)) {
+  for (const key of EXTRAS) {
+    if (Object.hasOwn(options, key)) {
       throw new AuthConfigError(
         key,
         'belongs next to useFactory/useClass/useExisting in forRootAsync(), not in the options the factory returns',
       );
     }
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new AuthConfigError(
-        key,
-        'unknown option of AuthClientsModule; expected "clients", "tenant" or "propagateHeaders"',
-      );
-    }
   }
-  const { clients, tenant, propagateHeaders } = options as Partial<AuthClientsModuleOptions>;
-  if (!isRegistry(clients)) {
-    throw new AuthConfigError(
-      'clients',
-      'expected the registry returned by createAuthClients() from @auth/core',
-    );
-  }
-  if (tenant !== undefined && typeof tenant !== 'function') {
-    throw new AuthConfigError('tenant', 'expected a function (request) => string | undefined');
-  }
-  return {
-    clients,
-    tenant,
-    propagateHeaders:
-      propagateHeaders === undefined
-        ? DEFAULT_PROPAGATE_HEADERS
-        : headerNames(propagateHeaders as unknown),
-  };
+  return resolveAdapterOptions((options as { clients?: unknown }).clients, options, ['clients']);
 }
 
 /**
@@ -168,35 +132,9 @@ export function validateModuleOptions(options: unknown): ResolvedAuthClientsOpti
  */
 export function validateExtras(extras: AuthClientsModuleExtras): void {
   for (const key of EXTRAS) {
-    const value = extras[key as keyof AuthClientsModuleExtras];
+    const value = extras[key];
     if (value !== undefined && typeof value !== 'boolean') {
       throw new AuthConfigError(key, 'expected true or false');
     }
   }
-}
-
-/** `true` when `value` looks like a registry from `createAuthClients()`. @internal */
-export function isRegistry(value: unknown): value is AuthClientsRegistry {
-  if (value === null || typeof value !== 'object') return false;
-  const registry = value as Partial<AuthClientsRegistry>;
-  return (
-    typeof registry.withContext === 'function' &&
-    typeof registry.close === 'function' &&
-    Array.isArray(registry.names) &&
-    registry.names.every((name) => typeof name === 'string')
-  );
-}
-
-function headerNames(value: unknown): readonly string[] {
-  if (!Array.isArray(value)) {
-    throw new AuthConfigError('propagateHeaders', 'expected an array of header names');
-  }
-  const names = new Set<string>();
-  value.forEach((name: unknown, index) => {
-    if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
-      throw new AuthConfigError(`propagateHeaders[${index}]`, 'expected a valid header name');
-    }
-    names.add(name.toLowerCase());
-  });
-  return Object.freeze([...names]);
 }

@@ -1,4 +1,4 @@
-import { AuthError, TokenEndpointError } from '@auth/core';
+import { AuthError, PROBLEM_CONTENT_TYPE, TokenEndpointError, tokenProblem } from '@auth/core';
 import {
   type ArgumentsHost,
   Catch,
@@ -9,41 +9,9 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 
-/** Media type of the filter's body (RFC 9457). */
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-/** The safe body a token failure answers with (RFC 9457 problem details). */
-export interface AuthProblemDetails {
-  type: 'about:blank';
-  title: 'Bad Gateway';
-  status: 502;
-  /** The error's stable code, e.g. `TOKEN_ENDPOINT_REJECTED`. */
-  code: string;
-  detail: string;
-}
-
-/**
- * The problem-details body for `error`: its stable code and a fixed text. Never the secret, the
- * token, or the vendor's message (which might echo input).
- *
- * @example
- * problemDetails(error)
- * // { type: 'about:blank', title: 'Bad Gateway', status: 502, code: 'TOKEN_ENDPOINT_REJECTED',
- * //   detail: 'Could not obtain an access token from an upstream provider' }
- */
-export function problemDetails(error: AuthError): AuthProblemDetails {
-  return {
-    type: 'about:blank',
-    title: 'Bad Gateway',
-    status: 502,
-    code: error.code,
-    detail: 'Could not obtain an access token from an upstream provider',
-  };
-}
-
 /**
  * Answers an `AuthError` that leaves a handler (a token could not be obtained) with
- * `502 Bad Gateway` and {@link problemDetails} as `application/problem+json`, on Express and
+ * `502 Bad Gateway` and `tokenProblem(error)` of `@auth/core` as `application/problem+json`, on Express and
  * Fastify. Logs one warning with the code, flow and token endpoint status (never a secret).
  *
  * `AuthClientsModule` registers it app-wide (`APP_FILTER`) unless `exceptionFilter: false`.
@@ -74,7 +42,7 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
       return;
     }
     httpAdapter.setHeader(response, 'content-type', PROBLEM_CONTENT_TYPE);
-    httpAdapter.reply(response, JSON.stringify(problemDetails(error)), 502);
+    httpAdapter.reply(response, JSON.stringify(tokenProblem(error)), 502);
   }
 }
 

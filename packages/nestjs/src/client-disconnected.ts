@@ -1,3 +1,4 @@
+import { abortOnDisconnect, type ClosableResponse } from '@auth/core';
 import {
   type ArgumentsHost,
   Catch,
@@ -17,6 +18,20 @@ export class ClientDisconnectedError extends DOMException {
   constructor() {
     super('The client closed the connection before the response was sent', 'AbortError');
   }
+}
+
+/**
+ * `abortOnDisconnect()` of `@auth/core` with {@link ClientDisconnectedError} as the reason: aborts
+ * when the response closes before it finished.
+ * @internal
+ */
+export function disconnectSignal(response: ClosableResponse): AbortSignal {
+  const controller = new AbortController();
+  const disconnected = abortOnDisconnect(response);
+  const abort = () => controller.abort(new ClientDisconnectedError());
+  if (disconnected.aborted) abort();
+  else disconnected.addEventListener('abort', abort, { once: true });
+  return controller.signal;
 }
 
 /**

@@ -17,11 +17,16 @@
  *   }
  * }
  */
-export type { AuthClient } from '@auth/core';
+export {
+  type AuthClient,
+  DEFAULT_PROPAGATE_HEADERS,
+  PROBLEM_CONTENT_TYPE,
+  type TokenProblemDetails as AuthProblemDetails,
+  tokenProblem as problemDetails,
+} from '@auth/core';
 export {
   AUTH_CLIENTS,
   AUTH_CLIENTS_MODULE_OPTIONS,
-  DEFAULT_PROPAGATE_HEADERS,
   getAuthClientToken,
 } from './auth-clients.constants.js';
 export { AuthClients, InjectAuthClient, InjectAuthClients } from './auth-clients.decorators.js';
@@ -35,10 +40,5 @@ export type {
   AuthClientsRegistry,
   PlatformRequest,
 } from './auth-clients.options.js';
-export {
-  AuthErrorFilter,
-  type AuthProblemDetails,
-  PROBLEM_CONTENT_TYPE,
-  problemDetails,
-} from './auth-error.filter.js';
+export { AuthErrorFilter } from './auth-error.filter.js';
 export { ClientDisconnectedError, ClientDisconnectedFilter } from './client-disconnected.js';

@@ -12,7 +12,7 @@ import {
 } from './oauth2-client.js';
 import { optionalString, requirePositive, requireString } from './validate-options.js';
 
-/** Options of {@link clientCredentials}. */
+/** Options of {@link flows.clientCredentials}. */
 export interface ClientCredentialsOptions {
   /** Absolute URL of the token endpoint, e.g. `https://tenant.api.opsramp.com/auth/oauth/token`. */
   tokenUrl?: string | URL;

@@ -11,7 +11,7 @@ import {
   requireStringRecord,
 } from './validate-options.js';
 
-/** How {@link formCredentials} exchanges a refresh token. */
+/** How {@link flows.formCredentials} exchanges a refresh token. */
 export interface FormRefreshOptions {
   /**
    * Absolute URL of the refresh endpoint. Default: `refresh_token` next to `tokenUrl`
@@ -24,7 +24,7 @@ export interface FormRefreshOptions {
   extraFields?: boolean;
 }
 
-/** Options of {@link formCredentials}. */
+/** Options of {@link flows.formCredentials}. */
 export interface FormCredentialsOptions {
   /** Absolute URL of the login endpoint, e.g. `https://host/access/klearstack/get_access_token`. */
   tokenUrl: string | URL;

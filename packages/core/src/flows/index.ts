@@ -24,12 +24,32 @@ export { clientCredentials, formCredentials, jsonCredentials, passwordGrant };
  * - `clientCredentials`: OAuth2 RFC 6749 §4.4 (OpsRamp and most machine-to-machine APIs).
  * - `passwordGrant`: OAuth2 RFC 6749 §4.3 (ASP.NET `/Token` endpoints).
  *
+ * @namespace
  * @example
  * const flow = flows.jsonCredentials({ tokenUrl, username, password });
  */
 export const flows = Object.freeze({
+  /**
+   * JSON `{username,password}` login answered by a bare `access_token` (AlertSite). Defaults:
+   * `lifetimeSeconds: 3600`. Options: {@link JsonCredentialsOptions}.
+   */
   jsonCredentials,
+  /**
+   * Form login with extra `fields`, JWT access token + refresh token (KlearStack). Defaults:
+   * `lifetimeSeconds: 900`, refresh URL `refresh_token` next to `tokenUrl`. Options:
+   * {@link FormCredentialsOptions}.
+   */
   formCredentials,
+  /**
+   * OAuth2 client credentials grant, RFC 6749 §4.4 (OpsRamp and most machine-to-machine APIs).
+   * Defaults: `auth: 'client_secret_post'`, `lifetimeSeconds: 3600`. Options:
+   * {@link ClientCredentialsOptions}.
+   */
   clientCredentials,
+  /**
+   * OAuth2 resource owner password grant, RFC 6749 §4.3 (ASP.NET `/Token` endpoints, which revoke
+   * earlier tokens on each login). Defaults: no client id, `lifetimeSeconds: 3600`. Options:
+   * {@link PasswordGrantOptions}.
+   */
   passwordGrant,
 });

@@ -5,7 +5,7 @@ import { parseTokenBody, sendTokenRequest } from './read-token-body.js';
 import { toTokenResponse } from './token-fields.js';
 import { requireEndpointUrl, requirePositive, requireString } from './validate-options.js';
 
-/** Options of {@link jsonCredentials}. */
+/** Options of {@link flows.jsonCredentials}. */
 export interface JsonCredentialsOptions {
   /** Absolute URL of the login endpoint, e.g. `https://api.alertsite.com/api/v3/access-tokens`. */
   tokenUrl: string | URL;

@@ -14,7 +14,7 @@ import {
 } from './oauth2-client.js';
 import { optionalString, requirePositive, requireString } from './validate-options.js';
 
-/** Options of {@link passwordGrant}. */
+/** Options of {@link flows.passwordGrant}. */
 export interface PasswordGrantOptions {
   /** Absolute URL of the token endpoint, e.g. `https://sandbox.sample/Token`. */
   tokenUrl: string | URL;

@@ -2,7 +2,7 @@ import type { AuthClientOptions } from '../client-options.js';
 import { jsonCredentials } from '../flows/json-credentials.js';
 import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
 
-/** Options of {@link alertsite}. */
+/** Options of {@link presets.alertsite}. */
 export interface AlertSitePresetOptions extends PresetCommonOptions {
   /** AlertSite login (e-mail). */
   username: string;
@@ -20,7 +20,7 @@ export interface AlertSitePresetOptions extends PresetCommonOptions {
 export const ALERTSITE_BASE_URL = 'https://api.alertsite.com/api/v3/';
 
 /**
- * AlertSite Management API: {@link jsonCredentials} against `{baseUrl}access-tokens`, tokens
+ * AlertSite Management API: {@link flows.jsonCredentials} against `{baseUrl}access-tokens`, tokens
  * assumed valid for one hour, API calls relative to `baseUrl`.
  *
  * Defaults: `baseUrl: 'https://api.alertsite.com/api/v3/'`, `tokenUrl: baseUrl + 'access-tokens'`,

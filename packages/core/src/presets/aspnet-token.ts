@@ -2,7 +2,7 @@ import type { AuthClientOptions } from '../client-options.js';
 import { passwordGrant } from '../flows/password-grant.js';
 import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
 
-/** Options of {@link aspnetToken}. */
+/** Options of {@link presets.aspnetToken}. */
 export interface AspNetTokenPresetOptions extends PresetCommonOptions {
   /** Root of the site, e.g. `https://sandbox.sample/`. */
   baseUrl: string | URL;
@@ -21,7 +21,7 @@ export interface AspNetTokenPresetOptions extends PresetCommonOptions {
 }
 
 /**
- * An ASP.NET-style Token API: {@link passwordGrant} against `/Token`, expiry from `expires_in`
+ * An ASP.NET-style Token API: {@link flows.passwordGrant} against `/Token`, expiry from `expires_in`
  * (else `.expires`). Such a server **revokes every earlier token of the user on each login**: share
  * one client (and, across a fleet, one shared store) per account.
  *

@@ -27,8 +27,32 @@ export { ALERTSITE_BASE_URL, alertsite, aspnetToken, klearstack, opsramp };
  *
  * Each also accepts every client option (`timeoutMs`, `store`, `fetch`...) and `allowInsecureHttp`.
  *
+ * @namespace
  * @example
  * const options = presets.opsramp({ baseUrl, tenantId: 'client_1234', clientId, clientSecret });
  * // options.baseUrl === `${baseUrl}api/v2/tenants/client_1234/`
  */
-export const presets = Object.freeze({ alertsite, klearstack, opsramp, aspnetToken });
+export const presets = Object.freeze({
+  /**
+   * AlertSite Management API: {@link flows.jsonCredentials} against `{baseUrl}access-tokens`,
+   * 1-hour tokens. Defaults: `baseUrl: 'https://api.alertsite.com/api/v3/'`. Options:
+   * {@link AlertSitePresetOptions}.
+   */
+  alertsite,
+  /**
+   * KlearStack: {@link flows.formCredentials} with `company_name`, JWT expiry, refresh tokens; API
+   * calls relative to `{baseUrl}api/`. Options: {@link KlearStackPresetOptions}.
+   */
+  klearstack,
+  /**
+   * OpsRamp: {@link flows.clientCredentials} against `{baseUrl}auth/oauth/token`; API calls
+   * relative to `{baseUrl}api/v2/tenants/{tenantId}/`. Options: {@link OpsRampPresetOptions}.
+   */
+  opsramp,
+  /**
+   * ASP.NET-style Token API: {@link flows.passwordGrant} against `{origin}/Token` (each login
+   * revokes the user's earlier tokens); API calls relative to `{baseUrl}api/`. Options:
+   * {@link AspNetTokenPresetOptions}.
+   */
+  aspnetToken,
+});

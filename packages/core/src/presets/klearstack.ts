@@ -3,7 +3,7 @@ import { formCredentials } from '../flows/form-credentials.js';
 import { requireString } from '../flows/validate-options.js';
 import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
 
-/** Options of {@link klearstack}. */
+/** Options of {@link presets.klearstack}. */
 export interface KlearStackPresetOptions extends PresetCommonOptions {
   /** Root of the KlearStack server (the doc's `URL`), e.g. `https://acme.klearstack.com/`. */
   baseUrl: string | URL;
@@ -22,7 +22,7 @@ export interface KlearStackPresetOptions extends PresetCommonOptions {
 }
 
 /**
- * KlearStack: {@link formCredentials} with `company_name`, JWT expiry, refresh tokens.
+ * KlearStack: {@link flows.formCredentials} with `company_name`, JWT expiry, refresh tokens.
  *
  * URL rule: `baseUrl` is the server root the doc calls `URL`; it is treated as a directory (a
  * missing trailing `/` is added) and every default is resolved *below* it, so a server mounted

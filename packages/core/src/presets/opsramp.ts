@@ -4,7 +4,7 @@ import type { ClientAuthMethod } from '../flows/oauth2-client.js';
 import { requireString } from '../flows/validate-options.js';
 import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
 
-/** Options of {@link opsramp}. */
+/** Options of {@link presets.opsramp}. */
 export interface OpsRampPresetOptions extends PresetCommonOptions {
   /** Your OpsRamp API root, e.g. `https://acme.api.opsramp.com/`. */
   baseUrl: string | URL;
@@ -23,7 +23,7 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
 }
 
 /**
- * OpsRamp: {@link clientCredentials} against `{baseUrl}auth/oauth/token`; the client's base URL
+ * OpsRamp: {@link flows.clientCredentials} against `{baseUrl}auth/oauth/token`; the client's base URL
  * is the tenant's API root `{baseUrl}api/v2/tenants/{tenantId}/`, so calls are relative to it.
  *
  * Defaults: `tokenUrl: baseUrl + 'auth/oauth/token'`, `auth: 'client_secret_post'`.
