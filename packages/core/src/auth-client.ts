@@ -31,7 +31,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * the API's own origin (and `allowedOrigins`) only, never on a cross-origin redirect, and a 401 is
  * retried once with a fresh token when the body can be sent again.
  *
- * Get one from {@link createAuthClients} or {@link createAuthClient}. `withContext()` returns a
+ * Get one from {@link @auth/core!createAuthClients} or {@link @auth/core!createAuthClient}. `withContext()` returns a
  * cheap view bound to one incoming request (signal, tenant, correlation headers).
  *
  * @example
@@ -118,7 +118,7 @@ export class AuthClient {
   }
 
   /** The current token without waiting when there is one (the hot path), else wait for it. */
-  #token(signal: AbortSignal): AccessToken | Promise<AccessToken> {
+  #token(signal: AbortSignal | undefined): AccessToken | Promise<AccessToken> {
     const manager = this.#core.manager;
     const tenant = this.#context.tenant;
     return manager.peekToken(tenant) ?? manager.getToken({ tenant, signal });
@@ -129,7 +129,7 @@ export class AuthClient {
     url: URL,
     init: RequestInit,
     token: AccessToken | undefined,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<{ response: Response; tokenSent: boolean }> {
     const core = this.#core;
     const follow = (init.redirect ?? 'follow') === 'follow';

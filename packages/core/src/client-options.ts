@@ -44,7 +44,8 @@ export interface AuthClientOptions {
   scheme?: string;
   /**
    * Timeout of each outbound API call in ms, until its response headers arrive (token wait, 401
-   * retry and redirects included; reading the body is not timed). Default `30_000`.
+   * retry and redirects included; reading the body is not timed). `Infinity` turns it off (and
+   * saves a timer per call). Default `30_000`.
    */
   timeoutMs?: number;
   /** Timeout of each token request in ms. Default `10_000`. */

@@ -31,7 +31,6 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
     }
   });
   const positive = {
-    timeoutMs: options.timeoutMs,
     tokenTimeoutMs: options.tokenTimeoutMs,
     maxTokenResponseBytes: options.maxTokenResponseBytes,
     leaseTtlMs: options.leaseTtlMs,
@@ -47,6 +46,10 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
     ) {
       throw new AuthConfigError(`${path}.${name}`, 'must be a positive finite number');
     }
+  }
+  const timeoutMs = options.timeoutMs;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+    throw new AuthConfigError(`${path}.timeoutMs`, 'must be a positive number (Infinity: none)');
   }
   const fraction = options.refresh?.lifetimeFraction;
   if (fraction !== undefined && !(fraction >= 0 && fraction < 1)) {

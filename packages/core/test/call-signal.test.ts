@@ -7,9 +7,9 @@ describe('callSignal', () => {
     try {
       const { signal } = callSignal(1_000, []);
       vi.advanceTimersByTime(999);
-      expect(signal.aborted).toBe(false);
+      expect(signal?.aborted).toBe(false);
       vi.advanceTimersByTime(1);
-      expect((signal.reason as DOMException).name).toBe('TimeoutError');
+      expect(((signal as AbortSignal).reason as DOMException).name).toBe('TimeoutError');
     } finally {
       vi.useRealTimers();
     }
@@ -19,9 +19,15 @@ describe('callSignal', () => {
     const source = new AbortController();
     const call = callSignal(60_000, [undefined, source.signal]);
     source.abort(new Error('client left'));
-    expect((call.signal.reason as Error).message).toBe('client left');
+    expect(((call.signal as AbortSignal).reason as Error).message).toBe('client left');
     call.release();
-    expect(callSignal(60_000, [AbortSignal.abort('gone')]).signal.reason).toBe('gone');
+    expect(callSignal(60_000, [AbortSignal.abort('gone')]).signal?.reason).toBe('gone');
+  });
+
+  it('makes no controller without a timeout and with at most one source', () => {
+    const source = new AbortController().signal;
+    expect(callSignal(Number.POSITIVE_INFINITY, []).signal).toBeUndefined();
+    expect(callSignal(Number.POSITIVE_INFINITY, [undefined, source]).signal).toBe(source);
   });
 
   it('detaches from its sources and stops the timer once released', () => {
@@ -32,7 +38,7 @@ describe('callSignal', () => {
       call.release();
       source.abort();
       vi.advanceTimersByTime(5_000);
-      expect(call.signal.aborted).toBe(false);
+      expect(call.signal?.aborted).toBe(false);
     } finally {
       vi.useRealTimers();
     }
