@@ -13,6 +13,7 @@ import * as oidc from 'openid-client';
 export const CONTENDERS = {
   raw: 'raw fetch, fixed token (limit)',
   ours: '@auth/core AuthClient',
+  oursNoTimeout: '@auth/core AuthClient, timeoutMs: Infinity',
   badgateway: '@badgateway/oauth2-client OAuth2Fetch',
   openid: 'openid-client per request (no cache)',
   handwritten: 'hand-written cache',
@@ -60,7 +61,7 @@ async function raw(target) {
 }
 
 /** Ours: createAuthClients + flows.clientCredentials / flows.passwordGrant. */
-function ours(target, { store, maxCachedTenants } = {}) {
+function ours(target, { store, maxCachedTenants, timeoutMs } = {}) {
   const flow =
     target.grant === 'password'
       ? flows.passwordGrant({
@@ -79,6 +80,7 @@ function ours(target, { store, maxCachedTenants } = {}) {
       flow,
       ...(store ? { store } : {}),
       ...(maxCachedTenants ? { maxCachedTenants } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
     },
   });
   const client = clients.upstream;
@@ -189,7 +191,12 @@ function handwritten(target) {
   };
 }
 
-const factories = { raw, ours, badgateway, openid, handwritten };
+/** Ours without the per-call timeout (no AbortController per call): what the timeout costs. */
+function oursNoTimeout(target) {
+  return { ...ours(target, { timeoutMs: Number.POSITIVE_INFINITY }), id: 'oursNoTimeout' };
+}
+
+const factories = { raw, ours, oursNoTimeout, badgateway, openid, handwritten };
 
 /** Builds contender `id` for `target`. */
 export async function createContender(id, target, options) {

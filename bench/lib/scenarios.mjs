@@ -51,7 +51,7 @@ export async function hotPath(ctx) {
     : { rounds: 10, durationMs: 750, warmMs: 500, concurrency: 50 };
   const upstream = await ctx.upstream('long');
   const target = opsrampTarget(upstream.info);
-  const ids = ['raw', 'ours', 'badgateway', 'openid', 'handwritten'];
+  const ids = ['raw', 'ours', 'oursNoTimeout', 'badgateway', 'openid', 'handwritten'];
   const instances = {};
   for (const id of ids) {
     instances[id] = await createContender(id, target);

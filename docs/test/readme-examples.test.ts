@@ -167,7 +167,8 @@ function createHost(doc: string): ts.CompilerHost {
   const readSource = host.getSourceFile.bind(host);
   // Libraries and package sources are parsed once for all programs; examples are always re-read.
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    if (fileName.startsWith(OUT)) return readSource(fileName, languageVersion, onError, shouldCreate);
+    if (fileName.startsWith(OUT))
+      return readSource(fileName, languageVersion, onError, shouldCreate);
     let source = sourceFiles.get(fileName);
     if (!source) {
       source = readSource(fileName, languageVersion, onError, shouldCreate);

@@ -27,7 +27,12 @@ export type RegisteredAuthClients = ClientsOf<Register>;
  * The registry type a `Register`-shaped type declares: `R['clients']` when present, else the
  * untyped `AuthClients`. For libraries that build on this adapter with their own register.
  */
-export type ClientsOf<R> = R extends { clients: infer Clients } ? Clients : AuthClients;
+export type ClientsOf<R> = R extends {
+  /** The registry type, as declared in {@link Register}. */
+  clients: infer Clients;
+}
+  ? Clients
+  : AuthClients;
 
 declare module 'koa' {
   interface DefaultContext {

@@ -39,6 +39,7 @@ export class AuthClientsModule
   extends AuthClientsConfigurableModule
   implements OnApplicationShutdown
 {
+  /** @internal Nest creates the module; the binder is the module's own provider. */
   constructor(@Inject(AUTH_CLIENTS_BINDER) private readonly binder: AuthClientsBinder) {
     super();
   }

@@ -13,6 +13,7 @@ import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
  * Fastify's `FastifyRequest`. Both carry the incoming `headers` (names lower-cased).
  */
 export interface PlatformRequest {
+  /** The incoming request headers, names lower-cased (Node's `IncomingHttpHeaders`). */
   readonly headers: IncomingHttpHeaders;
 }
 
@@ -89,6 +90,7 @@ export const OPTIONS_FACTORY_METHOD = 'createAuthClientsOptions';
  * }
  */
 export interface AuthClientsOptionsFactory {
+  /** Returns the module options (`clients`, `tenant`, `propagateHeaders`); runs once, at bootstrap. */
   createAuthClientsOptions(): AuthClientsModuleOptions | Promise<AuthClientsModuleOptions>;
 }
 
@@ -98,7 +100,7 @@ export interface AuthClientsOptionsFactory {
  */
 export type AuthClientsModuleAsyncOptions = ConfigurableModuleAsyncOptions<
   AuthClientsModuleOptions,
-  typeof OPTIONS_FACTORY_METHOD
+  'createAuthClientsOptions' // OPTIONS_FACTORY_METHOD, spelled out for the API reference
 > &
   AuthClientsModuleExtras;
 

@@ -8,7 +8,10 @@ const decoder = new TextDecoder();
 /** A 32-byte AES-256 key: raw bytes, or their base64 / base64url encoding (`openssl rand -base64 32`). */
 export type EncryptionKey = string | Uint8Array;
 
-/** Raised by {@link TokenCipher.decrypt} when a value was not encrypted with this key (or was altered). */
+/**
+ * Raised when a stored value was not encrypted with this key (or was altered). It reaches callers
+ * as the `cause` of a `TokenStoreError`.
+ */
 export class DecryptionError extends Error {
   constructor() {
     super('stored value could not be decrypted (wrong encryptionKey, or the value was altered)');

@@ -1,26 +1,36 @@
 /** AlertSite login: the JSON body of `POST /api/v3/access-tokens`. */
 export interface AlertSiteCredentials {
+  /** Login e-mail: `monitor@example.com`. */
   readonly username: string;
+  /** Password: `passw0rd-alertsite`. */
   readonly password: string;
 }
 
 /** KlearStack login: form fields `username`, `password`, `company_name`. */
 export interface KlearStackCredentials {
+  /** Form field `username`: `analyst`. */
   readonly username: string;
+  /** Form field `password`: `passw0rd-klear`. */
   readonly password: string;
+  /** Form field `company_name`: `Acme Corp`. */
   readonly companyName: string;
 }
 
 /** One OpsRamp client: its tenant id (an API path segment) and OAuth2 client credentials. */
 export interface OpsRampTenant {
+  /** Tenant id, a path segment of the API (`client_1234`, `client_5678`). */
   readonly tenantId: string;
+  /** OAuth2 client id (OpsRamp's "Key"). */
   readonly clientId: string;
+  /** OAuth2 client secret (OpsRamp's "Secret"). */
   readonly clientSecret: string;
 }
 
 /** Token API login: form fields `username` and `password` (with `grant_type=password`). */
 export interface AspNetCredentials {
+  /** Form field `username`: `user@example.com`. */
   readonly username: string;
+  /** Form field `password`: `passw0rd-aspnet`. */
   readonly password: string;
 }
 
@@ -32,9 +42,16 @@ export interface AspNetCredentials {
  * const { username, password } = EMULATOR_CREDENTIALS.alertsite;
  */
 export const EMULATOR_CREDENTIALS: {
+  /** The AlertSite login. */
   readonly alertsite: AlertSiteCredentials;
+  /** The KlearStack login. */
   readonly klearstack: KlearStackCredentials;
-  readonly opsramp: { readonly tenants: readonly [OpsRampTenant, OpsRampTenant] };
+  /** The OpsRamp clients. */
+  readonly opsramp: {
+    /** Two tenants, each with its own client credentials. */
+    readonly tenants: readonly [OpsRampTenant, OpsRampTenant];
+  };
+  /** The Token API login. */
   readonly aspnet: AspNetCredentials;
 } = Object.freeze({
   alertsite: Object.freeze({ username: 'monitor@example.com', password: 'passw0rd-alertsite' }),

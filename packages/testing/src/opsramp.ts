@@ -14,6 +14,7 @@ import type { EmulatorStats, ProviderEmulator } from './types.js';
 
 /** OpsRamp counters: the common ones plus tokens issued per tenant id. */
 export interface OpsRampStats extends EmulatorStats {
+  /** Tokens issued per tenant id, e.g. `{ client_1234: 1, client_5678: 2 }`. */
   tokensByTenant: Record<string, number>;
 }
 

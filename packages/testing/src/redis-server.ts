@@ -6,6 +6,7 @@ import { createServer, Socket } from 'node:net';
 export interface RedisServer {
   /** `redis://127.0.0.1:PORT`. */
   readonly url: string;
+  /** The loopback port it listens on. */
   readonly port: number;
   /** Kill the server (simulates an outage). Idempotent. */
   stop(): Promise<void>;

@@ -13,10 +13,15 @@ export interface EmulatorOptions {
    * 604800 (7 days), opsramp 7200, aspnet 1209600 (14 days).
    */
   lifetimes?: {
+    /** AlertSite access tokens. Default `3600`. */
     alertsite?: number;
+    /** KlearStack access JWTs. Default `900`. */
     klearstackAccess?: number;
+    /** KlearStack refresh JWTs. Default `604800` (7 days). */
     klearstackRefresh?: number;
+    /** OpsRamp access tokens. Default `7200`. */
     opsramp?: number;
+    /** Token API access tokens. Default `1209600` (14 days). */
     aspnet?: number;
   };
   /** Host to bind. Default `127.0.0.1`. */
@@ -27,9 +32,13 @@ export interface EmulatorOptions {
 
 /** The four running emulators. */
 export interface Emulators {
+  /** AlertSite: JSON login, bare 1-hour token. */
   alertsite: AlertSiteEmulator;
+  /** KlearStack: form login with `company_name`, JWT access + refresh tokens. */
   klearstack: KlearStackEmulator;
+  /** OpsRamp: OAuth2 client credentials, two tenants. */
   opsramp: OpsRampEmulator;
+  /** ASP.NET-style Token API: OAuth2 password grant; each new token revokes the older ones. */
   aspnet: AspNetTokenEmulator;
   /** Every provider, for loops. */
   all: readonly ProviderEmulator[];
@@ -39,10 +48,15 @@ export interface Emulators {
 
 /** Default token lifetimes in seconds, as the provider docs state them. */
 export const DEFAULT_LIFETIMES = Object.freeze({
+  /** AlertSite: 1 hour. */
   alertsite: 3600,
+  /** KlearStack access token: 15 minutes. */
   klearstackAccess: 900,
+  /** KlearStack refresh token: 7 days. */
   klearstackRefresh: 7 * 24 * 3600,
+  /** OpsRamp: 2 hours. */
   opsramp: 7200,
+  /** Token API: 14 days. */
   aspnet: 14 * 24 * 3600,
 });
 

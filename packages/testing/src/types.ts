@@ -30,8 +30,11 @@ export interface EmulatorStats {
   abortedApiCalls: number;
   /** The last request to a token endpoint, as received (body as UTF-8 text). */
   lastTokenRequest?: {
+    /** HTTP method, e.g. `POST`. */
     method: string;
+    /** Request headers as Node received them (names lower-cased). */
     headers: Record<string, string | string[] | undefined>;
+    /** Request body as UTF-8 text. */
     body: string;
   };
 }
