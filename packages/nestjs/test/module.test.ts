@@ -230,7 +230,7 @@ describe('misconfiguration fails at bootstrap, naming the option', () => {
     expect(error).toBeInstanceOf(AuthConfigError);
     expect((error as AuthConfigError).option).toBe('clients.billing.timeoutMs');
     expect((error as Error).message).toBe(
-      'Invalid option "clients.billing.timeoutMs": must be a positive finite number',
+      'Invalid option "clients.billing.timeoutMs": must be a positive number (Infinity: none)',
     );
   });
 
