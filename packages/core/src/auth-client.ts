@@ -181,7 +181,10 @@ export class AuthClient {
       headers.delete(core.header);
     } else {
       const scheme = core.scheme ?? schemeOf(token);
-      headers.set(core.header, scheme === '' ? token.value : `${scheme} ${token.value}`);
+      headers.set(
+        core.header,
+        scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`,
+      );
     }
     return headers;
   }

@@ -111,9 +111,9 @@ export class TokenManager {
    */
   async invalidate(token: AccessToken, tenant?: string): Promise<void> {
     const entry = this.#entry(tenant);
-    if (entry.token?.value !== token.value) return;
+    if (entry.token?.accessToken !== token.accessToken) return;
     entry.token = undefined;
-    await this.#options.store.deleteIf(await entry.key, token.value);
+    await this.#options.store.deleteIf(await entry.key, token.accessToken);
   }
 
   #entry(tenant: string | undefined): Entry {
@@ -175,7 +175,7 @@ export class TokenManager {
   async #obtain(entry: Entry): Promise<AccessToken> {
     const { store, leaseTtlMs, now } = this.#options;
     const key = await entry.key;
-    const stale = entry.last?.value;
+    const stale = entry.last?.accessToken;
     const adoptable = (stored: StoredToken | undefined): stored is StoredToken =>
       stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt;
     const deadline = now() + 2 * leaseTtlMs;

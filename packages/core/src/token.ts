@@ -36,12 +36,12 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 /**
  * A cached access token as handed to callers.
  *
- * The token and refresh token are readable through `value` and `refreshToken`, but never appear in
+ * The token and refresh token are readable through `accessToken` and `refreshToken`, but never appear in
  * `JSON.stringify`, `util.inspect`, `String()` or template literals.
  *
  * @example
  * const token = await clients.opsramp.getToken();
- * headers.set('authorization', `${token.tokenType} ${token.value}`);
+ * headers.set('authorization', `${token.tokenType} ${token.accessToken}`);
  */
 export class AccessToken {
   readonly #record: StoredToken;
@@ -50,8 +50,8 @@ export class AccessToken {
     this.#record = Object.freeze({ ...record });
   }
 
-  /** The token string to send. */
-  get value(): string {
+  /** The access token string to send. */
+  get accessToken(): string {
     return this.#record.accessToken;
   }
   /** Authorization scheme, e.g. `Bearer`. */
@@ -82,7 +82,7 @@ export class AccessToken {
   /** What `JSON.stringify` shows: dates and type, with the token and refresh token redacted. */
   toJSON(): Record<string, unknown> {
     return {
-      value: REDACTED,
+      accessToken: REDACTED,
       tokenType: this.tokenType,
       issuedAt: new Date(this.issuedAt).toISOString(),
       expiresAt: new Date(this.expiresAt).toISOString(),

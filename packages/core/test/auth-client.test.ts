@@ -119,7 +119,7 @@ describe('AuthClient 401 handling', () => {
 
   it('retries a JSON body once with a new token after a 401', async () => {
     const apiClient = client();
-    valid.delete((await apiClient.getToken()).value);
+    valid.delete((await apiClient.getToken()).accessToken);
     const res = await apiClient.fetch('items', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -134,7 +134,7 @@ describe('AuthClient 401 handling', () => {
   it('returns the 401 of a stream body without retrying, and still renews the token', async () => {
     const apiClient = client();
     const first = await apiClient.getToken();
-    valid.delete(first.value);
+    valid.delete(first.accessToken);
     const body = Readable.toWeb(Readable.from(['streamed'])) as ReadableStream;
     const res = await apiClient.fetch('upload', {
       method: 'POST',
@@ -143,7 +143,7 @@ describe('AuthClient 401 handling', () => {
     } as RequestInit);
     expect(res.status).toBe(401);
     expect(api.requests).toHaveLength(1);
-    expect((await apiClient.getToken()).value).not.toBe(first.value);
+    expect((await apiClient.getToken()).accessToken).not.toBe(first.accessToken);
     expect(emulators.alertsite.stats.tokenRequests).toBe(2);
   });
 
@@ -160,7 +160,7 @@ describe('AuthClient 401 handling', () => {
     const old = await apiClient.getToken();
     const late = apiClient.fetch('held'); // in flight with the old token
     await vi.waitFor(() => expect(held).toHaveLength(1));
-    valid.delete(old.value);
+    valid.delete(old.accessToken);
     expect((await apiClient.fetch('items')).status).toBe(200); // 401, new token, retried
     expect(emulators.alertsite.stats.tokenRequests).toBe(2);
     for (const answer of held.splice(0)) answer(); // the old token's 401 arrives late

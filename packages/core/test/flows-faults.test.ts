@@ -4,42 +4,21 @@ import {
   type Emulators,
   type FaultKind,
   type ProviderEmulator,
+  resetEmulators,
   startEmulators,
 } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthErrorCode, TokenEndpointError } from '../src/errors.js';
+import type { AuthErrorCode } from '../src/errors.js';
 import { flows } from '../src/flows/index.js';
 import type { FlowRequest, TokenFlow } from '../src/token-flow.js';
+import { failure, request } from './support/flow-request.js';
 
 let emulators: Emulators;
 beforeAll(async () => {
   emulators = await startEmulators();
 });
 afterAll(() => emulators.close());
-afterEach(() => {
-  for (const emulator of emulators.all) {
-    emulator.fault(null);
-    emulator.resetStats();
-  }
-});
-
-function request(overrides: Partial<FlowRequest> = {}): FlowRequest {
-  return {
-    fetch: globalThis.fetch,
-    signal: AbortSignal.timeout(5_000),
-    maxResponseBytes: 65_536,
-    ...overrides,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TokenEndpointError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TokenEndpointError);
-  return error as TokenEndpointError;
-}
+afterEach(() => resetEmulators(emulators));
 
 /** Every secret any test here uses, and every token a flow returned: none may ever be printed. */
 const secrets = new Set<string>();

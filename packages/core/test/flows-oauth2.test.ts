@@ -1,51 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import { inspect } from 'node:util';
-import { type Emulators, startEmulators } from '@auth/testing';
+import { type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TokenEndpointError } from '../src/errors.js';
 import { flows } from '../src/flows/index.js';
-import type { FlowRequest } from '../src/token-flow.js';
+import { expectNoSecret, failure, request } from './support/flow-request.js';
 
 let emulators: Emulators;
 beforeAll(async () => {
   emulators = await startEmulators();
 });
 afterAll(() => emulators.close());
-afterEach(() => {
-  for (const emulator of emulators.all) {
-    emulator.fault(null);
-    emulator.resetStats();
-  }
-});
-
-function request(overrides: Partial<FlowRequest> = {}): FlowRequest {
-  return {
-    fetch: globalThis.fetch,
-    signal: AbortSignal.timeout(5_000),
-    maxResponseBytes: 65_536,
-    ...overrides,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TokenEndpointError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TokenEndpointError);
-  return error as TokenEndpointError;
-}
-
-function expectNoSecret(secrets: readonly string[], ...values: unknown[]): void {
-  const printed = values.flatMap((v) => [
-    String(v),
-    JSON.stringify(v) ?? '',
-    inspect(v, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
-  ]);
-  for (const secret of secrets) {
-    for (const text of printed) expect(text).not.toContain(secret);
-  }
-}
+afterEach(() => resetEmulators(emulators));
 
 /** The form body and headers the emulator received last. */
 function lastRequest(emulator: Emulators[keyof Omit<Emulators, 'all' | 'close'>]) {

@@ -84,7 +84,7 @@ describe('no secret or token in any output', () => {
       const client = clients[name];
       if (!client) continue;
       const token = await client.getToken();
-      secrets.push(token.value);
+      secrets.push(token.accessToken);
       if (token.refreshToken) secrets.push(token.refreshToken);
       outputs.push(printed(token), printed(client), printed(good[name]), printed(clients));
     }

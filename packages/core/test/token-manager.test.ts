@@ -33,7 +33,7 @@ describe('TokenManager', () => {
     const { manager } = managerFor(flow);
     const tokens = await Promise.all(Array.from({ length: 1000 }, () => manager.getToken()));
     expect(flow.logins).toBe(1);
-    expect(new Set(tokens.map((t) => t.value))).toEqual(new Set(['token-1']));
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-1']));
   });
 
   it('measures expiry from when the request was sent, not when it answered', async () => {
@@ -64,18 +64,18 @@ describe('TokenManager', () => {
     const { manager, clock } = managerFor(flow);
     const first = await manager.getToken();
     clock.advance(89_000);
-    expect((await manager.getToken()).value).toBe(first.value);
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
     expect(flow.logins).toBe(1);
 
     const gate = deferred();
     flow.gate = gate.promise;
     clock.advance(1_000); // at the refresh point
     const during = await Promise.all(Array.from({ length: 50 }, () => manager.getToken()));
-    expect(during.every((t) => t.value === first.value)).toBe(true);
+    expect(during.every((t) => t.accessToken === first.accessToken)).toBe(true);
     expect(flow.logins).toBe(2); // one background refresh, not 50
     gate.resolve();
     await flush();
-    expect((await manager.getToken()).value).toBe('token-2');
+    expect((await manager.getToken()).accessToken).toBe('token-2');
     expect(flow.logins).toBe(2);
   });
 
@@ -107,7 +107,7 @@ describe('TokenManager', () => {
     await flush();
     expect(settled).toBe(false);
     gate.resolve();
-    expect((await pending).value).toBe('token-2');
+    expect((await pending).accessToken).toBe('token-2');
   });
 
   it('uses the refresh token first and falls back to one login when it is rejected', async () => {
@@ -115,12 +115,12 @@ describe('TokenManager', () => {
     const { manager, clock } = managerFor(flow);
     await manager.getToken();
     clock.advance(100_000);
-    expect((await manager.getToken()).value).toBe('token-2');
+    expect((await manager.getToken()).accessToken).toBe('token-2');
     expect(flow).toMatchObject({ logins: 1, refreshes: 1 });
 
     flow.validRefreshTokens.clear(); // the server forgot every refresh token
     clock.advance(100_000);
-    expect((await manager.getToken()).value).toBe('token-3');
+    expect((await manager.getToken()).accessToken).toBe('token-3');
     expect(flow).toMatchObject({ logins: 2, refreshes: 2 });
   });
 
@@ -131,11 +131,11 @@ describe('TokenManager', () => {
     const outage = new TokenEndpointError('TOKEN_ENDPOINT_UNREACHABLE', 'down', { flow: 'fake' });
     flow.failWith = outage;
     clock.advance(90_000);
-    expect((await manager.getToken()).value).toBe(first.value); // starts a refresh that fails
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken); // starts a refresh that fails
     await flush();
     expect(flow.logins).toBe(2);
     clock.advance(500); // within the 750 ms backoff (1 s, jitter 0.5)
-    expect((await manager.getToken()).value).toBe(first.value);
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
     await flush();
     expect(flow.logins).toBe(2);
     clock.advance(300);
@@ -151,7 +151,7 @@ describe('TokenManager', () => {
 
     flow.failWith = undefined;
     clock.advance(8_000);
-    expect((await manager.getToken()).value).toBe('token-2');
+    expect((await manager.getToken()).accessToken).toBe('token-2');
   });
 
   it('lets an aborted caller stop waiting without cancelling the shared request', async () => {
@@ -165,7 +165,7 @@ describe('TokenManager', () => {
     controller.abort(new Error('client went away'));
     await expect(aborted).rejects.toThrow('client went away');
     gate.resolve();
-    expect((await patient).value).toBe('token-1');
+    expect((await patient).accessToken).toBe('token-1');
     expect(flow.logins).toBe(1);
     expect(flow.requests[0]?.signal.aborted).toBe(false);
   });
@@ -176,9 +176,9 @@ describe('TokenManager', () => {
     const first = await manager.getToken();
     await manager.invalidate(first);
     const second = await manager.getToken();
-    expect(second.value).toBe('token-2');
+    expect(second.accessToken).toBe('token-2');
     await manager.invalidate(first); // a late 401 for the replaced token
-    expect((await manager.getToken()).value).toBe('token-2');
+    expect((await manager.getToken()).accessToken).toBe('token-2');
     expect(flow.logins).toBe(2);
   });
 
@@ -254,7 +254,7 @@ describe('TokenManager with a leasing store', () => {
     };
     await store.set(await cacheKeyOf(flow), peerToken);
     store.dropLease();
-    expect((await waiting).value).toBe('peer-token');
+    expect((await waiting).accessToken).toBe('peer-token');
     expect(flow.logins).toBe(0);
   });
 
@@ -267,7 +267,7 @@ describe('TokenManager with a leasing store', () => {
     const waiting = manager.getToken();
     await new Promise((resolve) => setTimeout(resolve, 60));
     store.dropLease(); // the holder died; its lease expired
-    expect((await waiting).value).toBe('token-1');
+    expect((await waiting).accessToken).toBe('token-1');
     expect(flow.logins).toBe(1);
   });
 
@@ -292,7 +292,7 @@ describe('TokenManager with a leasing store', () => {
       return realGet(k);
     };
     const { manager } = managerFor(flow, { store, now: clock.now });
-    expect((await manager.getToken()).value).toBe('peer-token');
+    expect((await manager.getToken()).accessToken).toBe('peer-token');
     expect(flow.logins).toBe(0);
   });
 });

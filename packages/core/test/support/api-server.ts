@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnFreePort } from '@auth/testing';
 
 export interface RecordedRequest {
   method: string;
@@ -18,7 +18,7 @@ export async function startApi(
     res.end(JSON.stringify({ ok: true })),
 ) {
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const api = await listenOnFreePort((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -33,16 +33,5 @@ export async function startApi(
       handler(recorded, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    url: `${origin}/`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { origin: api.url, url: `${api.url}/`, requests, close: api.close };
 }
