@@ -5,10 +5,10 @@ import {
   TENANT_HEADER,
   TENANT_ROUTE,
 } from '@auth/demo-config';
-import { type Emulators, startEmulators } from '@auth/testing';
+import { EMULATOR_API_DATA, type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BAD_GATEWAY_PROBLEM, DEMO_SECRETS } from '../../demo-config/src/test-support.js';
 import { createDemoApp, type DemoApp } from '../src/app.js';
-import { EXPECTED_BODIES, expectAlerts, SECRETS } from './support.js';
 
 let emulators: Emulators;
 beforeAll(async () => {
@@ -25,12 +25,7 @@ describe.each([
     demo = createDemoApp({ config: demoConfigFor(emulators), adapter });
   });
   afterAll(() => demo.clients.close());
-  afterEach(() => {
-    for (const emulator of emulators.all) {
-      emulator.fault(null);
-      emulator.resetStats();
-    }
-  });
+  afterEach(() => resetEmulators(emulators));
 
   it('answers /health and /ping without touching a provider', async () => {
     expect(await (await demo.app.request('/health')).json()).toEqual({ status: 'ok' });
@@ -42,7 +37,7 @@ describe.each([
   it.each(PROVIDER_ROUTES)('relays $path from $provider', async ({ provider, path }) => {
     const res = await demo.app.request(path);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(EXPECTED_BODIES[provider]);
+    expect(await res.json()).toEqual(EMULATOR_API_DATA[provider]);
   });
 
   it('relays the tenant route per x-tenant-id; unknown or missing tenant is 404', async () => {
@@ -52,7 +47,7 @@ describe.each([
         headers: { [TENANT_HEADER]: tenant ?? '' },
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual(expectAlerts());
+      expect(await res.json()).toEqual(EMULATOR_API_DATA.opsramp);
     }
     const unknown = await demo.app.request(TENANT_ROUTE, { headers: { [TENANT_HEADER]: 'acme' } });
     expect(unknown.status).toBe(404);
@@ -68,14 +63,8 @@ describe.each([
     const text = await res.text();
     expect(res.status).toBe(502);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(JSON.parse(text)).toEqual({
-      type: 'about:blank',
-      title: 'Bad Gateway',
-      status: 502,
-      code: 'TOKEN_ENDPOINT_REJECTED',
-      detail: 'Could not obtain an access token from an upstream provider',
-    });
-    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toEqual(BAD_GATEWAY_PROBLEM);
+    for (const secret of DEMO_SECRETS) expect(text).not.toContain(secret);
     expect(logged).not.toHaveBeenCalled();
     logged.mockRestore();
     await clients.close();

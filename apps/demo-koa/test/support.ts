@@ -1,9 +1,7 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
 import { type DemoClients, type DemoConfig } from '@auth/demo-config';
-import { EMULATOR_CREDENTIALS } from '@auth/testing';
+import { listenOnFreePort } from '@auth/testing';
+import { secretCheck } from '../../../packages/koa/test/support.js';
+import { DEMO_SECRETS } from '../../demo-config/src/test-support.js';
 import { createDemoApp, type DemoAppOptions } from '../src/app.js';
 
 /** A demo app serving on a free loopback port. */
@@ -23,37 +21,20 @@ export async function startDemo(
   const { app, clients } = createDemoApp(config, options);
   const reported: unknown[] = [];
   app.on('error', (error) => reported.push(error));
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const server = await listenOnFreePort(app.callback());
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     clients,
     reported,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await clients.close();
     },
   };
 }
 
 /** Every password and client secret of the demo, plus the wrong ones tests use. */
-export const SECRETS = [
-  EMULATOR_CREDENTIALS.alertsite.password,
-  EMULATOR_CREDENTIALS.klearstack.password,
-  EMULATOR_CREDENTIALS.aspnet.password,
-  ...EMULATOR_CREDENTIALS.opsramp.tenants.map((t) => t.clientSecret),
-  'wrong-demo-password',
-];
+export const SECRETS = [...DEMO_SECRETS, 'wrong-demo-password'];
 
 /** Fails when a secret appears in any of `printed` (inspected deeply when not a string). */
-export function expectNoSecret(...printed: unknown[]): void {
-  for (const value of printed) {
-    const text =
-      typeof value === 'string' ? value : inspect(value, { depth: Number.POSITIVE_INFINITY });
-    for (const secret of SECRETS) {
-      if (text.includes(secret)) throw new Error(`secret leaked: ${text.slice(0, 500)}`);
-    }
-  }
-}
+export const expectNoSecret = secretCheck(SECRETS);

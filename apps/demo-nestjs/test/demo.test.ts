@@ -1,4 +1,3 @@
-import { type ClientRequest, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createDemoClients,
@@ -9,120 +8,61 @@ import {
   TENANT_HEADER,
   TENANT_ROUTE,
 } from '@auth/demo-config';
-import { type Emulators, startEmulators } from '@auth/testing';
-import type { INestApplication } from '@nestjs/common';
+import { EMULATOR_API_DATA, type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CapturingLogger } from '../../../packages/nestjs/test/support.js';
+import {
+  BAD_GATEWAY_PROBLEM,
+  DEMO_SECRETS,
+  describeDemoApp,
+} from '../../demo-config/src/test-support.js';
 import { createDemoApp, type DemoPlatform, SLOW_ROUTE } from '../src/app.js';
-import { CapturingLogger, SECRETS, waitFor } from './support.js';
 
 let emulators: Emulators;
-/** What each provider route must answer: the upstream data, fetched directly with @auth/core. */
-const expected: Record<string, unknown> = {};
 
 beforeAll(async () => {
   emulators = await startEmulators();
+  // What each provider route must answer is the upstream data, as @auth/core fetches it directly.
   const direct = createDemoClients(demoConfigFor(emulators));
   for (const { provider, upstream } of PROVIDER_ROUTES) {
     const { status, body } = await relay(direct[provider], upstream);
     expect(status).toBe(200);
-    expected[provider] = body;
+    expect(body).toEqual(EMULATOR_API_DATA[provider]);
   }
   await direct.close();
-  for (const emulator of emulators.all) emulator.resetStats();
+  resetEmulators(emulators);
 });
 afterAll(() => emulators?.close());
 
 const PLATFORMS: readonly DemoPlatform[] = ['express', 'fastify'];
 
-describe.each(PLATFORMS)('demo-nestjs on %s over real HTTP', (platform) => {
-  let running: { app: INestApplication; url: string; logger: CapturingLogger } | undefined;
+/** A demo app (fresh clients, no token yet) on `platform`, on a free loopback port. */
+async function listenDemo(config: DemoConfig, platform: DemoPlatform, adapter = true) {
+  const logger = new CapturingLogger();
+  const { app } = await createDemoApp({ config, platform, adapter, logger });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, logger, close: () => app.close() };
+}
 
-  /** A cold demo app (fresh clients, no token yet) on a free loopback port. */
+describe.each(PLATFORMS)('demo-nestjs on %s over real HTTP', (platform) => {
+  let running: Awaited<ReturnType<typeof listenDemo>> | undefined;
+
+  /** A cold demo app against the emulators; closed after the test. */
   async function coldApp(config: DemoConfig = demoConfigFor(emulators), adapter = true) {
-    const logger = new CapturingLogger();
-    const { app } = await createDemoApp({ config, platform, adapter, logger });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    running = { app, url: `http://127.0.0.1:${port}`, logger };
+    running = await listenDemo(config, platform, adapter);
     return running;
   }
 
   afterEach(async () => {
-    await running?.app.close();
+    await running?.close();
     running = undefined;
-    for (const emulator of emulators.all) {
-      emulator.fault(null);
-      emulator.resetStats();
-    }
+    resetEmulators(emulators);
   });
 
-  it('answers /health and /ping without any token request', async () => {
-    const { url } = await coldApp();
-    const health = await fetch(`${url}/health`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
-    const ping = await fetch(`${url}/ping`);
-    expect(ping.status).toBe(200);
-    expect(await ping.text()).toBe('pong');
-    for (const emulator of emulators.all) expect(emulator.stats.tokenAttempts).toBe(0);
-  });
-
-  it.each(PROVIDER_ROUTES)('GET $path returns the $provider data', async ({ provider, path }) => {
-    const { url } = await coldApp();
-    const res = await fetch(`${url}${path}`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(expected[provider]);
-  });
-
-  it('makes exactly one token request per provider for 50 concurrent requests to a cold app', async () => {
-    const { url } = await coldApp();
-    const answers = await Promise.all(
-      PROVIDER_ROUTES.flatMap(({ provider, path }) =>
-        Array.from({ length: 50 }, async () => {
-          const res = await fetch(`${url}${path}`);
-          return { provider, status: res.status, body: await res.json() };
-        }),
-      ),
-    );
-    expect(answers).toHaveLength(200);
-    for (const { provider, status, body } of answers) {
-      expect(status).toBe(200);
-      expect(body).toEqual(expected[provider]);
-    }
-    for (const emulator of emulators.all) {
-      expect({ [emulator.name]: emulator.stats.tokenRequests }).toEqual({ [emulator.name]: 1 });
-      expect(emulator.stats.unauthorized).toBe(0);
-    }
-  });
-
-  it('aborts the upstream call when the incoming connection closes', async () => {
-    const { url } = await coldApp();
-    let req!: ClientRequest;
-    const ended = new Promise<unknown>((resolve) => {
-      req = get(`${url}${SLOW_ROUTE}`, { agent: false }, () => resolve('answered'));
-      req.on('error', resolve);
-    });
-    await waitFor(() => emulators.alertsite.stats.apiCalls === 1);
-    expect(emulators.alertsite.stats.abortedApiCalls).toBe(0);
-    req.destroy();
-    expect(await ended).not.toBe('answered');
-    await waitFor(() => emulators.alertsite.stats.abortedApiCalls === 1, 1_500);
-  });
-
-  it('gets one token per tenant: two tenants two tokens, the same tenant reuses its own', async () => {
-    const { url } = await coldApp();
-    const [first, second] = emulators.opsramp.tenants.map((t) => t.tenantId);
-    const call = (tenant: string) =>
-      fetch(`${url}${TENANT_ROUTE}`, { headers: { [TENANT_HEADER]: tenant } });
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call((i % 2 === 0 ? first : second) as string)),
-    );
-    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
-    expect((await call(first as string)).status).toBe(200);
-    expect(emulators.opsramp.stats.tokensByTenant).toEqual({
-      [first as string]: 1,
-      [second as string]: 1,
-    });
+  describeDemoApp('the scenarios every demo app passes', {
+    start: (config) => listenDemo(config, platform),
+    slowRoute: SLOW_ROUTE,
   });
 
   it('answers 404 for an unknown or missing tenant, without asking for a token', async () => {
@@ -144,16 +84,10 @@ describe.each(PLATFORMS)('demo-nestjs on %s over real HTTP', (platform) => {
       expect(res.status).toBe(502);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({
-        type: 'about:blank',
-        title: 'Bad Gateway',
-        status: 502,
-        code: 'TOKEN_ENDPOINT_REJECTED',
-        detail: 'Could not obtain an access token from an upstream provider',
-      });
-      for (const secret of SECRETS) expect(text).not.toContain(secret);
+      expect(JSON.parse(text)).toEqual(BAD_GATEWAY_PROBLEM);
+      for (const secret of DEMO_SECRETS) expect(text).not.toContain(secret);
     }
-    for (const secret of SECRETS) {
+    for (const secret of DEMO_SECRETS) {
       expect(logger.text()).not.toContain(secret);
     }
   });
@@ -180,7 +114,7 @@ describe.each(PLATFORMS)('demo-nestjs on %s over real HTTP', (platform) => {
     for (const { provider, path } of PROVIDER_ROUTES) {
       const res = await fetch(`${url}${path}`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual(expected[provider]);
+      expect(await res.json()).toEqual(EMULATOR_API_DATA[provider]);
     }
     const [tenant] = emulators.opsramp.tenants;
     const perTenant = await fetch(`${url}${TENANT_ROUTE}`, {

@@ -7,7 +7,9 @@ import { flows } from '../src/flows/index.js';
 import { extractVendorError } from '../src/flows/read-token-body.js';
 import { httpDate, jwtExpiresAt } from '../src/flows/token-fields.js';
 import { isLoopbackHost } from '../src/flows/validate-options.js';
-import type { FlowRequest, TokenFlow } from '../src/token-flow.js';
+import type { TokenFlow } from '../src/token-flow.js';
+import { thrownConfigError } from './support/config-error.js';
+import { request } from './support/flow-request.js';
 
 const SECRET = 'super-secret-value-42';
 
@@ -43,15 +45,9 @@ const factories: Record<string, (overrides: Record<string, unknown>) => TokenFlo
     } as Parameters<typeof flows.passwordGrant>[0]),
 };
 
+/** The `AuthConfigError` `build` throws, checked to carry its code and no secret. */
 function configError(build: () => unknown): AuthConfigError {
-  let caught: unknown;
-  try {
-    build();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AuthConfigError);
-  const error = caught as AuthConfigError;
+  const error = thrownConfigError(build);
   expect(error.code).toBe('AUTH_CONFIG_INVALID');
   for (const text of [error.message, JSON.stringify(error), inspect(error)]) {
     expect(text).not.toContain(SECRET);
@@ -262,13 +258,6 @@ describe('response validation against a real local server', () => {
     server.close();
   });
 
-  function request(): FlowRequest {
-    return {
-      fetch: globalThis.fetch,
-      signal: AbortSignal.timeout(5_000),
-      maxResponseBytes: 65_536,
-    };
-  }
   const vendor = () =>
     flows.jsonCredentials({ tokenUrl: `${origin}/token`, username: 'u', password: SECRET });
   const oauth = () =>

@@ -3,9 +3,10 @@ import { type Emulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthClientOptions } from '../src/client-options.js';
 import { createAuthClients } from '../src/create-auth-clients.js';
-import { AuthConfigError } from '../src/errors.js';
 import { presets } from '../src/presets/index.js';
-import type { FlowRequest, TokenFlow } from '../src/token-flow.js';
+import type { TokenFlow } from '../src/token-flow.js';
+import { thrownConfigError } from './support/config-error.js';
+import { request } from './support/flow-request.js';
 
 let emulators: Emulators;
 beforeAll(async () => {
@@ -15,10 +16,6 @@ afterAll(() => emulators.close());
 afterEach(() => {
   for (const emulator of emulators.all) emulator.resetStats();
 });
-
-function request(): FlowRequest {
-  return { fetch: globalThis.fetch, signal: AbortSignal.timeout(5_000), maxResponseBytes: 65_536 };
-}
 
 /** The flow of a preset (presets return a fixed flow, not a per-tenant function). */
 function flowOf(options: AuthClientOptions): TokenFlow {
@@ -32,17 +29,6 @@ async function callWith(options: AuthClientOptions, path: string): Promise<Respo
   return fetch(new URL(path, options.baseUrl), {
     headers: { authorization: `Bearer ${token.accessToken}` },
   });
-}
-
-function configError(build: () => unknown): AuthConfigError {
-  let caught: unknown;
-  try {
-    build();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AuthConfigError);
-  return caught as AuthConfigError;
 }
 
 describe('presets.alertsite', () => {
@@ -112,7 +98,7 @@ describe('presets.klearstack', () => {
   });
 
   it('requires companyName and names it', () => {
-    const error = configError(() => options({ companyName: '' }));
+    const error = thrownConfigError(() => options({ companyName: '' }));
     expect(error.option).toBe('companyName');
   });
 
@@ -152,7 +138,7 @@ describe('presets.opsramp', () => {
 
   it('requires https for a remote base URL unless allowInsecureHttp', () => {
     const base = { tenantId: 't', clientId: 'c', clientSecret: 'opsramp-s3cret' };
-    const error = configError(() =>
+    const error = thrownConfigError(() =>
       presets.opsramp({ ...base, baseUrl: 'http://ops.example.com' }),
     );
     expect(error.option).toBe('baseUrl');
@@ -165,7 +151,8 @@ describe('presets.opsramp', () => {
     expect(o.baseUrl).toBe('http://ops.example.com/api/v2/tenants/t/');
     expect('allowInsecureHttp' in o).toBe(false);
     expect(
-      configError(() => presets.opsramp({ ...base, baseUrl: 'https://x', tenantId: '' })).option,
+      thrownConfigError(() => presets.opsramp({ ...base, baseUrl: 'https://x', tenantId: '' }))
+        .option,
     ).toBe('tenantId');
   });
 });

@@ -1,5 +1,5 @@
 import { isAuthError, TOKEN_PROBLEM_DETAIL, TokenEndpointError } from '@auth/core';
-import { type Emulators, startEmulators } from '@auth/testing';
+import { type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,10 +13,7 @@ beforeAll(async () => {
 afterAll(() => emulators.close());
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const emulator of emulators.all) {
-    emulator.fault(null);
-    emulator.resetStats();
-  }
+  resetEmulators(emulators);
 });
 
 const problem = (code: string) => ({

@@ -1,9 +1,9 @@
 import { type ClientRequest, get } from 'node:http';
-import { type Emulators, startEmulators } from '@auth/testing';
+import { type Emulators, startEmulators, waitFor } from '@auth/testing';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authClients } from '../src/index.js';
-import { emulatorClients, listen, waitFor } from './support.js';
+import { emulatorClients, listen } from './support.js';
 
 let emulators: Emulators;
 let server: { url: string; close(): Promise<void> } | undefined;

@@ -1,5 +1,5 @@
 import { isAuthError, TOKEN_PROBLEM_DETAIL, TokenEndpointError } from '@auth/core';
-import { type Emulators, startEmulators } from '@auth/testing';
+import { type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import Koa from 'koa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authClients } from '../src/index.js';
@@ -16,10 +16,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.close()));
-  for (const emulator of emulators.all) {
-    emulator.fault(null);
-    emulator.resetStats();
-  }
+  resetEmulators(emulators);
   vi.restoreAllMocks();
 });
 

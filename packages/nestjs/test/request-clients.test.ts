@@ -7,7 +7,7 @@ import {
   InjectAuthClient,
   InjectAuthClients,
 } from '@auth/nestjs';
-import { type Emulators, startEmulators } from '@auth/testing';
+import { type Emulators, startEmulators, waitFor } from '@auth/testing';
 import { Controller, Get, Injectable, Module, Res, type Type } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -18,7 +18,6 @@ import {
   startApp,
   startEchoServer,
   staticFlow,
-  waitFor,
 } from './support.js';
 
 let emulators: Emulators;

@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokenFlow } from '@auth/core';
+import { listenOnFreePort } from '@auth/testing';
 import type { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -63,15 +63,6 @@ export async function startApp(
   return { app, url: `http://127.0.0.1:${port}`, logger };
 }
 
-/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
-export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** One request an {@link EchoServer} received. */
 export interface EchoedRequest {
   method: string;
@@ -90,7 +81,7 @@ export interface EchoServer {
 /** Starts an {@link EchoServer} on a free loopback port. */
 export async function startEchoServer(): Promise<EchoServer> {
   const requests: EchoedRequest[] = [];
-  const server = createServer((req, res) => {
+  const server = await listenOnFreePort((req, res) => {
     const received = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -101,17 +92,7 @@ export async function startEchoServer(): Promise<EchoServer> {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(received));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `${server.url}/`, requests, close: server.close };
 }
 
 /** A flow that hands out a fixed token without any server: for clients of an {@link EchoServer}. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EMULATOR_API_DATA } from './api-data.js';
 import { type AlertSiteCredentials, EMULATOR_CREDENTIALS } from './credentials.js';
 import {
   json,
@@ -22,12 +23,6 @@ export interface AlertSiteEmulator extends ProviderEmulator {
   /** The one account that can log in. */
   readonly credentials: AlertSiteCredentials;
 }
-
-const DEVICES = [
-  { id: 1, name: 'web-1' },
-  { id: 2, name: 'web-2' },
-  { id: 3, name: 'db-1' },
-];
 
 /** Starts the AlertSite emulator; tokens live `lifetime` seconds. */
 export async function startAlertSite(
@@ -58,7 +53,7 @@ export async function startAlertSite(
           : undefined;
       },
       unauthorized: () => errors(401, 'Unauthorized'),
-      api: (route) => (route === 'devices' ? json(200, { results: DEVICES }) : undefined),
+      api: (route) => (route === 'devices' ? json(200, EMULATOR_API_DATA.alertsite) : undefined),
       revokeAll: () => expiries.clear(),
     },
     options,

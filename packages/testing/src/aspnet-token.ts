@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EMULATOR_API_DATA } from './api-data.js';
 import { type AspNetCredentials, EMULATOR_CREDENTIALS } from './credentials.js';
 import { parseForm } from './request.js';
 import {
@@ -26,11 +27,7 @@ export interface AspNetTokenEmulator extends ProviderEmulator {
   readonly credentials: AspNetCredentials;
 }
 
-const USER = {
-  userName: CREDENTIALS.username,
-  userId: '614a1d03-873d-489e-9ab5-fb53b0a0c64f',
-  role: 'Administrator',
-};
+const USER = EMULATOR_API_DATA.aspnet;
 
 /** Starts the Token API emulator; tokens live `lifetime` seconds. */
 export async function startAspNetToken(

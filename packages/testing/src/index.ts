@@ -9,6 +9,7 @@
  * await emulators.close();
  */
 export type { AlertSiteEmulator } from './alertsite.js';
+export { EMULATOR_API_DATA } from './api-data.js';
 export type { AspNetTokenEmulator } from './aspnet-token.js';
 export {
   type AlertSiteCredentials,
@@ -19,8 +20,10 @@ export {
 } from './credentials.js';
 export { issuedSecrets } from './issued-secrets.js';
 export type { KlearStackEmulator } from './klearstack.js';
+export { type ListeningServer, listenOnFreePort } from './listen.js';
 export type { OpsRampEmulator, OpsRampStats } from './opsramp.js';
 export { isRedisServerAvailable, type RedisServer, startRedisServer } from './redis-server.js';
+export { resetEmulators } from './reset-emulators.js';
 export {
   DEFAULT_LIFETIMES,
   type EmulatorOptions,
@@ -28,3 +31,4 @@ export {
   startEmulators,
 } from './start-emulators.js';
 export type { EmulatorStats, FaultKind, ProviderEmulator, ProviderName } from './types.js';
+export { waitFor } from './wait-for.js';

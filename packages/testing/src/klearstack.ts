@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EMULATOR_API_DATA } from './api-data.js';
 import { EMULATOR_CREDENTIALS, type KlearStackCredentials } from './credentials.js';
 import { signJwt, verifyJwt } from './jwt.js';
 import { parseForm } from './request.js';
@@ -48,11 +49,6 @@ const REQUIRED_FIELDS = [
   ['password', 'Password'],
   ['company_name', 'Company Name'],
 ] as const;
-
-const DOCUMENTS = [
-  { id: 101, file_name: 'invoice-0001.pdf', status: 'processed' },
-  { id: 102, file_name: 'invoice-0002.pdf', status: 'in_review' },
-];
 
 /** Starts the KlearStack emulator. */
 export async function startKlearStack(
@@ -120,7 +116,7 @@ export async function startKlearStack(
       authenticate: (token) => (check(token, 'access') ? USER_ID : undefined),
       unauthorized: () =>
         json(401, { detail: 'Given token not valid for any token type', code: 'token_not_valid' }),
-      api: (route) => (route === 'documents' ? json(200, { documents: DOCUMENTS }) : undefined),
+      api: (route) => (route === 'documents' ? json(200, EMULATOR_API_DATA.klearstack) : undefined),
       revokeAll: () => live.clear(),
     },
     options,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EMULATOR_API_DATA } from './api-data.js';
 import { EMULATOR_CREDENTIALS, type OpsRampTenant } from './credentials.js';
 import { basicCredentials, parseForm } from './request.js';
 import {
@@ -118,15 +119,7 @@ export async function startOpsRamp(
         if (match[1] !== tenantId) {
           return json(403, { error: 'access_denied', error_description: 'Access is denied' });
         }
-        return json(200, {
-          results: [],
-          totalResults: 0,
-          pageNo: 1,
-          pageSize: 100,
-          totalPages: 0,
-          nextPage: false,
-          descendingOrder: false,
-        });
+        return json(200, EMULATOR_API_DATA.opsramp);
       },
       revokeAll: () => grants.clear(),
       resetExtraStats() {
