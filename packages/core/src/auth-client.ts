@@ -62,7 +62,7 @@ export class AuthClient {
   /**
    * Standard `fetch` with the token attached. Bound: safe to pass around as a function.
    * Aborted by `init.signal`, the view's signal, or `timeoutMs` (30 s) until the response headers
-   * arrive.
+   * arrive; to stop reading a body after that, cancel it (`res.body?.cancel()`).
    */
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     this.#fetch(input, init);
