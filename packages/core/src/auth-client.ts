@@ -1,5 +1,6 @@
-import { callSignal } from './call-signal.js';
 import type { RequestContext } from './client-options.js';
+import { combineSignals } from './combine-signals.js';
+import { withDeadline } from './deadline.js';
 import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -61,17 +62,18 @@ export class AuthClient {
 
   /**
    * Standard `fetch` with the token attached. Bound: safe to pass around as a function.
-   * Aborted by `init.signal`, the view's signal, or `timeoutMs` (30 s) until the response headers
-   * arrive; to stop reading a body after that, cancel it (`res.body?.cancel()`).
+   * Aborted by `init.signal` or the view's signal. Rejects with a `TimeoutError` when the response
+   * headers have not arrived within `timeoutMs` (30 s); the call is then abandoned, not aborted
+   * (pass `AbortSignal.timeout(ms)` as `init.signal` to abort it).
    */
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-    this.#fetch(input, init);
+    withDeadline(this.#fetch(input, init), this.#core.timeoutMs, discardResponse);
 
   /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
   async getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
-    const call = callSignal(this.#core.timeoutMs, [options.signal, this.#context.signal]);
+    const call = combineSignals([options.signal, this.#context.signal]);
     try {
-      return await this.#token(call.signal);
+      return await withDeadline(this.#token(call.signal), this.#core.timeoutMs);
     } finally {
       call.release();
     }
@@ -95,7 +97,7 @@ export class AuthClient {
     const core = this.#core;
     const url = input instanceof Request ? new URL(input.url) : new URL(input, core.baseUrl);
     const request = input instanceof Request ? { ...requestInit(input), ...init } : init;
-    const call = callSignal(core.timeoutMs, [request.signal, this.#context.signal]);
+    const call = combineSignals([request.signal, this.#context.signal]);
     try {
       if (!core.tokenOrigins.has(url.origin)) {
         return (await this.#send(url, request, undefined, call.signal)).response;
@@ -204,4 +206,9 @@ function requestInit(request: Request): RequestInit {
     redirect: request.redirect,
     ...(request.body === null ? {} : { duplex: 'half' }),
   } as RequestInit;
+}
+
+/** A response that arrived after its call timed out: release its connection. */
+function discardResponse(response: Response): void {
+  response.body?.cancel().catch(() => {});
 }

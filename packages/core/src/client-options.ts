@@ -43,9 +43,10 @@ export interface AuthClientOptions {
   /** Scheme before the token; `''` sends the bare token. Default: the token's type, else `Bearer`. */
   scheme?: string;
   /**
-   * Timeout of each outbound API call in ms, until its response headers arrive (token wait, 401
-   * retry and redirects included; reading the body is not timed). `Infinity` turns it off (and
-   * saves a timer per call). Default `30_000`.
+   * Time in ms an outbound API call may take until its response headers arrive (token wait, 401
+   * retry and redirects included). Past it the call rejects with a `TimeoutError` and is
+   * abandoned; pass a signal (`AbortSignal.timeout(ms)`) to abort it instead. `Infinity`: none.
+   * Default `30_000`.
    */
   timeoutMs?: number;
   /** Timeout of each token request in ms. Default `10_000`. */

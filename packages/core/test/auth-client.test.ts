@@ -102,7 +102,7 @@ describe('AuthClient 401 handling', () => {
   });
 
   /** A client whose API accepts every token the emulator issued, until a test revokes it. */
-  function client() {
+  function client(options: { timeoutMs?: number } = {}) {
     const inner = alertsiteFlow();
     const flow: TokenFlow = {
       id: inner.id,
@@ -114,7 +114,7 @@ describe('AuthClient 401 handling', () => {
         return response;
       },
     };
-    return createAuthClients({ api: { baseUrl: api.url, flow } }).api;
+    return createAuthClients({ api: { baseUrl: api.url, flow, ...options } }).api;
   }
 
   it('retries a JSON body once with a new token after a 401', async () => {
@@ -153,6 +153,16 @@ describe('AuthClient 401 handling', () => {
     expect(res.status).toBe(401);
     expect(api.requests).toHaveLength(2);
     expect(emulators.alertsite.stats.tokenRequests).toBe(2);
+  });
+
+  it('times out a call whose headers do not arrive in timeoutMs, and discards the late answer', async () => {
+    const slow = client({ timeoutMs: 150 });
+    const error = await slow.fetch('held').catch((e: unknown) => e);
+    expect((error as DOMException).name).toBe('TimeoutError');
+    expect(held).toHaveLength(1);
+    for (const answer of held.splice(0)) answer(); // the late 200 is read and dropped
+    await vi.waitFor(() => expect(api.requests).toHaveLength(1));
+    expect(emulators.alertsite.stats.tokenRequests).toBe(1);
   });
 
   it('makes no token request for a 401 on a token that was already replaced', async () => {

@@ -1,0 +1,38 @@
+/** The signal of one outbound call, and how to let go of its sources once the headers are in. */
+export interface CombinedSignal {
+  /** `undefined` when there is no source. */
+  readonly signal: AbortSignal | undefined;
+  /** Detaches from the sources. */
+  release(): void;
+}
+
+const NOTHING_TO_RELEASE = () => {};
+
+/**
+ * One signal for a call from the caller's and the view's signals. With one source (the usual
+ * case) it is that signal itself: on Node 20 every signal a `fetch` gets costs several µs, and
+ * `AbortSignal.any()` much more, so none is made that is not needed.
+ */
+export function combineSignals(
+  sources: readonly (AbortSignal | null | undefined)[],
+): CombinedSignal {
+  const present = sources.filter((source): source is AbortSignal => source != null);
+  if (present.length <= 1) return { signal: present[0], release: NOTHING_TO_RELEASE };
+  const controller = new AbortController();
+  const linked: [AbortSignal, () => void][] = [];
+  for (const source of present) {
+    if (source.aborted) {
+      controller.abort(source.reason);
+      break;
+    }
+    const onAbort = () => controller.abort(source.reason);
+    source.addEventListener('abort', onAbort, { once: true });
+    linked.push([source, onAbort]);
+  }
+  return {
+    signal: controller.signal,
+    release() {
+      for (const [source, onAbort] of linked) source.removeEventListener('abort', onAbort);
+    },
+  };
+}
