@@ -13,11 +13,13 @@ import { existsSync } from 'node:fs';
 const [adapter, variant, portArg] = process.argv.slice(2);
 const port = Number(portArg);
 if (
-  !['nestjs', 'koa', 'hono'].includes(adapter) ||
+  !['nestjs', 'koa', 'hono', 'hono-noop-middleware'].includes(adapter) ||
   !['with', 'without'].includes(variant) ||
   !Number.isInteger(port)
 ) {
-  console.error('usage: node adapter-server.mjs <nestjs|koa|hono> <with|without> <port>');
+  console.error(
+    'usage: node adapter-server.mjs <nestjs|koa|hono|hono-noop-middleware> <with|without> <port>',
+  );
   process.exit(2);
 }
 const withAdapter = variant === 'with';
@@ -56,6 +58,23 @@ const starters = {
       graceMs: 0,
     });
     return { close: () => server.close() };
+  },
+  /** The Hono floor: a bare app, with one no-op middleware or none, serving the same `/ping`. */
+  async 'hono-noop-middleware'() {
+    const { Hono } = await import('hono');
+    const { serve } = await import('@hono/node-server');
+    const app = new Hono();
+    if (withAdapter) app.use(async (_c, next) => next());
+    app.get('/ping', (c) => c.text('pong'));
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+    await once(server, 'listening');
+    return {
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections?.();
+          server.close(() => resolve());
+        }),
+    };
   },
   async nestjs() {
     const { demoConfigFromEnv } = await importDist('demo-config', 'index.js');

@@ -336,10 +336,15 @@ export async function fleet(ctx) {
 
 // 5 ─ adapter overhead ──────────────────────────────────────────────────────────────────────────
 export const ADAPTERS = ['nestjs', 'koa', 'hono'];
+/**
+ * Not an adapter: a bare Hono app with and without one no-op middleware, measured the same way.
+ * Its ratio is the framework's own price of any middleware, the floor for the Hono row.
+ */
+const HONO_FLOOR = 'hono-noop-middleware';
 
 /** `apps/demo-<adapter>/dist/app.js` exists: the app was built. */
 export function adapterBuilt(adapter) {
-  return existsSync(`${repoRoot}apps/demo-${adapter}/dist/app.js`);
+  return adapter === HONO_FLOOR || existsSync(`${repoRoot}apps/demo-${adapter}/dist/app.js`);
 }
 
 export async function adapters(ctx) {
@@ -354,7 +359,7 @@ export async function adapters(ctx) {
       );
     });
   const results = {};
-  for (const adapter of ADAPTERS) {
+  for (const adapter of [...ADAPTERS, HONO_FLOOR]) {
     if (!adapterBuilt(adapter)) {
       results[adapter] = { pending: `pending: apps/demo-${adapter} not built` };
       ctx.log(`  ${adapter}: ${results[adapter].pending}`);
