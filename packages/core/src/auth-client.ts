@@ -139,8 +139,10 @@ export class AuthClient {
     let target = url;
     let method = (init.method ?? 'GET').toUpperCase();
     let body = init.body;
+    // The caller checked the first URL's origin; only a redirect target needs checking again.
+    let tokenSent = token !== undefined;
     for (let redirects = 0; ; redirects++) {
-      const tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
+      if (redirects > 0) tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
       const headers = this.#headers(init.headers, tokenSent ? token : undefined);
       if (body !== init.body) headers.delete('content-type');
       const response = await core.fetch(target, {
