@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { requestLine } from './auth-clients.request-line.js';
 
 /**
  * Answers an `AuthError` that leaves a handler (a token could not be obtained) with
@@ -29,13 +30,7 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
     const { httpAdapter } = this.adapterHost;
-    this.#logger.warn(
-      describe(
-        error,
-        httpAdapter.getRequestMethod?.(http.getRequest()),
-        httpAdapter.getRequestUrl?.(http.getRequest()),
-      ),
-    );
+    this.#logger.warn(describe(error, requestLine(httpAdapter, http)));
     const response = http.getResponse();
     if (httpAdapter.isHeadersSent(response)) {
       httpAdapter.end(response);
@@ -47,7 +42,7 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
 }
 
 /** One log line: what failed and where, from secret-free fields only. */
-function describe(error: AuthError, method: string | undefined, url: string | undefined): string {
+function describe(error: AuthError, request: string): string {
   const parts = [`${error.name} ${error.code}`];
   if (error instanceof TokenEndpointError) {
     parts.push(`flow=${error.flow}`);
@@ -55,6 +50,6 @@ function describe(error: AuthError, method: string | undefined, url: string | un
     if (error.vendorCode !== undefined)
       parts.push(`vendorCode=${JSON.stringify(error.vendorCode)}`);
   }
-  if (method !== undefined && url !== undefined) parts.push(`on ${method} ${url.split('?')[0]}`);
+  parts.push(`on ${request}`);
   return `${parts.join(' ')}: answered 502`;
 }

@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { requestLine } from './auth-clients.request-line.js';
 
 /**
  * The abort reason of a request's clients when the client disconnects before the response is
@@ -53,9 +54,8 @@ export class ClientDisconnectedFilter implements ExceptionFilter<ClientDisconnec
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
     const { httpAdapter } = this.adapterHost;
-    const request = http.getRequest();
     this.#logger.debug(
-      `Client closed the connection; outbound call aborted on ${httpAdapter.getRequestMethod(request)} ${String(httpAdapter.getRequestUrl(request)).split('?')[0]}`,
+      `Client closed the connection; outbound call aborted on ${requestLine(httpAdapter, http)}`,
     );
     const response = http.getResponse();
     if (httpAdapter.isHeadersSent(response)) return;
