@@ -31,6 +31,22 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './create-auth-clients.js';
+export type {
+  ApiUnauthorizedEvent,
+  AuthEvent,
+  AuthEventBase,
+  AuthEventListener,
+  ClientStatus,
+  LeaseWaitEvent,
+  StoreFailureEvent,
+  StoreUnreadableEvent,
+  TokenFailureEvent,
+  TokenRequestEvent,
+  TokenRequestReason,
+  TokenState,
+  TokenSuccessEvent,
+  UnauthorizedAction,
+} from './events.js';
 export {
   AuthConfigError,
   AuthError,
