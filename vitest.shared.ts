@@ -8,12 +8,18 @@ const src = (pkg: string) =>
 export default defineConfig({
   resolve: {
     alias: {
+      // Before '@auth/core', which would otherwise take '@auth/core/adapter' as a path below it.
+      '@auth/core/adapter': fileURLToPath(
+        new URL('./packages/core/src/adapter.ts', import.meta.url),
+      ),
       '@auth/core': src('core'),
       '@auth/testing': src('testing'),
       '@auth/redis': src('redis'),
       '@auth/nestjs': src('nestjs'),
       '@auth/koa': src('koa'),
       '@auth/hono': src('hono'),
+      '@auth/express': src('express'),
+      '@auth/fastify': src('fastify'),
       '@auth/demo-config': fileURLToPath(
         new URL('./apps/demo-config/src/index.ts', import.meta.url),
       ),

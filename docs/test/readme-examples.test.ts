@@ -55,6 +55,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   baseUrl: ROOT,
   paths: {
     '@auth/demo-config': ['apps/demo-config/src/index.ts'],
+    '@auth/core/adapter': ['packages/core/src/adapter.ts'],
     '@auth/*': ['packages/*/src/index.ts'],
   },
   noEmit: true,

@@ -41,6 +41,23 @@ export function requestContext<Request>(
   return context;
 }
 
+/** Node's incoming headers (`IncomingMessage.headers`): lower-case names, repeated ones as arrays. */
+export type NodeHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The {@link IncomingRequest.header} reader of a Node request's headers: a repeated header's values
+ * joined with `, ` (RFC 9110 §5.3).
+ *
+ * @example
+ * requestContext(options, { request: req, header: nodeHeaders(req.headers) });
+ */
+export function nodeHeaders(headers: NodeHeaders): (name: string) => string | undefined {
+  return (name) => {
+    const value = headers[name];
+    return typeof value === 'string' || value === undefined ? value : value.join(', ');
+  };
+}
+
 /** The part of a Node `ServerResponse` {@link abortOnDisconnect} needs (no `node:` import). */
 export interface ClosableResponse {
   /** `true` once the whole response has been handed to the OS: a later `close` is no disconnect. */

@@ -1,16 +1,3 @@
-export {
-  type AdapterOptions,
-  DEFAULT_PROPAGATE_HEADERS,
-  isAuthClients,
-  type ResolvedAdapterOptions,
-  resolveAdapterOptions,
-} from './adapter-options.js';
-export {
-  abortOnDisconnect,
-  type ClosableResponse,
-  type IncomingRequest,
-  requestContext,
-} from './adapter-request-context.js';
 export { AuthClient, type ClientGetTokenOptions } from './auth-client.js';
 export type {
   AuthClientOptions,
@@ -75,12 +62,6 @@ export {
   type PresetCommonOptions,
   presets,
 } from './presets/index.js';
-export {
-  PROBLEM_CONTENT_TYPE,
-  TOKEN_PROBLEM_DETAIL,
-  type TokenProblemDetails,
-  tokenProblem,
-} from './problem-details.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
 export type { FlowRequest, TokenFlow } from './token-flow.js';
 export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';

@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
+import { AuthConfigError, AuthError, createAuthClients } from '@auth/core';
 import {
-  AuthConfigError,
-  AuthError,
   abortOnDisconnect,
-  createAuthClients,
   DEFAULT_PROPAGATE_HEADERS,
+  nodeHeaders,
   requestContext,
   resolveAdapterOptions,
   tokenProblem,
-} from '@auth/core';
+} from '@auth/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { fakeFlow } from './support/fake-flow.js';
 
@@ -74,6 +73,24 @@ describe('requestContext', () => {
 
   it('rejects a tenant resolver returning a non-string', () => {
     expect(() => requestContext(options, incoming(42))).toThrow(/returned a number/);
+  });
+});
+
+describe('nodeHeaders', () => {
+  it('reads a Node header, joining repeated values', () => {
+    const header = nodeHeaders({ 'x-request-id': 'r-1', 'x-forwarded-for': ['a', 'b'] });
+    expect(header('x-request-id')).toBe('r-1');
+    expect(header('x-forwarded-for')).toBe('a, b');
+    expect(header('traceparent')).toBeUndefined();
+  });
+});
+
+describe('the main entry', () => {
+  it('leaves the adapter-author helpers to @auth/core/adapter', async () => {
+    const main: Record<string, unknown> = await import('@auth/core');
+    for (const name of ['resolveAdapterOptions', 'requestContext', 'abortOnDisconnect', 'tokenProblem']) {
+      expect(main[name]).toBeUndefined();
+    }
   });
 });
 

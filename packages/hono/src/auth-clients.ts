@@ -1,4 +1,4 @@
-import { requestContext, resolveAdapterOptions } from '@auth/core';
+import { requestContext, resolveAdapterOptions } from '@auth/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { withGatewayErrors } from './gateway-errors.js';

@@ -1,10 +1,10 @@
+import type { AuthError } from '@auth/core';
 import {
-  type AuthError,
   PROBLEM_CONTENT_TYPE,
   TOKEN_PROBLEM_DETAIL,
   type TokenProblemDetails,
   tokenProblem,
-} from '@auth/core';
+} from '@auth/core/adapter';
 import { HTTPException } from 'hono/http-exception';
 
 /**

@@ -1,4 +1,5 @@
-import { AuthClient, isAuthClients, isAuthError } from '@auth/core';
+import { AuthClient, isAuthError } from '@auth/core';
+import { isAuthClients } from '@auth/core/adapter';
 import { AuthGatewayException } from './auth-gateway-exception.js';
 
 /**

@@ -8,7 +8,7 @@ export {
   DEFAULT_PROPAGATE_HEADERS,
   type TokenProblemDetails as AuthProblem,
   tokenProblem as authProblem,
-} from '@auth/core';
+} from '@auth/core/adapter';
 export { authClients } from './auth-clients.js';
 export { AuthGatewayException } from './auth-gateway-exception.js';
 export type { AuthClientsOptions } from './options.js';

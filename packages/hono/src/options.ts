@@ -1,4 +1,4 @@
-import type { AdapterOptions } from '@auth/core';
+import type { AdapterOptions } from '@auth/core/adapter';
 import type { Context } from 'hono';
 
 /**

@@ -1,4 +1,5 @@
-import { isAuthError, TOKEN_PROBLEM_DETAIL, TokenEndpointError } from '@auth/core';
+import { isAuthError, TokenEndpointError } from '@auth/core';
+import { TOKEN_PROBLEM_DETAIL } from '@auth/core/adapter';
 import { type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';

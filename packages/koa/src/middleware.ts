@@ -1,10 +1,5 @@
-import {
-  type AuthClients,
-  isAuthError,
-  PROBLEM_CONTENT_TYPE,
-  resolveAdapterOptions,
-  tokenProblem,
-} from '@auth/core';
+import { type AuthClients, isAuthError } from '@auth/core';
+import { PROBLEM_CONTENT_TYPE, resolveAdapterOptions, tokenProblem } from '@auth/core/adapter';
 import type { Context, Middleware } from 'koa';
 import type { AuthClientsOptions } from './options.js';
 import { badGateway } from './problem.js';

@@ -1,4 +1,5 @@
-import { type AuthError, TOKEN_PROBLEM_DETAIL } from '@auth/core';
+import type { AuthError } from '@auth/core';
+import { TOKEN_PROBLEM_DETAIL } from '@auth/core/adapter';
 import type Koa from 'koa';
 
 /** Koa's `HttpError` (from `http-errors`), what `ctx.throw()` creates. */

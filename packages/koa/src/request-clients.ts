@@ -5,12 +5,13 @@
  *
  * @internal
  */
+import type { AuthClients } from '@auth/core';
 import {
-  type AuthClients,
   abortOnDisconnect,
+  nodeHeaders,
   type ResolvedAdapterOptions,
   requestContext,
-} from '@auth/core';
+} from '@auth/core/adapter';
 import type { Context } from 'koa';
 
 type MiddlewareConfig = ResolvedAdapterOptions<Context>;
@@ -102,13 +103,9 @@ function setAuthClients(this: SlottedContext, value: unknown): void {
 /** Built on first access, so the tenant resolver and the disconnect listener run only then. */
 function bind(ctx: Context, config: MiddlewareConfig): Bound {
   const signal = abortOnDisconnect(ctx.res);
-  const headers = ctx.req.headers;
   const context = requestContext(config, {
     request: ctx,
-    header: (name) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
+    header: nodeHeaders(ctx.req.headers),
     signal,
   });
   return { config, view: config.clients.withContext(context), signal };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AuthClients, type ResolvedAdapterOptions, requestContext } from '@auth/core';
+import type { AuthClients } from '@auth/core';
+import { nodeHeaders, type ResolvedAdapterOptions, requestContext } from '@auth/core/adapter';
 import type { PlatformRequest } from './auth-clients.options.js';
 import { disconnectSignal } from './client-disconnected.js';
 
@@ -42,10 +43,7 @@ export class AuthClientsBinder {
       view = this.clients.withContext(() =>
         requestContext(this.#options, {
           request,
-          header: (name) => {
-            const value = rawRequest.headers[name];
-            return Array.isArray(value) ? value.join(', ') : value;
-          },
+          header: nodeHeaders(rawRequest.headers),
           signal: rawResponse === undefined ? undefined : disconnectSignal(rawResponse),
         }),
       );

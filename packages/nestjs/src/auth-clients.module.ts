@@ -1,4 +1,5 @@
-import { type AuthClient, type AuthClients, AuthConfigError, isAuthClients } from '@auth/core';
+import { type AuthClient, type AuthClients, AuthConfigError } from '@auth/core';
+import { isAuthClients } from '@auth/core/adapter';
 import {
   type DynamicModule,
   Inject,

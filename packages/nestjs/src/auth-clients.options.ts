@@ -1,11 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { AuthConfigError, type RequestContext } from '@auth/core';
 import {
   type AdapterOptions,
-  AuthConfigError,
-  type RequestContext,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
-} from '@auth/core';
+} from '@auth/core/adapter';
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 
 /**

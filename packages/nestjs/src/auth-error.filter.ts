@@ -1,4 +1,5 @@
-import { AuthError, PROBLEM_CONTENT_TYPE, TokenEndpointError, tokenProblem } from '@auth/core';
+import { AuthError, TokenEndpointError } from '@auth/core';
+import { PROBLEM_CONTENT_TYPE, tokenProblem } from '@auth/core/adapter';
 import {
   type ArgumentsHost,
   Catch,

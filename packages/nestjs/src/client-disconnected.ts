@@ -1,4 +1,4 @@
-import { abortOnDisconnect, type ClosableResponse } from '@auth/core';
+import { abortOnDisconnect, type ClosableResponse } from '@auth/core/adapter';
 import {
   type ArgumentsHost,
   Catch,

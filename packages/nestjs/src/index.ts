@@ -17,13 +17,13 @@
  *   }
  * }
  */
+export type { AuthClient } from '@auth/core';
 export {
-  type AuthClient,
   DEFAULT_PROPAGATE_HEADERS,
   PROBLEM_CONTENT_TYPE,
   type TokenProblemDetails as AuthProblemDetails,
   tokenProblem as problemDetails,
-} from '@auth/core';
+} from '@auth/core/adapter';
 export {
   AUTH_CLIENTS,
   AUTH_CLIENTS_MODULE_OPTIONS,
