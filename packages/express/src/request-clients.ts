@@ -1,0 +1,85 @@
+/**
+ * The lazy `req.authClients` property. The middleware records which configuration applies and
+ * defines the accessor (a shared descriptor, no closure per request); the getter builds the
+ * request-bound registry view on first access: abort signal, tenant, headers.
+ *
+ * @internal
+ */
+import type { AuthClients } from '@auth/core';
+import {
+  abortOnDisconnect,
+  nodeHeaders,
+  type ResolvedAdapterOptions,
+  requestContext,
+} from '@auth/core/adapter';
+import type { Request } from 'express';
+
+type MiddlewareConfig = ResolvedAdapterOptions<Request>;
+
+const CONFIG = Symbol('authClients.config');
+const BOUND = Symbol('authClients.bound');
+
+/** What the getter built for one request. */
+interface Bound {
+  readonly config: MiddlewareConfig;
+  readonly view: AuthClients;
+  /** The view's signal: aborted when the client disconnects. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** The symbol-keyed slots this module keeps on an Express request. */
+interface Slots {
+  [CONFIG]?: MiddlewareConfig | undefined;
+  [BOUND]?: Bound | undefined;
+}
+
+type SlottedRequest = Request & Slots;
+
+/**
+ * An own accessor on each request, not one on `app.request`: a mounted sub-app swaps the
+ * request's prototype for its own, which would hide an accessor defined on the parent's.
+ */
+const ACCESSOR: PropertyDescriptor = Object.freeze({
+  configurable: true,
+  enumerable: false,
+  get: getAuthClients,
+  set: setAuthClients,
+});
+
+/** Makes `req.authClients` resolve to `config`'s registry for this request (a later one wins). */
+export function enter(req: Request, config: MiddlewareConfig): void {
+  (req as SlottedRequest)[CONFIG] = config;
+  Object.defineProperty(req, 'authClients', ACCESSOR);
+}
+
+/** `true` when `error` is the abort raised because this request's client disconnected. */
+export function isClientGone(req: Request, error: unknown): boolean {
+  const signal = (req as SlottedRequest)[BOUND]?.signal;
+  return signal?.aborted === true && signal.reason === error;
+}
+
+function getAuthClients(this: SlottedRequest): AuthClients {
+  const config = this[CONFIG] as MiddlewareConfig;
+  const bound = this[BOUND];
+  if (bound !== undefined && bound.config === config) return bound.view;
+  // Express links every request to its response (`req.res`) before any middleware runs.
+  const signal = this.res === undefined ? undefined : abortOnDisconnect(this.res);
+  const context = requestContext(config, {
+    request: this,
+    header: nodeHeaders(this.headers),
+    ...(signal === undefined ? {} : { signal }),
+  });
+  const fresh: Bound = { config, view: config.clients.withContext(context), signal };
+  this[BOUND] = fresh;
+  return fresh.view;
+}
+
+/** Assigning `req.authClients` (e.g. a test double) replaces it for this request only. */
+function setAuthClients(this: SlottedRequest, value: unknown): void {
+  Object.defineProperty(this, 'authClients', {
+    configurable: true,
+    enumerable: true,
+    writable: true,
+    value,
+  });
+}
