@@ -88,7 +88,12 @@ describe('nodeHeaders', () => {
 describe('the main entry', () => {
   it('leaves the adapter-author helpers to @auth/core/adapter', async () => {
     const main: Record<string, unknown> = await import('@auth/core');
-    for (const name of ['resolveAdapterOptions', 'requestContext', 'abortOnDisconnect', 'tokenProblem']) {
+    for (const name of [
+      'resolveAdapterOptions',
+      'requestContext',
+      'abortOnDisconnect',
+      'tokenProblem',
+    ]) {
       expect(main[name]).toBeUndefined();
     }
   });

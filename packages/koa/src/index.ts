@@ -4,7 +4,11 @@
  *
  * @packageDocumentation
  */
-export { DEFAULT_PROPAGATE_HEADERS, type TokenProblemDetails, tokenProblem } from '@auth/core/adapter';
+export {
+  DEFAULT_PROPAGATE_HEADERS,
+  type TokenProblemDetails,
+  tokenProblem,
+} from '@auth/core/adapter';
 export { authClients } from './middleware.js';
 export type { AuthClientsOptions, TenantResolver } from './options.js';
 export type { KoaHttpError } from './problem.js';
