@@ -1,0 +1,31 @@
+import { isAuthError } from '@auth/core';
+import { PROBLEM_CONTENT_TYPE, TOKEN_PROBLEM_DETAIL, tokenProblem } from '@auth/core/adapter';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isClientGone } from './request-clients.js';
+
+/**
+ * The error handler {@link authClientsPlugin} gives each route that has none of its own. It only
+ * answers what the plugin is about and throws everything else on to the scope's error handler
+ * (yours, or Fastify's default):
+ *
+ * - an `AuthError` (a token could not be obtained): `502` `application/problem+json`
+ *   `tokenProblem(error)`, logged at `error` level with the error (whose text is secret-free);
+ * - the abort raised because the client disconnected: `499` on a connection nobody reads any
+ *   more, one `debug` log line.
+ *
+ * @internal
+ */
+export function answerTokenFailures(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (isClientGone(request, error)) {
+    request.log.debug('client closed the connection; outbound call aborted');
+    reply.code(499).send();
+    return;
+  }
+  if (!isAuthError(error) || reply.raw.headersSent) throw error;
+  request.log.error({ err: error }, TOKEN_PROBLEM_DETAIL);
+  reply.code(502).type(PROBLEM_CONTENT_TYPE).send(tokenProblem(error));
+}
