@@ -1,5 +1,5 @@
 /**
- * Shared by the three demo apps (NestJS, Koa, Hono): which providers they call, with what
+ * Shared by the demo apps (NestJS, Koa, Hono, Express, Fastify): which providers they call, with what
  * credentials, on which routes. Each app only wires these into its framework.
  */
 import {

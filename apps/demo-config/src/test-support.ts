@@ -1,5 +1,5 @@
 /**
- * Test support shared by the three demo apps' tests: the end-to-end scenarios every demo app
+ * Test support shared by the demo apps' tests: the end-to-end scenarios every demo app
  * must pass ({@link describeDemoApp}) and the values their own tests compare with. Not part of
  * the package's entry point and not built (it imports vitest): the demos' tests import this file
  * by its relative path.

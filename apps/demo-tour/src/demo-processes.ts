@@ -2,11 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
-/** The three demo apps the tour runs, each from its built `dist/main.js`. */
+/** The demo apps the tour runs, each from its built `dist/main.js`. */
 export const DEMO_APPS = [
   { adapter: 'nestjs', main: new URL('../../demo-nestjs/dist/main.js', import.meta.url) },
   { adapter: 'koa', main: new URL('../../demo-koa/dist/main.js', import.meta.url) },
   { adapter: 'hono', main: new URL('../../demo-hono/dist/main.js', import.meta.url) },
+  { adapter: 'express', main: new URL('../../demo-express/dist/main.js', import.meta.url) },
+  { adapter: 'fastify', main: new URL('../../demo-fastify/dist/main.js', import.meta.url) },
 ] as const;
 
 /** One running demo app process. */

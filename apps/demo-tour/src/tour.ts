@@ -1,6 +1,6 @@
 /**
- * `pnpm demo`: starts the provider emulators and the three demo apps, drives every route of every
- * app, then shows the token lifecycle (forced expiry, a 401 recovered, a fleet sharing one Redis
+ * `pnpm demo`: starts the provider emulators and the five demo apps (NestJS, Koa, Hono, Express,
+ * Fastify), drives every route of every app, then shows the token lifecycle (forced expiry, a 401 recovered, a fleet sharing one Redis
  * token). Prints a table; exits 0 when every row holds, 1 with the failing rows otherwise.
  * `pnpm demo --keep` leaves everything running and prints URLs and curl lines.
  */
