@@ -1,6 +1,6 @@
 // One demo app in its own process, for scenario 5 (adapter overhead).
 //
-//   node adapter-server.mjs <nestjs|koa|hono> <with|without> <port>
+//   node adapter-server.mjs <nestjs|koa|hono|express|fastify> <with|without> <port>
 //
 // Builds apps/demo-<adapter> (its built dist/, imported by path: the bench does not depend on the
 // apps) with or without the adapter, listens on 127.0.0.1:<port>, and sends { type: 'ready' } over
@@ -13,12 +13,12 @@ import { existsSync } from 'node:fs';
 const [adapter, variant, portArg] = process.argv.slice(2);
 const port = Number(portArg);
 if (
-  !['nestjs', 'koa', 'hono', 'hono-noop-middleware'].includes(adapter) ||
+  !['nestjs', 'koa', 'hono', 'hono-noop-middleware', 'express', 'fastify'].includes(adapter) ||
   !['with', 'without'].includes(variant) ||
   !Number.isInteger(port)
 ) {
   console.error(
-    'usage: node adapter-server.mjs <nestjs|koa|hono|hono-noop-middleware> <with|without> <port>',
+    'usage: node adapter-server.mjs <nestjs|koa|hono|hono-noop-middleware|express|fastify> <with|without> <port>',
   );
   process.exit(2);
 }
@@ -74,6 +74,33 @@ const starters = {
           server.closeAllConnections?.();
           server.close(() => resolve());
         }),
+    };
+  },
+  async express() {
+    const { createDemoClients, demoConfigFromEnv } = await importDist('demo-config', 'index.js');
+    const { createDemoApp } = await importDist('demo-express', 'app.js');
+    const clients = createDemoClients(demoConfigFromEnv({}));
+    const server = createDemoApp(clients, { adapter: withAdapter }).listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    return {
+      async close() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        await clients.close();
+      },
+    };
+  },
+  async fastify() {
+    const { createDemoClients, demoConfigFromEnv } = await importDist('demo-config', 'index.js');
+    const { createDemoApp } = await importDist('demo-fastify', 'app.js');
+    const clients = createDemoClients(demoConfigFromEnv({}));
+    const app = await createDemoApp(clients, { adapter: withAdapter });
+    await app.listen({ port, host: '127.0.0.1' });
+    return {
+      async close() {
+        await app.close();
+        await clients.close();
+      },
     };
   },
   async nestjs() {

@@ -4,6 +4,7 @@
 //   node run.mjs              all scenarios → results/latest.{json,md} and results/ratios.svg
 //   node run.mjs --quick      shorter everything (smoke test) → results/partial.*
 //   node run.mjs --only=1,2   selected scenarios → results/partial.*
+//   node run.mjs --only=5 --adapters=express,fastify   scenario 5 for these adapters only
 //
 // Upstream emulators run in child processes; every child and server started here is stopped at
 // the end (and by a watchdog if something hangs).
@@ -14,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { runningCount, startUpstream, stopAll } from './lib/children.mjs';
 import { toMarkdown, toSvg } from './lib/report.mjs';
-import { SCENARIOS } from './lib/scenarios.mjs';
+import { ADAPTERS, HONO_FLOOR, SCENARIOS } from './lib/scenarios.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -26,14 +27,22 @@ const selected = onlyArg
       .map((s) => s.trim())
       .filter((s) => SCENARIOS[s])
   : Object.keys(SCENARIOS);
-const unknown = argv.filter((a) => a !== '--quick' && !a.startsWith('--only='));
-if (unknown.length > 0 || selected.length === 0) {
+const adaptersArg = argv.find((a) => a.startsWith('--adapters='));
+const adapters = adaptersArg?.slice('--adapters='.length).split(',');
+const unknown = argv.filter(
+  (a) => a !== '--quick' && !a.startsWith('--only=') && !a.startsWith('--adapters='),
+);
+if (
+  unknown.length > 0 ||
+  selected.length === 0 ||
+  adapters?.some((a) => !ADAPTERS.includes(a) && a !== HONO_FLOOR)
+) {
   console.error(
-    `usage: node run.mjs [--quick] [--only=1,2,...]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`,
+    `usage: node run.mjs [--quick] [--only=1,2,...] [--adapters=${[...ADAPTERS, HONO_FLOOR].join(',')}]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`,
   );
   process.exit(2);
 }
-const full = !quick && !onlyArg;
+const full = !quick && !onlyArg && !adaptersArg;
 
 const WATCHDOG_MS = 15 * 60_000;
 const watchdog = setTimeout(async () => {
@@ -102,6 +111,8 @@ const results = {
 const upstreams = {};
 const ctx = {
   quick,
+  /** Scenario 5's adapters (`--adapters=`), or undefined for all of them. */
+  adapters,
   log,
   results,
   /** 'long': default lifetimes; 'short': 1 s OpsRamp and ASP.NET tokens. Started on first use. */

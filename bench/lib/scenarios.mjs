@@ -335,12 +335,12 @@ export async function fleet(ctx) {
 }
 
 // 5 ─ adapter overhead ──────────────────────────────────────────────────────────────────────────
-export const ADAPTERS = ['nestjs', 'koa', 'hono'];
+export const ADAPTERS = ['nestjs', 'koa', 'hono', 'express', 'fastify'];
 /**
  * Not an adapter: a bare Hono app with and without one no-op middleware, measured the same way.
  * Its ratio is the framework's own price of any middleware, the floor for the Hono row.
  */
-const HONO_FLOOR = 'hono-noop-middleware';
+export const HONO_FLOOR = 'hono-noop-middleware';
 
 /** `apps/demo-<adapter>/dist/app.js` exists: the app was built. */
 export function adapterBuilt(adapter) {
@@ -359,7 +359,8 @@ export async function adapters(ctx) {
       );
     });
   const results = {};
-  for (const adapter of [...ADAPTERS, HONO_FLOOR]) {
+  const selected = ctx.adapters ?? [...ADAPTERS, HONO_FLOOR];
+  for (const adapter of selected) {
     if (!adapterBuilt(adapter)) {
       results[adapter] = { pending: `pending: apps/demo-${adapter} not built` };
       ctx.log(`  ${adapter}: ${results[adapter].pending}`);
@@ -435,7 +436,7 @@ export async function adapters(ctx) {
   return {
     config: cfg,
     adapters: results,
-    targets: ADAPTERS.map((adapter) => {
+    targets: ADAPTERS.filter((adapter) => selected.includes(adapter)).map((adapter) => {
       const r = results[adapter];
       return r.ratio === undefined
         ? {
