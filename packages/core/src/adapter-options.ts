@@ -37,7 +37,7 @@ const ADAPTER_OPTION_KEYS = ['tenant', 'propagateHeaders'];
 /** RFC 9110 §5.6.2 `token`: what a header name may consist of. */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** `true` for a registry returned by {@link createAuthClients}. */
+/** `true` for a registry returned by `createAuthClients()` of `@auth/core`. */
 export function isAuthClients(value: unknown): value is AuthClients<string> {
   if (value === null || typeof value !== 'object') return false;
   const registry = value as Partial<AuthClients<string>>;

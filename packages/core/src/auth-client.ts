@@ -32,7 +32,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * the API's own origin (and `allowedOrigins`) only, never on a cross-origin redirect, and a 401 is
  * retried once with a fresh token when the body can be sent again.
  *
- * Get one from {@link @auth/core!createAuthClients} or {@link @auth/core!createAuthClient}.
+ * Get one from {@link @auth/core!index.createAuthClients} or {@link @auth/core!index.createAuthClient}.
  * `withContext()` returns a cheap view bound to one incoming request (signal, tenant, correlation
  * headers).
  *
