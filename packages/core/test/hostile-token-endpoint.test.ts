@@ -179,7 +179,13 @@ describe('secrets under every emulator fault', () => {
     ];
     const leaks: string[] = [];
     for (const fault of faults) {
-      for (const emulator of [emulators.alertsite, emulators.klearstack, emulators.opsramp, emulators.aspnet]) emulator.fault(fault);
+      for (const emulator of [
+        emulators.alertsite,
+        emulators.klearstack,
+        emulators.opsramp,
+        emulators.aspnet,
+      ])
+        emulator.fault(fault);
       for (const password of PASSWORDS) {
         const { alertsite, klearstack, opsramp, aspnet } = emulators;
         const candidates: TokenFlow[] = [
@@ -201,7 +207,13 @@ describe('secrets under every emulator fault', () => {
         }
       }
     }
-    for (const emulator of [emulators.alertsite, emulators.klearstack, emulators.opsramp, emulators.aspnet]) emulator.fault(null);
+    for (const emulator of [
+      emulators.alertsite,
+      emulators.klearstack,
+      emulators.opsramp,
+      emulators.aspnet,
+    ])
+      emulator.fault(null);
     expect(leaks).toEqual([]);
   });
 });
