@@ -9,16 +9,26 @@
 // SIGTERM/SIGINT or when the parent disconnects.
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const [adapter, variant, portArg] = process.argv.slice(2);
 const port = Number(portArg);
 if (
-  !['nestjs', 'koa', 'hono', 'hono-noop-middleware', 'express', 'fastify'].includes(adapter) ||
+  ![
+    'nestjs',
+    'koa',
+    'hono',
+    'hono-noop-middleware',
+    'express',
+    'express-noop-middleware',
+    'fastify',
+  ].includes(adapter) ||
   !['with', 'without'].includes(variant) ||
   !Number.isInteger(port)
 ) {
   console.error(
-    'usage: node adapter-server.mjs <nestjs|koa|hono|hono-noop-middleware|express|fastify> <with|without> <port>',
+    'usage: node adapter-server.mjs <nestjs|koa|hono|hono-noop-middleware|express|express-noop-middleware|fastify> <with|without> <port>',
   );
   process.exit(2);
 }
@@ -29,6 +39,12 @@ async function importDist(app, file) {
   const url = dist(app, file);
   if (!existsSync(url)) throw new Error(`apps/${app}/dist/${file} not found: build it first`);
   return import(url.href);
+}
+
+/** A dependency of one of the apps (the bench does not depend on the frameworks). */
+function importFrom(app, name) {
+  const require = createRequire(new URL(`../apps/${app}/package.json`, import.meta.url));
+  return import(pathToFileURL(require.resolve(name)).href);
 }
 
 /** Each app's own factory; returns { close() } once listening. */
@@ -87,6 +103,24 @@ const starters = {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
         await clients.close();
+      },
+    };
+  },
+  /** The Express floor: the demo's `/ping` on a bare app, with the adapter's two layers as no-ops or none. */
+  async 'express-noop-middleware'() {
+    const { default: express } = await importFrom('demo-express', 'express');
+    const app = express();
+    if (withAdapter) app.use((_req, _res, next) => next());
+    app.get('/ping', (_req, res) => {
+      res.type('text/plain').send('pong');
+    });
+    if (withAdapter) app.use((error, _req, _res, next) => next(error));
+    const server = app.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    return {
+      async close() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
       },
     };
   },

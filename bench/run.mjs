@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { runningCount, startUpstream, stopAll } from './lib/children.mjs';
 import { toMarkdown, toSvg } from './lib/report.mjs';
-import { ADAPTERS, HONO_FLOOR, SCENARIOS } from './lib/scenarios.mjs';
+import { ADAPTERS, FLOORS, SCENARIOS } from './lib/scenarios.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -35,10 +35,10 @@ const unknown = argv.filter(
 if (
   unknown.length > 0 ||
   selected.length === 0 ||
-  adapters?.some((a) => !ADAPTERS.includes(a) && a !== HONO_FLOOR)
+  adapters?.some((a) => !ADAPTERS.includes(a) && !FLOORS.includes(a))
 ) {
   console.error(
-    `usage: node run.mjs [--quick] [--only=1,2,...] [--adapters=${[...ADAPTERS, HONO_FLOOR].join(',')}]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`,
+    `usage: node run.mjs [--quick] [--only=1,2,...] [--adapters=${[...ADAPTERS, ...FLOORS].join(',')}]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`,
   );
   process.exit(2);
 }

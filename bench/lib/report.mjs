@@ -136,7 +136,7 @@ const sections = {
   5(s) {
     const a = s.adapters;
     return [
-      `Each demo app in its own process, built with and without the adapter; \`GET /ping\` driven by autocannon (${s.config.connections} connections) from the bench process, ${s.config.rounds} interleaved rounds × ${s.config.durationSec} s per variant; median of the per-round ratios. "CPU ratio" is the server process' CPU µs per request without ÷ with the adapter (same rounds), less disturbed by other processes than req/s. The \`hono-noop-middleware\` row is not an adapter: a bare Hono app with one no-op middleware vs none, the framework's own price of any middleware (the floor for the hono row).`,
+      `Each demo app in its own process, built with and without the adapter; \`GET /ping\` driven by autocannon (${s.config.connections} connections) from the bench process, ${s.config.rounds} interleaved rounds × ${s.config.durationSec} s per variant; median of the per-round ratios. "CPU ratio" is the server process' CPU µs per request without ÷ with the adapter (same rounds), less disturbed by other processes than req/s. The \`hono-noop-middleware\` and \`express-noop-middleware\` rows are not adapters: a bare app with what the adapter adds to its stack as no-ops (Hono: one middleware; Express: one middleware and one error middleware) vs none, the framework's own price of that stack (the floor for the adapter's row).`,
       '',
       table(
         [
@@ -238,6 +238,12 @@ export function toMarkdown(results) {
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Bar labels of scenario 5's floor rows (not adapters). */
+const FLOOR_LABELS = {
+  'hono-noop-middleware': 'Hono floor: a no-op middleware',
+  'express-noop-middleware': 'Express floor: no-op middleware + error middleware',
+};
+
 /** A horizontal bar chart of the ratios (hot path vs raw fetch, adapters with vs without). */
 export function toSvg(results) {
   const groups = [];
@@ -257,10 +263,10 @@ export function toSvg(results) {
     groups.push({
       title: 'Adapter overhead: requests/s with ÷ without the adapter (target ≥ 0.97)',
       bars: Object.entries(s5.adapters).map(([k, a]) => ({
-        label: k === 'hono-noop-middleware' ? 'Hono floor: a no-op middleware' : `@auth/${k}`,
+        label: FLOOR_LABELS[k] ?? `@auth/${k}`,
         value: a.ratio ?? null,
         note: a.pending,
-        ours: k !== 'hono-noop-middleware',
+        ours: FLOOR_LABELS[k] === undefined,
       })),
     });
   }

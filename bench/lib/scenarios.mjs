@@ -337,14 +337,15 @@ export async function fleet(ctx) {
 // 5 ─ adapter overhead ──────────────────────────────────────────────────────────────────────────
 export const ADAPTERS = ['nestjs', 'koa', 'hono', 'express', 'fastify'];
 /**
- * Not an adapter: a bare Hono app with and without one no-op middleware, measured the same way.
- * Its ratio is the framework's own price of any middleware, the floor for the Hono row.
+ * Not adapters: a bare app with and without what its adapter adds to the stack, as no-ops (Hono:
+ * one middleware; Express: one middleware and one error middleware), measured the same way. Their
+ * ratio is the framework's own price of that stack, the floor for the adapter's row.
  */
-export const HONO_FLOOR = 'hono-noop-middleware';
+export const FLOORS = ['hono-noop-middleware', 'express-noop-middleware'];
 
 /** `apps/demo-<adapter>/dist/app.js` exists: the app was built. */
 export function adapterBuilt(adapter) {
-  return adapter === HONO_FLOOR || existsSync(`${repoRoot}apps/demo-${adapter}/dist/app.js`);
+  return FLOORS.includes(adapter) || existsSync(`${repoRoot}apps/demo-${adapter}/dist/app.js`);
 }
 
 export async function adapters(ctx) {
@@ -359,7 +360,7 @@ export async function adapters(ctx) {
       );
     });
   const results = {};
-  const selected = ctx.adapters ?? [...ADAPTERS, HONO_FLOOR];
+  const selected = ctx.adapters ?? [...ADAPTERS, ...FLOORS];
   for (const adapter of selected) {
     if (!adapterBuilt(adapter)) {
       results[adapter] = { pending: `pending: apps/demo-${adapter} not built` };
