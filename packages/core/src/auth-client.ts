@@ -17,6 +17,8 @@ export interface AuthClientCore {
   readonly scheme: string | undefined;
   readonly timeoutMs: number;
   readonly fetch: typeof fetch;
+  /** The manager's monotonic clock, ms: measures call latency. */
+  readonly monotonic: () => number;
 }
 
 /** Options of {@link AuthClient.getToken}. */
@@ -137,7 +139,9 @@ export class AuthClient {
         return (await this.#send(url, request, undefined, call.signal)).response;
       }
       const token = await this.#token(call.signal);
+      const sentAt = core.monotonic();
       const first = await this.#send(url, request, token, call.signal);
+      core.manager.observeLatency(core.monotonic() - sentAt);
       if (first.response.status !== 401 || !first.tokenSent) return first.response;
       const action = await this.#unauthorized(first.response, token);
       const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
