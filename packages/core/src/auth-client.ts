@@ -69,6 +69,35 @@ export class AuthClient {
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     withDeadline(this.#fetch(input, init), this.#core.timeoutMs, discardResponse);
 
+  /**
+   * Whether a request to `url` may carry this client's token: its origin is the base URL's or one
+   * of `allowedOrigins`. A relative `url` resolves against `baseUrl`. For libraries that send the
+   * token themselves (`@auth/axios`, `@auth/undici`); `fetch` checks it on every hop.
+   *
+   * @example
+   * client.mayReceiveToken('devices'); // true
+   * client.mayReceiveToken('https://elsewhere.example/'); // false
+   */
+  mayReceiveToken(url: string | URL): boolean {
+    return this.#core.tokenOrigins.has(new URL(url, this.#core.baseUrl).origin);
+  }
+
+  /**
+   * The request header that carries `token` for this client: its lower-case `name` (the `header`
+   * option, default `authorization`) and `value` (`Bearer <token>` by default, per `scheme`).
+   * Contains the token: never log it.
+   *
+   * @example
+   * const { name, value } = client.tokenHeader(await client.getToken());
+   */
+  tokenHeader(token: AccessToken): { readonly name: string; readonly value: string } {
+    const scheme = this.#core.scheme ?? schemeOf(token);
+    return {
+      name: this.#core.header,
+      value: scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`,
+    };
+  }
+
   /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
   async getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
     const call = combineSignals([options.signal, this.#context.signal]);
@@ -184,11 +213,8 @@ export class AuthClient {
     if (token === undefined) {
       headers.delete(core.header);
     } else {
-      const scheme = core.scheme ?? schemeOf(token);
-      headers.set(
-        core.header,
-        scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`,
-      );
+      const { name, value } = this.tokenHeader(token);
+      headers.set(name, value);
     }
     return headers;
   }

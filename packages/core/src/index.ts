@@ -65,6 +65,7 @@ export {
   type JsonCredentialsOptions,
   type PasswordGrantOptions,
 } from './flows/index.js';
+export { isReplayableBody } from './request-body.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export {
   ALERTSITE_BASE_URL,
