@@ -1,8 +1,8 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
 import { withDeadline } from './deadline.js';
-import { isReplayableBody } from './request-body.js';
 import type { UnauthorizedAction } from './events.js';
+import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
 import type { TokenManager } from './token-manager.js';
 

@@ -65,7 +65,6 @@ export {
   type JsonCredentialsOptions,
   type PasswordGrantOptions,
 } from './flows/index.js';
-export { isReplayableBody } from './request-body.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export {
   ALERTSITE_BASE_URL,
@@ -82,6 +81,7 @@ export {
   type TokenProblemDetails,
   tokenProblem,
 } from './problem-details.js';
+export { isReplayableBody } from './request-body.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
 export type { FlowRequest, TokenFlow } from './token-flow.js';
 export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';
