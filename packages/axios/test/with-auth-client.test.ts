@@ -9,8 +9,8 @@ import {
 import { type Emulators, startEmulators } from '@auth/testing';
 import axios, { type AxiosError, isCancel } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type StubApi, startStubApi } from '../../../test-support/stub-api.js';
 import { withAuthClient } from '../src/index.js';
-import { type StubApi, startStubApi } from './support.js';
 
 let emulators: Emulators;
 let api: StubApi;
