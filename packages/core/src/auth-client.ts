@@ -1,7 +1,6 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
 import { withDeadline } from './deadline.js';
-import type { UnauthorizedAction } from './events.js';
 import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -97,12 +96,6 @@ export class AuthClient {
       name: this.#core.header,
       value: scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`,
     };
-  }
-
-  /** TEMPORARY stand-in until "core: 401 budget" lands on main. */
-  async rejectToken(token: AccessToken, _challenge?: string | null): Promise<UnauthorizedAction> {
-    await this.#core.manager.invalidate(token, this.#context.tenant);
-    return 'renewed';
   }
 
   /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
