@@ -12,8 +12,11 @@ export interface Received {
 /** A stub upstream API: records every request, redirects, and answers 401 on demand. */
 export interface StubApi extends ListeningServer {
   readonly received: Received[];
-  /** Answer the next `count` requests that carry `header` with 401 `invalid_token`. */
-  rejectNext(count: number, header?: string): void;
+  /**
+   * Answer the next `count` requests that carry `header` (default `authorization`) with 401 and
+   * `challenge` (default `Bearer error="invalid_token"`) as `WWW-Authenticate`.
+   */
+  rejectNext(count: number, options?: { header?: string; challenge?: string }): void;
 }
 
 /**
@@ -24,6 +27,7 @@ export async function startStubApi(): Promise<StubApi> {
   const received: Received[] = [];
   let rejections = 0;
   let rejectHeader = 'authorization';
+  let rejectChallenge = '';
   const server = await listenOnFreePort(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -36,7 +40,7 @@ export async function startStubApi(): Promise<StubApi> {
       res.end();
     } else if (rejections > 0 && req.headers[rejectHeader] !== undefined) {
       rejections--;
-      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      res.writeHead(401, { 'www-authenticate': rejectChallenge });
       res.end();
     } else {
       res.setHeader('content-type', 'application/json');
@@ -46,9 +50,10 @@ export async function startStubApi(): Promise<StubApi> {
   return {
     ...server,
     received,
-    rejectNext(count, header = 'authorization') {
+    rejectNext(count, options = {}) {
       rejections = count;
-      rejectHeader = header;
+      rejectHeader = options.header ?? 'authorization';
+      rejectChallenge = options.challenge ?? 'Bearer error="invalid_token"';
     },
   };
 }

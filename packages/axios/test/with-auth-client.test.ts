@@ -131,6 +131,17 @@ describe('withAuthClient: the 401 retry', () => {
     expect(api.received).toHaveLength(2);
   });
 
+  it('hands back a 401 about something else than the token (insufficient_scope), no new token', async () => {
+    const http = stub();
+    await http.get('warm');
+    api.rejectNext(1, { challenge: 'Bearer error="insufficient_scope", scope="admin"' });
+    const error = await http.get('admin').catch((e: AxiosError) => e);
+    expect((error as AxiosError).response?.status).toBe(401);
+    expect(api.received).toHaveLength(2);
+    expect((await http.get('after')).status).toBe(200);
+    expect(emulators.alertsite.stats.tokenRequests).toBe(1);
+  });
+
   it('hands a 401 back as a response when validateStatus accepts it, after the retry', async () => {
     const http = stub();
     api.rejectNext(5);
@@ -174,7 +185,7 @@ describe('withAuthClient: the token stays on the client origins', () => {
 
   it('does not renew the token for a 401 of an origin the token never reached', async () => {
     const http = stub({ allowedOrigins: [] });
-    elsewhere.rejectNext(1, 'host');
+    elsewhere.rejectNext(1, { header: 'host' });
     const error = await http
       .get(`redirect?to=${encodeURIComponent(`${elsewhere.url}/landed`)}`)
       .catch((e: AxiosError) => e);

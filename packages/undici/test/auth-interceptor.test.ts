@@ -122,6 +122,18 @@ describe('authInterceptor against the AlertSite emulator', () => {
   });
 });
 
+describe('authInterceptor: aborts', () => {
+  it('aborts the request in flight when the signal aborts', async () => {
+    const { dispatcher, url } = alertsite();
+    const controller = new AbortController();
+    const pending = call(url('slow?ms=5000'), { dispatcher, signal: controller.signal });
+    await vi.waitFor(() => expect(emulators.alertsite.stats.apiCalls).toBe(1));
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await vi.waitFor(() => expect(emulators.alertsite.stats.abortedApiCalls).toBe(1));
+  });
+});
+
 describe('authInterceptor: the 401 retry', () => {
   it('dispatches a JSON body once more, with a new token', async () => {
     const dispatcher = stub();
@@ -154,6 +166,16 @@ describe('authInterceptor: the 401 retry', () => {
     expect(api.received.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect((await call(`${api.url}/after`, { dispatcher })).status).toBe(200);
     expect(emulators.alertsite.stats.tokenRequests).toBe(2);
+  });
+
+  it('hands on a 401 about something else than the token (insufficient_scope), no new token', async () => {
+    const dispatcher = stub();
+    await call(`${api.url}/warm`, { dispatcher });
+    api.rejectNext(1, { challenge: 'Bearer error="insufficient_scope", scope="admin"' });
+    expect((await call(`${api.url}/admin`, { dispatcher })).status).toBe(401);
+    expect((await call(`${api.url}/after`, { dispatcher })).status).toBe(200);
+    expect(api.received).toHaveLength(3);
+    expect(emulators.alertsite.stats.tokenRequests).toBe(1);
   });
 
   it('retries once only: a second 401 is handed on, with its body', async () => {
