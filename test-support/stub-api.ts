@@ -20,8 +20,8 @@ export interface StubApi extends ListeningServer {
 }
 
 /**
- * Starts a {@link StubApi}. `GET /redirect?to=URL&status=302` redirects; any other path answers
- * 200 JSON `{ method, path, body }`.
+ * Starts a {@link StubApi}. `GET /redirect?to=URL&status=302` redirects; `/status/500` answers
+ * 500 (any code); any other path answers 200 JSON `{ method, path, body }`.
  */
 export async function startStubApi(): Promise<StubApi> {
   const received: Received[] = [];
@@ -37,6 +37,9 @@ export async function startStubApi(): Promise<StubApi> {
     const to = url.pathname === '/redirect' ? url.searchParams.get('to') : null;
     if (to !== null) {
       res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: to });
+      res.end();
+    } else if (url.pathname.startsWith('/status/')) {
+      res.writeHead(Number(url.pathname.slice('/status/'.length)));
       res.end();
     } else if (rejections > 0 && req.headers[rejectHeader] !== undefined) {
       rejections--;

@@ -1,5 +1,6 @@
 import { type AccessToken, AuthClient, AuthConfigError, isReplayableBody } from '@auth/core';
 import axios, {
+  type AxiosError,
   type AxiosInstance,
   type AxiosResponse,
   CanceledError,
@@ -40,7 +41,8 @@ const instrumented = new WeakSet<AxiosInstance>();
  *   running the request interceptors again. Otherwise the 401 is handed back as axios would;
  * - `signal` stops the wait for a token (an axios `CanceledError`); the shared token request
  *   carries on;
- * - a token that cannot be obtained rejects with the client's `AuthError` (a stable `code`).
+ * - a token that cannot be obtained rejects with the client's `AuthError` (a stable `code`); an
+ *   `AxiosError` of a call that carried the token does not print it (see `hideToken`).
  *
  * An instance without `baseURL` gets the client's `baseUrl`. Call it before adding request
  * interceptors of your own (they run before ours, so ours sees the final URL). Works on the
@@ -72,15 +74,20 @@ export function withAuthClient<Instance extends AxiosInstance>(
   // The retry goes through an instance without interceptors: the caller's ran once already.
   const retrier = axios.create();
 
-  const authorize = async (config: Config): Promise<Config> => {
-    if (!client.mayReceiveToken(instance.getUri(config))) return config;
+  /** The client's token for a call; the call's `signal` stops the wait as axios would. */
+  const tokenFor = async (config: Config): Promise<AccessToken> => {
     const signal = config.signal instanceof AbortSignal ? config.signal : undefined;
     try {
-      return withToken(client, config, await client.getToken({ signal }), false);
+      return await client.getToken({ signal });
     } catch (error) {
       if (signal?.aborted) throw new CanceledError(undefined, config);
       throw error;
     }
+  };
+
+  const authorize = async (config: Config): Promise<Config> => {
+    if (!client.mayReceiveToken(instance.getUri(config))) return config;
+    return withToken(client, config, await tokenFor(config), false);
   };
 
   const onUnauthorized = async (
@@ -93,15 +100,16 @@ export function withAuthClient<Instance extends AxiosInstance>(
     const action = await client.rejectToken(sent.token, challengeOf(response));
     const renewed = action === 'renewed' || action === 'stale';
     if (sent.retry || !renewed || !isReplayableBody(config.data)) return handBack();
-    const signal = config.signal instanceof AbortSignal ? config.signal : undefined;
-    const token = await client.getToken({ signal });
-    return retrier.request(withToken(client, config, token, true));
+    return retrier.request(withToken(client, config, await tokenFor(config), true));
   };
 
   const onResponse = (response: AxiosResponse) =>
     response.status === 401 ? onUnauthorized(response, () => response) : response;
   const onError = (error: unknown) => {
-    if (!isAxiosError(error) || error.response?.status !== 401) throw error;
+    if (!isAxiosError(error)) throw error;
+    const sent = (error.config as Config | undefined)?.[SENT];
+    if (sent !== undefined) hideToken(error, client.tokenHeader(sent.token).name);
+    if (error.response?.status !== 401) throw error;
     return onUnauthorized(error.response, () => {
       throw error;
     });
@@ -113,7 +121,7 @@ export function withAuthClient<Instance extends AxiosInstance>(
   return instance;
 }
 
-/** A copy of `config` carrying `token`, with a redirect hook that drops it on other origins. */
+/** `config`, now carrying `token` and a redirect hook that drops it on other origins. */
 function withToken(client: AuthClient, config: Config, token: AccessToken, retry: boolean): Config {
   const { name, value } = client.tokenHeader(token);
   const previous = config[SENT];
@@ -133,6 +141,20 @@ function withToken(client: AuthClient, config: Config, token: AccessToken, retry
 function dropHeader(headers: Record<string, unknown> | undefined, name: string): void {
   for (const key of Object.keys(headers ?? {})) {
     if (key.toLowerCase() === name) delete headers?.[key];
+  }
+}
+
+/**
+ * Keeps the token out of what an error prints (`util.inspect`, `JSON.stringify`, loggers): the
+ * header in `error.config` reads `[redacted]` (a retry sets it again) and the sockets' requests,
+ * whose raw header text holds it, become non-enumerable (still readable as `error.request`).
+ */
+function hideToken(error: AxiosError, name: string): void {
+  error.config?.headers.set(name, '[redacted]');
+  for (const holder of [error, error.response]) {
+    if (holder?.request !== undefined) {
+      Object.defineProperty(holder, 'request', { enumerable: false });
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
 import {
   type AuthClientOptions,
   AuthConfigError,
@@ -7,7 +8,7 @@ import {
   presets,
 } from '@auth/core';
 import { type Emulators, startEmulators } from '@auth/testing';
-import axios, { type AxiosError, isCancel } from 'axios';
+import axios, { type AxiosError, isAxiosError, isCancel } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type StubApi, startStubApi } from '../../../test-support/stub-api.js';
 import { withAuthClient } from '../src/index.js';
@@ -191,6 +192,28 @@ describe('withAuthClient: the token stays on the client origins', () => {
       .catch((e: AxiosError) => e);
     expect((error as AxiosError).response?.status).toBe(401);
     expect(emulators.alertsite.stats.tokenRequests).toBe(1);
+  });
+});
+
+describe('withAuthClient: errors', () => {
+  it('keep the token out of what they print (a 500, a 401 handed back)', async () => {
+    const { tokenUrl, credentials } = emulators.alertsite;
+    const client = createAuthClient({
+      baseUrl: `${api.url}/`,
+      flow: flows.jsonCredentials({ tokenUrl, ...credentials }),
+    });
+    const http = withAuthClient(axios.create(), client);
+    const failed = await http.get('status/500').catch((e: AxiosError) => e);
+    api.rejectNext(2);
+    const rejected = await http.get('devices').catch((e: AxiosError) => e);
+    const { accessToken } = await client.getToken();
+    for (const error of [failed, rejected]) {
+      expect(isAxiosError(error)).toBe(true);
+      expect(inspect(error, { depth: 8 })).not.toContain(accessToken);
+      expect(JSON.stringify(error)).not.toContain(accessToken);
+      expect((error as AxiosError).request).toBeDefined();
+    }
+    expect(api.received.map((r) => r.headers.authorization)).toContain(`Bearer ${accessToken}`);
   });
 });
 
