@@ -42,7 +42,7 @@ const instrumented = new WeakSet<AxiosInstance>();
  * - `signal` stops the wait for a token (an axios `CanceledError`); the shared token request
  *   carries on;
  * - a token that cannot be obtained rejects with the client's `AuthError` (a stable `code`); an
- *   `AxiosError` of a call that carried the token does not print it (see `hideToken`).
+ *   `AxiosError` of a call that carried the token does not print it.
  *
  * An instance without `baseURL` gets the client's `baseUrl`. Call it before adding request
  * interceptors of your own (they run before ours, so ours sees the final URL). Works on the
