@@ -5,6 +5,7 @@ import { AuthClientsModule, AuthHttp, getAuthHttpToken, InjectAuthHttp } from '@
 import { type Emulators, startEmulators, waitFor } from '@auth/testing';
 import { HttpService } from '@nestjs/axios';
 import { Body, Controller, Get, Injectable, Module, Post, Query, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,48 @@ describe('@InjectAuthHttp: an HttpService with the client token rules (Express)'
     await getJson(app, `/get?url=${encodeURIComponent(`redirect?to=${landed}`)}`);
     expect(elsewhere.received.map((r) => r.headers.authorization)).toEqual([undefined, undefined]);
     expect(api.received[0]?.headers.authorization).toMatch(/^Bearer /);
+  });
+});
+
+describe('@InjectAuthHttp with forRootAsync', () => {
+  function asyncModule(consumer: Type): Type {
+    @Module({
+      imports: [
+        AuthClientsModule.forRootAsync({ useFactory: async () => ({ clients: createClients() }) }),
+      ],
+      providers: [consumer],
+    })
+    class AsyncModule {}
+    return AsyncModule;
+  }
+
+  it('provides the HttpService the decorator asks for, once the factory has run', async () => {
+    @Injectable()
+    class UsesEcho {
+      constructor(@InjectAuthHttp('echo') readonly echo: HttpService) {}
+    }
+    const context = await NestFactory.createApplicationContext(asyncModule(UsesEcho), {
+      logger: false,
+    });
+    try {
+      const { data } = await firstValueFrom(context.get(UsesEcho).echo.get('hello'));
+      expect(data.headers.authorization).toBe('Bearer token-none');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fails the bootstrap for a client the registry lacks, naming the class', async () => {
+    @Injectable()
+    class WantsDelta {
+      constructor(@InjectAuthHttp('delta') readonly delta: HttpService) {}
+    }
+    const error = await NestFactory.createApplicationContext(asyncModule(WantsDelta), {
+      logger: false,
+      abortOnError: false,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'AuthConfigError', option: 'clients' });
+    expect((error as Error).message).toContain('WantsDelta');
   });
 });
 

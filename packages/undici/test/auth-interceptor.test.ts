@@ -214,11 +214,27 @@ describe('authInterceptor: the token stays on the client origins', () => {
     ]);
   });
 
-  it('replaces a token header the caller set, whatever its case', async () => {
+  it('replaces a token header the caller set, whatever its case and header form', async () => {
     const dispatcher = stub();
-    await call(`${api.url}/x`, { dispatcher, headers: { Authorization: 'Bearer mine' } });
-    expect(api.received[0]?.headers.authorization).toMatch(/^Bearer /);
-    expect(api.received[0]?.headers.authorization).not.toBe('Bearer mine');
+    const forms = [
+      { Authorization: 'Bearer mine', 'x-kept': 'object' },
+      ['AUTHORIZATION', 'Bearer mine', 'x-kept', 'flat'],
+      new Map([
+        ['authorization', 'Bearer mine'],
+        ['x-kept', 'pairs'],
+      ]),
+    ];
+    for (const headers of forms) await call(`${api.url}/x`, { dispatcher, headers });
+    expect(
+      api.received.map((r) => [
+        r.headers['x-kept'],
+        r.headers.authorization?.startsWith('Bearer ') && r.headers.authorization !== 'Bearer mine',
+      ]),
+    ).toEqual([
+      ['object', true],
+      ['flat', true],
+      ['pairs', true],
+    ]);
   });
 
   it('refuses what is not an AuthClient, with AuthConfigError', () => {
