@@ -134,7 +134,7 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
       return;
     }
     this.#held = undefined;
-    void this.#onUnauthorized(held, trailers);
+    this.#onUnauthorized(held, trailers).catch((error: unknown) => this.#fail(error));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
