@@ -1,7 +1,7 @@
 import { AuthConfigError } from '@auth/core';
+import type { HttpService } from '@nestjs/axios';
 import { createParamDecorator, type ExecutionContext, Inject } from '@nestjs/common';
 import { getAuthHttpToken } from './auth-clients.constants.js';
-import type { AuthHttpServices } from './auth-http.js';
 import { RequestAuthHttpPipe } from './request-auth-http.pipe.js';
 import { requestHttpName } from './requested-client-names.js';
 
@@ -43,9 +43,9 @@ export function InjectAuthHttp(name: string): PropertyDecorator & ParameterDecor
 
 /**
  * The type of an `@AuthHttp()` parameter: an `HttpService` per client name, e.g.
- * `AuthHttp<'alertsite' | 'billing'>`.
+ * `AuthHttp<'alertsite' | 'billing'>`, each made when first read and bound to the request.
  */
-export type AuthHttp<Name extends string = string> = AuthHttpServices<Name>;
+export type AuthHttp<Name extends string = string> = { readonly [N in Name]: HttpService };
 
 /**
  * Parameter decorator: an `HttpService` per client, bound to the current request the way

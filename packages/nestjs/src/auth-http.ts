@@ -1,12 +1,6 @@
 import { type AuthClient, type AuthClients, AuthConfigError } from '@auth/core';
 import type { HttpService } from '@nestjs/axios';
 
-/**
- * The request-bound `HttpService`s of `@AuthHttp()`: one per client name, created when first
- * read, carrying the request's abort signal, tenant and correlation headers.
- */
-export type AuthHttpServices<Name extends string = string> = { readonly [N in Name]: HttpService };
-
 /** Makes an authenticated `HttpService` for a client; `signal` aborts all its calls. */
 export type AuthHttpFactory = (client: AuthClient, signal?: AbortSignal) => HttpService;
 
@@ -42,7 +36,7 @@ export function authHttpOf(
   clients: AuthClients<string>,
   create: AuthHttpFactory,
   signal: () => AbortSignal | undefined,
-): AuthHttpServices {
+): Record<string, HttpService> {
   let requestSignal: AbortSignal | undefined;
   const made = new Map<string, HttpService>();
   const http = {};
@@ -60,5 +54,5 @@ export function authHttpOf(
       },
     });
   }
-  return http as AuthHttpServices;
+  return http as Record<string, HttpService>;
 }

@@ -1,7 +1,8 @@
+import type { HttpService } from '@nestjs/axios';
 import { type ExecutionContext, Inject, Injectable, type PipeTransform } from '@nestjs/common';
 import type { AuthClientsBinder } from './auth-clients.binder.js';
 import { AUTH_CLIENTS_BINDER } from './auth-clients.constants.js';
-import { type AuthHttpServices, authHttpOf, loadAuthHttp } from './auth-http.js';
+import { authHttpOf, loadAuthHttp } from './auth-http.js';
 import { disconnectSignal } from './client-disconnected.js';
 import { httpExchangeOf } from './request-auth-clients.pipe.js';
 
@@ -11,11 +12,11 @@ import { httpExchangeOf } from './request-auth-clients.pipe.js';
  */
 @Injectable()
 export class RequestAuthHttpPipe
-  implements PipeTransform<ExecutionContext, Promise<AuthHttpServices>>
+  implements PipeTransform<ExecutionContext, Promise<Record<string, HttpService>>>
 {
   constructor(@Inject(AUTH_CLIENTS_BINDER) private readonly binder: AuthClientsBinder) {}
 
-  async transform(context: ExecutionContext): Promise<AuthHttpServices> {
+  async transform(context: ExecutionContext): Promise<Record<string, HttpService>> {
     const exchange = httpExchangeOf(context);
     const { rawResponse } = exchange;
     return authHttpOf(this.binder.bind(exchange), await loadAuthHttp(), () =>
