@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type AccessToken, type AuthClient, isReplayableBody } from '@auth/core';
 import type { Dispatcher } from 'undici';
 import { withHeader } from './request-headers.js';
@@ -97,7 +98,7 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
     _controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: IncomingHttpHeaders,
-    socket: import('node:stream').Duplex,
+    socket: Duplex,
   ): void {
     this.#handler.onRequestUpgrade?.(this.#controller, statusCode, headers, socket);
   }
