@@ -1,7 +1,8 @@
 /**
  * `pnpm demo`: starts the provider emulators and the three demo apps, drives every route of every
  * app, then shows the token lifecycle (forced expiry, a 401 recovered, a fleet sharing one Redis
- * token). Prints a table; exits 0 when every row holds, 1 with the failing rows otherwise.
+ * token) and the same rules through axios and undici. Prints a table; exits 0 when every row
+ * holds, 1 with the failing rows otherwise.
  * `pnpm demo --keep` leaves everything running and prints URLs and curl lines.
  */
 import {
@@ -19,6 +20,7 @@ import {
   startEmulators,
   startRedisServer,
 } from '@auth/testing';
+import { axiosRow, undiciRow } from './client-rows.js';
 import { DEMO_APPS, type RunningApp, startApp } from './demo-processes.js';
 import { bold, dim, green, progress, red, table } from './terminal.js';
 
@@ -56,6 +58,7 @@ async function main(): Promise<number> {
   rows.push(await forcedExpiry());
   rows.push(await recovered401(emulators, apps[1] ?? (apps[0] as RunningApp)));
   rows.push(await fleet(emulators));
+  rows.push(await axiosRow(emulators), await undiciRow(emulators));
 
   console.log(
     `\n${table(['check', 'HTTP', 'token requests', 'latency', ''], rows.map(toCells))}\n`,

@@ -82,6 +82,7 @@ export {
   type TokenProblemDetails,
   tokenProblem,
 } from './problem-details.js';
+export { isReplayableBody } from './request-body.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
 export type { FlowRequest, TokenFlow } from './token-flow.js';
 export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';
