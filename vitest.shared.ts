@@ -14,6 +14,7 @@ export default defineConfig({
       '@auth/nestjs': src('nestjs'),
       '@auth/koa': src('koa'),
       '@auth/hono': src('hono'),
+      '@auth/opentelemetry': src('opentelemetry'),
       '@auth/demo-config': fileURLToPath(
         new URL('./apps/demo-config/src/index.ts', import.meta.url),
       ),
