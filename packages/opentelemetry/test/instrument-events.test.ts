@@ -94,7 +94,7 @@ describe('token requests', () => {
     source.emit({
       type: 'token.failure',
       tenant: 'client_1234',
-      code: 'TOKEN_ENDPOINT_UNAVAILABLE',
+      code: 'TOKEN_ENDPOINT_UNREACHABLE',
       status: 503,
       durationMs: 12,
       background: false,
@@ -108,14 +108,14 @@ describe('token requests', () => {
     expect(span?.kind).toBe(SpanKind.CLIENT);
     expect(span?.status).toEqual({
       code: SpanStatusCode.ERROR,
-      message: 'TOKEN_ENDPOINT_UNAVAILABLE',
+      message: 'TOKEN_ENDPOINT_UNREACHABLE',
     });
     expect(span?.attributes).toEqual({
       [A.clientName]: 'billing',
       [A.flow]: 'clientCredentials',
       [A.tenant]: 'client_1234',
       [A.reason]: 'expired',
-      [A.errorType]: 'TOKEN_ENDPOINT_UNAVAILABLE',
+      [A.errorType]: 'TOKEN_ENDPOINT_UNREACHABLE',
       [A.background]: false,
       [A.httpStatus]: 503,
     });
