@@ -31,6 +31,15 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './create-auth-clients.js';
+export {
+  AuthConfigError,
+  AuthError,
+  type AuthErrorCode,
+  isAuthError,
+  TokenEndpointError,
+  type TokenEndpointErrorDetails,
+  TokenStoreError,
+} from './errors.js';
 export type {
   ApiUnauthorizedEvent,
   AuthEvent,
@@ -47,15 +56,6 @@ export type {
   TokenSuccessEvent,
   UnauthorizedAction,
 } from './events.js';
-export {
-  AuthConfigError,
-  AuthError,
-  type AuthErrorCode,
-  isAuthError,
-  TokenEndpointError,
-  type TokenEndpointErrorDetails,
-  TokenStoreError,
-} from './errors.js';
 export {
   type ClientAuthMethod,
   type ClientCredentialsOptions,
@@ -82,6 +82,13 @@ export {
   tokenProblem,
 } from './problem-details.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
+export {
+  DEFAULT_TOKEN_FAILURE_REPORT_INTERVAL_MS,
+  reportTokenFailures,
+  type TokenEventSource,
+  type TokenFailureReport,
+  type TokenFailureReportOptions,
+} from './token-failure-reports.js';
 export type { FlowRequest, TokenFlow } from './token-flow.js';
 export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';
 export type { TokenLease, TokenStore } from './token-store.js';
