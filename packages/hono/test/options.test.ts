@@ -58,6 +58,13 @@ describe('authClients() options: misconfiguration fails when the middleware is c
     ).toBe('propagateHeaders[0]');
   });
 
+  it('rejects an onTokenFailure that is neither a function nor false', () => {
+    for (const value of [true, 'console', {}]) {
+      const error = configError(() => authClients(clients, { onTokenFailure: value as never }));
+      expect(error.option).toBe('onTokenFailure');
+    }
+  });
+
   it('rejects an unknown option (a typo), naming it', () => {
     const error = configError(() =>
       authClients(clients, { propagateHeader: ['x-request-id'] } as never),
