@@ -71,7 +71,7 @@ export function reportTokenFailures(
 function describeTokenFailure(event: TokenFailureEvent, suppressed: number): string {
   const where = [`flow ${event.flow}`];
   if (event.tenant !== undefined) where.push(`tenant ${JSON.stringify(event.tenant)}`);
-  const what = [event.code];
+  const what: string[] = [event.code];
   if (event.status !== undefined) what.push(`status ${event.status}`);
   const effect = event.background
     ? 'background refresh; the current token is still served'
