@@ -22,6 +22,7 @@ export type {
 export {
   type AuthClients,
   type AuthClientsMethods,
+  type AuthClientsOptions,
   type ContextSource,
   createAuthClient,
   createAuthClients,
