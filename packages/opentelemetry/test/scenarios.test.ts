@@ -37,7 +37,9 @@ let emulators: Emulators;
 let sdk: TestSdk;
 const events: AuthEvent[] = [];
 const statuses: ClientStatus[][] = [];
-const registries: AuthClients<string>[] = [];
+/** What the scenarios need of a registry, whatever its client names. */
+type Registry = InstrumentableAuthClients & { close(): Promise<void> };
+const registries: Registry[] = [];
 
 beforeAll(async () => {
   emulators = await startEmulators({ now, lifetimes: { opsramp: 100, aspnet: 100 } });
@@ -50,7 +52,7 @@ afterAll(async () => {
 });
 
 /** `clients`, instrumented, with every event and status snapshot kept for the secret scan. */
-function instrumented<Clients extends AuthClients<string>>(clients: Clients): Clients {
+function instrumented<Clients extends Registry>(clients: Clients): Clients {
   registries.push(clients);
   clients.subscribe((event) => events.push(event));
   instrumentAuthClients(clients, {
@@ -60,7 +62,7 @@ function instrumented<Clients extends AuthClients<string>>(clients: Clients): Cl
   return clients;
 }
 
-function snapshot(clients: AuthClients<string>): ClientStatus[] {
+function snapshot(clients: Registry): ClientStatus[] {
   const rows = clients.status();
   statuses.push(rows);
   return rows;
