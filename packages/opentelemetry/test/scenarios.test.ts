@@ -25,7 +25,12 @@ import {
 } from '@auth/testing';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_ATTRIBUTES as A, instrumentAuthClients, AUTH_METRICS as M } from '../src/index.js';
+import {
+  AUTH_ATTRIBUTES as A,
+  type InstrumentableAuthClients,
+  instrumentAuthClients,
+  AUTH_METRICS as M,
+} from '../src/index.js';
 import { startTestSdk, type TestSdk } from './otel-sdk.js';
 
 const WRONG_PASSWORD = 'wrong-password-must-not-leak';
