@@ -28,6 +28,10 @@ describe('authClients() options: misconfiguration fails when the middleware is c
     ['a plain object of client options', { alertsite: { baseUrl: 'https://x' } }],
     ['a single AuthClient', clients.alertsite],
     ['an object with names but no withContext', { names: ['a'], close: async () => {} }],
+    [
+      'a registry-like object without subscribe',
+      { names: ['a'], withContext: () => ({}), close: async () => {} },
+    ],
   ])('rejects %s as the registry, naming "clients"', (_label, value) => {
     const error = configError(() => authClients(value as unknown as typeof clients));
     expect(error.option).toBe('clients');
