@@ -24,7 +24,7 @@ it("the README's readiness route: up, then 503 down once a login fails, with no 
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({
     status: 'up',
-    clients: [{ client: 'alertsite', state: 'empty', failures: 0 }],
+    clients: expect.arrayContaining([{ client: 'alertsite', state: 'empty', failures: 0 }]),
   });
 
   await expect(clients.alertsite.getToken()).rejects.toMatchObject({
@@ -35,7 +35,13 @@ it("the README's readiness route: up, then 503 down once a login fails, with no 
   expect(res.status).toBe(503);
   expect(JSON.parse(text)).toMatchObject({
     status: 'down',
-    clients: [{ client: 'alertsite', state: 'failing', lastError: 'TOKEN_ENDPOINT_REJECTED' }],
+    clients: expect.arrayContaining([
+      expect.objectContaining({
+        client: 'alertsite',
+        state: 'failing',
+        lastError: 'TOKEN_ENDPOINT_REJECTED',
+      }),
+    ]),
   });
   expect(text).not.toContain(wrong);
   resetEmulators(emulators);
