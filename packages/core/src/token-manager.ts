@@ -13,7 +13,13 @@ import type {
 import { AccessToken, type StoredToken } from './token.js';
 import type { FlowRequest, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
-import { backoffDelay, refreshPoint, toStoredToken, unauthorizedInterval } from './token-timing.js';
+import {
+  backoffDelay,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  refreshPoint,
+  toStoredToken,
+  unauthorizedInterval,
+} from './token-timing.js';
 import { challengeError } from './www-authenticate.js';
 
 /** Options of {@link TokenManager}. `createAuthClients` fills them from the client options. */
@@ -400,6 +406,13 @@ export class TokenManager {
       throw new TokenEndpointError(
         'TOKEN_RESPONSE_INVALID',
         'the token endpoint returned a token that is already expired (clock skew?)',
+        { flow: entry.flow.id },
+      );
+    }
+    if (!(record.expiresAt - sentAt <= MAX_TOKEN_LIFETIME_SECONDS * 1000)) {
+      throw new TokenEndpointError(
+        'TOKEN_RESPONSE_INVALID',
+        'the token endpoint returned a token whose expiry is more than 10 years away',
         { flow: entry.flow.id },
       );
     }
