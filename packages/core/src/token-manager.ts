@@ -84,7 +84,7 @@ interface Entry {
   pendingReason: TokenRequestReason | undefined;
   /** Monotonic ms when the current token arrived. */
   tokenAt: number;
-  /** 401-caused renewals in a row; the current token came from one when > 0. */
+  /** Token requests made because of a 401, in a row; the current token came from one when > 0. */
   unauthorizedRenewals: number;
 }
 
@@ -303,7 +303,11 @@ export class TokenManager {
       entry.lastError = undefined;
       entry.pendingReason = undefined;
       entry.tokenAt = this.#monotonic();
-      entry.unauthorizedRenewals = reason === 'rejected' ? entry.unauthorizedRenewals + 1 : 0;
+      // Only a token this instance requested because of a 401 counts against the 401 budget: a
+      // peer's token adopted from a shared store cost no token request (and on providers that
+      // revoke older tokens, the next peer refresh legitimately rejects it moments later).
+      entry.unauthorizedRenewals =
+        reason === 'rejected' && source === 'endpoint' ? entry.unauthorizedRenewals + 1 : 0;
       if (this.#events.listening) {
         this.#emit(entry, {
           type: 'token.success',
