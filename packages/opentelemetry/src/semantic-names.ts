@@ -3,8 +3,11 @@
  * conventions: dot-separated namespaces, durations in seconds, counters without a `_total`.
  *
  * @example
- * // Only the 401s in a view of your SDK setup:
- * new View({ instrumentName: AUTH_METRICS.unauthorizedResponses })
+ * // The 401 counter among what a metric reader collected:
+ * const { resourceMetrics } = await reader.collect();
+ * const unauthorized = resourceMetrics.scopeMetrics
+ *   .flatMap((scope) => scope.metrics)
+ *   .find((metric) => metric.descriptor.name === AUTH_METRICS.unauthorizedResponses);
  */
 export const AUTH_METRICS = Object.freeze({
   /** Counter `{request}`: finished token requests, by outcome. */
