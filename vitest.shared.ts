@@ -16,6 +16,7 @@ export default defineConfig({
       '@auth/hono': src('hono'),
       '@auth/axios': src('axios'),
       '@auth/undici': src('undici'),
+      '@auth/opentelemetry': src('opentelemetry'),
       '@auth/demo-config': fileURLToPath(
         new URL('./apps/demo-config/src/index.ts', import.meta.url),
       ),
