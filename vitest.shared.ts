@@ -20,6 +20,9 @@ export default defineConfig({
       '@auth/hono': src('hono'),
       '@auth/express': src('express'),
       '@auth/fastify': src('fastify'),
+      '@auth/axios': src('axios'),
+      '@auth/undici': src('undici'),
+      '@auth/opentelemetry': src('opentelemetry'),
       '@auth/demo-config': fileURLToPath(
         new URL('./apps/demo-config/src/index.ts', import.meta.url),
       ),

@@ -3,6 +3,7 @@ import { resolveAdapterOptions } from '@auth/core/adapter';
 import type { Request, RequestHandler } from 'express';
 import type { AuthClientsOptions } from './options.js';
 import { enter } from './request-clients.js';
+import { handleTokenFailures } from './token-failure-log.js';
 
 /**
  * Express middleware that puts a registry of authenticated clients on `req.authClients`, bound to
@@ -13,7 +14,9 @@ import { enter } from './request-clients.js';
  * Options are validated now: a mistake throws an `AuthConfigError` naming the option.
  *
  * Token failures: add {@link authErrorHandler} after your routes; it answers them `502` with an
- * `application/problem+json` body carrying the error's `code` only.
+ * `application/problem+json` body carrying the error's `code` only. The failed token request
+ * itself is reported once, however many requests were waiting on it, through `onTokenFailure`
+ * (default: one line on `console.error`).
  *
  * @example
  * import express from 'express';
@@ -31,7 +34,8 @@ export function authClients<Name extends string>(
   clients: AuthClients<Name>,
   options?: AuthClientsOptions,
 ): RequestHandler {
-  const config = resolveAdapterOptions<Request>(clients, options);
+  const config = resolveAdapterOptions<Request>(clients, options, ['onTokenFailure']);
+  handleTokenFailures(config.clients, options?.onTokenFailure);
   return function authClientsMiddleware(req, _res, next) {
     enter(req, config);
     next();

@@ -1,3 +1,4 @@
+import type { TokenFailureReport } from '@auth/core';
 import type { AdapterOptions } from '@auth/core/adapter';
 import type { Request } from 'express';
 
@@ -16,4 +17,16 @@ export interface AuthClientsOptions extends AdapterOptions<Request> {
    * @example tenant: (req) => req.get('x-tenant-id')
    */
   tenant?: TenantResolver;
+  /**
+   * Called once per failed token request of the registry, however many requests were waiting on
+   * it, at most once per client per minute (`report.suppressed` counts the failures left out);
+   * `report.message` names the client, code and status, never a secret. The requests themselves
+   * are answered `502` by {@link authErrorHandler} and not reported one by one. `false` turns it
+   * off. Default: the message on `console.error` (`console.warn` for a failed background refresh
+   * while the current token is still served), where Express's default error handler writes.
+   *
+   * @example
+   * onTokenFailure: ({ event, message }) => logger.error({ client: event.client, code: event.code }, message)
+   */
+  onTokenFailure?: ((report: TokenFailureReport) => void) | false;
 }

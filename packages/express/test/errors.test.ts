@@ -39,10 +39,18 @@ function expectProblem(body: unknown, code: string): void {
 
 describe.each(EXPRESS_VERSIONS)('token failures on Express $major', ({ express }) => {
   /** An app relaying AlertSite's devices, and the errors that got past `authErrorHandler()`. */
-  async function relayApp(options: { alertsitePassword?: string } = {}) {
+  async function relayApp(
+    options: { alertsitePassword?: string; onTokenFailure?: false | (() => void) } = {},
+  ) {
     const app = express();
     const passedOn: unknown[] = [];
-    app.use(authClients(createTestClients(emulators, options)));
+    const { onTokenFailure, ...clientOptions } = options;
+    app.use(
+      authClients(
+        createTestClients(emulators, clientOptions),
+        onTokenFailure === undefined ? {} : { onTokenFailure },
+      ),
+    );
     app.get(
       '/',
       route(async (req, res) => {
@@ -71,6 +79,38 @@ describe.each(EXPRESS_VERSIONS)('token failures on Express $major', ({ express }
     expectNoSecret(text);
     expect(text).not.toContain('User authentication failed');
     expect(passedOn).toEqual([]);
+  });
+
+  it('log the failed token request once, however many requests waited on it', async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { url } = await relayApp({ alertsitePassword: 'wrong-password-must-not-leak' });
+    const statuses = await Promise.all(
+      Array.from({ length: 5 }, async () => (await fetch(`${url}/`)).status),
+    );
+    expect(statuses).toEqual([502, 502, 502, 502, 502]);
+    expect(printed).toHaveBeenCalledTimes(1);
+    expect(String(printed.mock.calls[0]?.[0])).toContain('TOKEN_ENDPOINT_REJECTED');
+    expectNoSecret(printed.mock.calls);
+  });
+
+  it('onTokenFailure: false logs nothing; a function gets the report', async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const quiet = await relayApp({
+      alertsitePassword: 'wrong-password-must-not-leak',
+      onTokenFailure: false,
+    });
+    expect((await fetch(`${quiet.url}/`)).status).toBe(502);
+    const reports = vi.fn();
+    const custom = await relayApp({
+      alertsitePassword: 'wrong-password-must-not-leak',
+      onTokenFailure: reports,
+    });
+    expect((await fetch(`${custom.url}/`)).status).toBe(502);
+    expect(printed).not.toHaveBeenCalled();
+    expect(reports).toHaveBeenCalledTimes(1);
+    expect(reports.mock.calls[0]?.[0]).toMatchObject({
+      event: { code: 'TOKEN_ENDPOINT_REJECTED' },
+    });
   });
 
   it('answer 502 when the token endpoint fails (error500)', async () => {

@@ -74,6 +74,7 @@ describe('authClients() options, validated when the middleware is created', () =
     ],
     ['an invalid header name', { propagateHeaders: ['bad header'] }, 'propagateHeaders[0]'],
     ['an unknown option (typo)', { tenants: () => 'acme' }, 'tenants'],
+    ['an onTokenFailure that is not a function', { onTokenFailure: 'log' }, 'onTokenFailure'],
   ])('rejects %s, naming the option', (_label, options, option) => {
     const error = creationError(clients, options);
     expect(error.option).toBe(option);

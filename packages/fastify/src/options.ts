@@ -1,4 +1,4 @@
-import type { RequestContext } from '@auth/core';
+import type { RequestContext, TokenFailureReport } from '@auth/core';
 import type { AdapterOptions } from '@auth/core/adapter';
 import type { FastifyRequest } from 'fastify';
 
@@ -32,4 +32,16 @@ export interface AuthClientsPluginOptions extends AdapterOptions<FastifyRequest>
    * @example tenant: (request) => request.headers['x-tenant-id'] as string | undefined
    */
   tenant?: TenantResolver;
+  /**
+   * Called once per failed token request of the registry, however many requests were waiting on
+   * it, at most once per client per minute (`report.suppressed` counts the failures left out);
+   * `report.message` names the client, code and status, never a secret. The requests themselves
+   * are answered `502` and not logged one by one. `false` turns it off. Default: the message on
+   * the app's logger, at `error` level (`warn` for a failed background refresh while the current
+   * token is still served).
+   *
+   * @example
+   * onTokenFailure: ({ event, message }) => metrics.increment('token_failures', { client: event.client })
+   */
+  onTokenFailure?: ((report: TokenFailureReport) => void) | false;
 }

@@ -1,3 +1,4 @@
+import { AuthConfigError, reportTokenFailures } from '@auth/core';
 import { resolveAdapterOptions } from '@auth/core/adapter';
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { AuthClientsPluginOptions } from './options.js';
@@ -25,7 +26,9 @@ import { answerTokenFailures } from './token-failures.js';
  * any plugin that adds an `onRoute` hook) and has no `errorHandler` of its own gets one
  * that answers an `AuthError` with `502` and an `application/problem+json` body carrying the
  * error's `code` only, and throws every other error on to your `setErrorHandler()` (or Fastify's
- * default). The abort caused by a client disconnect ends the request quietly (`499`).
+ * default). The abort caused by a client disconnect ends the request quietly (`499`). The failed
+ * token request itself is reported once, however many requests were waiting on it, through
+ * `onTokenFailure` (default: one line on the app's logger).
  *
  * @example
  * import Fastify from 'fastify';
@@ -48,7 +51,29 @@ export const authClientsPlugin: FastifyPluginCallback<AuthClientsPluginOptions> 
     done: (error?: Error) => void,
   ): void {
     try {
-      const config = resolveAdapterOptions<FastifyRequest>(options?.clients, options, ['clients']);
+      const config = resolveAdapterOptions<FastifyRequest>(options?.clients, options, [
+        'clients',
+        'onTokenFailure',
+      ]);
+      const onTokenFailure =
+        options.onTokenFailure ??
+        (({ event, message }) => {
+          if (event.background) instance.log.warn(message);
+          else instance.log.error(message);
+        });
+      if (onTokenFailure !== false) {
+        if (typeof onTokenFailure !== 'function') {
+          throw new AuthConfigError(
+            'onTokenFailure',
+            'expected a function (report) => void, or false',
+          );
+        }
+        const stop = reportTokenFailures(config.clients, onTokenFailure);
+        instance.addHook('onClose', (_instance, closed) => {
+          stop();
+          closed();
+        });
+      }
       // Once per app: a plugin registered again in a child scope only brings its own configuration.
       if (!instance.hasRequestDecorator('authClients')) {
         instance.decorateRequest(CONFIG, null);

@@ -1,5 +1,5 @@
 import { isAuthError } from '@auth/core';
-import { PROBLEM_CONTENT_TYPE, TOKEN_PROBLEM_DETAIL, tokenProblem } from '@auth/core/adapter';
+import { PROBLEM_CONTENT_TYPE, tokenProblem } from '@auth/core/adapter';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isClientGone } from './request-clients.js';
 
@@ -9,7 +9,8 @@ import { isClientGone } from './request-clients.js';
  * (yours, or Fastify's default):
  *
  * - an `AuthError` (a token could not be obtained): `502` `application/problem+json`
- *   `tokenProblem(error)`, logged at `error` level with the error (whose text is secret-free);
+ *   `tokenProblem(error)`, not logged per request (the failed token request is reported once,
+ *   through the plugin's `onTokenFailure`);
  * - the abort raised because the client disconnected: `499` on a connection nobody reads any
  *   more, one `debug` log line.
  *
@@ -26,6 +27,5 @@ export function answerTokenFailures(
     return;
   }
   if (!isAuthError(error) || reply.raw.headersSent) throw error;
-  request.log.error({ err: error }, TOKEN_PROBLEM_DETAIL);
   reply.code(502).type(PROBLEM_CONTENT_TYPE).send(tokenProblem(error));
 }

@@ -78,6 +78,7 @@ describe('authClientsPlugin options, validated when the plugin loads', () => {
     ],
     ['an invalid header name', { propagateHeaders: ['bad header'] }, 'propagateHeaders[0]'],
     ['an unknown option (typo)', { tenants: () => 'acme' }, 'tenants'],
+    ['an onTokenFailure that is not a function', { onTokenFailure: 'log' }, 'onTokenFailure'],
   ])('rejects %s at startup, naming the option', async (_label, options, option) => {
     const error = await startupError({ clients, ...options });
     expect(error.option).toBe(option);

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export type { TokenFailureReport } from '@auth/core';
 export {
   DEFAULT_PROPAGATE_HEADERS,
   type TokenProblemDetails as AuthProblem,

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AuthConfigError, type RequestContext } from '@auth/core';
+import { AuthConfigError, type AuthEventListener, type RequestContext } from '@auth/core';
 import {
   type AdapterOptions,
   type ResolvedAdapterOptions,
@@ -27,6 +27,8 @@ export interface AuthClientsRegistry {
   withContext(context: RequestContext): object;
   /** Releases the clients' stores. */
   close(): Promise<void>;
+  /** Adds an event listener (the module logs failed token requests); returns its remover. */
+  subscribe(listener: AuthEventListener): () => void;
 }
 
 /**
