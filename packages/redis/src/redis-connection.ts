@@ -39,6 +39,13 @@ export class RedisConnection {
   readonly #timeoutMs: number;
   #startup: Promise<void> | undefined;
   #closed = false;
+  #lastError: string | undefined;
+  readonly #onClientError = (error: unknown) => {
+    this.#lastError = describe(error);
+  };
+  readonly #onClientReady = () => {
+    this.#lastError = undefined;
+  };
 
   constructor(options: RedisConnectionOptions) {
     this.#timeoutMs = options.commandTimeoutMs;
@@ -54,12 +61,14 @@ export class RedisConnection {
         connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
         retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
       });
-      // Without a listener ioredis prints every reconnect failure; the store reports failures itself.
-      this.#client.on('error', () => {});
     } else {
       this.#owned = false;
       this.#client = options.redis;
     }
+    // Remembers why the client is not ready (named in the errors below). Being a listener, it also
+    // stops ioredis from printing every reconnect failure: the store reports failures itself.
+    this.#client.on('error', this.#onClientError);
+    this.#client.on('ready', this.#onClientReady);
     this.#startup = this.#watchStartup();
   }
 
@@ -77,7 +86,7 @@ export class RedisConnection {
     }
     if (this.#client.status !== 'ready') {
       throw new RedisUnavailableError(
-        `Redis ${operation} failed: not connected (status "${this.#client.status}")`,
+        `Redis ${operation} failed: ${notReadyReason(this.#client.status, this.#lastError)}`,
       );
     }
     try {
@@ -111,6 +120,8 @@ export class RedisConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#startup = undefined;
+    this.#client.off('error', this.#onClientError);
+    this.#client.off('ready', this.#onClientReady);
     if (!this.#owned) return;
     const client = this.#client;
     if (client.status === 'ready') {
@@ -155,6 +166,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   // A command that times out may still settle later; never let that become unhandled.
   promise.catch(() => {});
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const AUTH_FAILURE = /WRONGPASS|NOAUTH|invalid password|AUTH failed|NOPERM/i;
+
+/** Why the client is not ready: an authentication failure by name, else its status and last error. */
+function notReadyReason(status: string, lastError: string | undefined): string {
+  if (lastError !== undefined && AUTH_FAILURE.test(lastError)) {
+    return `authentication failed (${lastError}); check the user name and password of the Redis URL or client options`;
+  }
+  const last = lastError === undefined ? '' : `, last error: ${lastError}`;
+  return `not connected (status "${status}"${last})`;
 }
 
 function describe(error: unknown): string {
