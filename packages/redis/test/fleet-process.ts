@@ -26,6 +26,7 @@ export interface WorkerConfig {
   durationMs?: number;
   leaseTtlMs?: number;
   refresh?: { beforeExpiryMs?: number; lifetimeFraction?: number };
+  measureLeaseWaits?: boolean;
 }
 
 /**
