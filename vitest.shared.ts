@@ -20,7 +20,10 @@ export default defineConfig({
     },
   },
   test: {
-    setupFiles: [fileURLToPath(new URL('./test-support/no-secret-output.ts', import.meta.url))],
+    setupFiles: [
+      fileURLToPath(new URL('./test-support/no-secret-output.ts', import.meta.url)),
+      fileURLToPath(new URL('./test-support/no-process-warnings.ts', import.meta.url)),
+    ],
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -1,6 +1,7 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
 import { withDeadline } from './deadline.js';
+import type { UnauthorizedAction } from './events.js';
 import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -79,6 +80,35 @@ export class AuthClient {
     }
   }
 
+  /**
+   * Report that the API answered 401 to a request that carried `token`, for code that calls the
+   * API by other means than {@link fetch} (axios, undici...). `challenge` is the response's
+   * `WWW-Authenticate` header. Applies the same 401 rule as `fetch`:
+   * - `renewed` (the token was dropped) or `stale` (already replaced): send the call once more
+   *   with `await getToken()`;
+   * - `limited` (the current token was itself obtained because of a 401 moments ago) or
+   *   `ignored` (the challenge is about something else, e.g. `insufficient_scope`): hand the 401
+   *   back; do not retry.
+   *
+   * Never throws: a store failure while dropping the token is reported as an event.
+   *
+   * @example
+   * if (res.status === 401) {
+   *   const action = await client.rejectToken(token, res.headers.get('www-authenticate'));
+   *   if (action === 'renewed' || action === 'stale') res = await send(await client.getToken());
+   * }
+   */
+  async rejectToken(token: AccessToken, challenge?: string | null): Promise<UnauthorizedAction> {
+    const tenant = this.#context.tenant;
+    const action = await this.#core.manager.reject(token, tenant, challenge);
+    this.#core.manager.reportUnauthorized(
+      tenant,
+      action,
+      action === 'renewed' || action === 'stale',
+    );
+    return action;
+  }
+
   /** A view of this client bound to one request. Cheap: no token work happens until it is used. */
   withContext(context: RequestContext): AuthClient {
     return new AuthClient(this.#core, {
@@ -102,22 +132,29 @@ export class AuthClient {
       if (!core.tokenOrigins.has(url.origin)) {
         return (await this.#send(url, request, undefined, call.signal)).response;
       }
-      const tenant = this.#context.tenant;
       const token = await this.#token(call.signal);
       const first = await this.#send(url, request, token, call.signal);
       if (first.response.status !== 401 || !first.tokenSent) return first.response;
-      await core.manager.invalidate(token, tenant);
-      if (!isReplayableBody(request.body)) return first.response;
+      const action = await this.#unauthorized(first.response, token);
+      const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
+      core.manager.reportUnauthorized(this.#context.tenant, action, retry);
+      if (!retry) return first.response;
       await first.response.body?.cancel();
       const fresh = await this.#token(call.signal);
       const second = await this.#send(url, request, fresh, call.signal);
       if (second.response.status === 401 && second.tokenSent) {
-        await core.manager.invalidate(fresh, tenant);
+        const again = await this.#unauthorized(second.response, fresh);
+        core.manager.reportUnauthorized(this.#context.tenant, again, false);
       }
       return second.response;
     } finally {
       call.release();
     }
+  }
+
+  #unauthorized(response: Response, token: AccessToken): Promise<UnauthorizedAction> {
+    const challenge = response.headers.get('www-authenticate');
+    return this.#core.manager.reject(token, this.#context.tenant, challenge);
   }
 
   /** The current token without waiting when there is one (the hot path), else wait for it. */

@@ -22,6 +22,7 @@ export type {
 export {
   type AuthClients,
   type AuthClientsMethods,
+  type AuthClientsOptions,
   type ContextSource,
   createAuthClient,
   createAuthClients,
@@ -31,6 +32,15 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './create-auth-clients.js';
+export {
+  AuthConfigError,
+  AuthError,
+  type AuthErrorCode,
+  isAuthError,
+  TokenEndpointError,
+  type TokenEndpointErrorDetails,
+  TokenStoreError,
+} from './errors.js';
 export type {
   ApiUnauthorizedEvent,
   AuthEvent,
@@ -47,15 +57,6 @@ export type {
   TokenSuccessEvent,
   UnauthorizedAction,
 } from './events.js';
-export {
-  AuthConfigError,
-  AuthError,
-  type AuthErrorCode,
-  isAuthError,
-  TokenEndpointError,
-  type TokenEndpointErrorDetails,
-  TokenStoreError,
-} from './errors.js';
 export {
   type ClientAuthMethod,
   type ClientCredentialsOptions,

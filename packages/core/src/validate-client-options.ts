@@ -1,16 +1,20 @@
 import { HEADER_NAME } from './adapter-options.js';
 import type { AuthClientOptions } from './client-options.js';
 import { AuthConfigError } from './errors.js';
+import { transportProblem } from './flows/validate-options.js';
 
 /** Checks a client's options once, at construction, naming the offending option in the error. */
 export function validateClientOptions(path: string, options: AuthClientOptions): void {
   if (options === null || typeof options !== 'object') {
     throw new AuthConfigError(path, 'expected an object with at least { baseUrl, flow }');
   }
-  const baseUrl = parseUrl(`${path}.baseUrl`, options.baseUrl);
-  if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') {
-    throw new AuthConfigError(`${path}.baseUrl`, 'must be an http: or https: URL');
+  const insecure = options.allowInsecureHttp;
+  if (insecure !== undefined && typeof insecure !== 'boolean') {
+    throw new AuthConfigError(`${path}.allowInsecureHttp`, 'must be a boolean');
   }
+  const baseUrl = parseUrl(`${path}.baseUrl`, options.baseUrl);
+  const baseProblem = transportProblem(baseUrl, insecure);
+  if (baseProblem !== undefined) throw new AuthConfigError(`${path}.baseUrl`, baseProblem);
   const flow = options.flow;
   const isFlow =
     typeof flow === 'function' ||
@@ -23,6 +27,9 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
   }
   options.allowedOrigins?.forEach((origin, index) => {
     const url = parseUrl(`${path}.allowedOrigins[${index}]`, origin);
+    const problem = transportProblem(url, insecure);
+    if (problem !== undefined)
+      throw new AuthConfigError(`${path}.allowedOrigins[${index}]`, problem);
     if (url.origin !== origin.replace(/\/$/, '')) {
       throw new AuthConfigError(
         `${path}.allowedOrigins[${index}]`,
@@ -58,6 +65,11 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
   if (options.header !== undefined && !HEADER_NAME.test(options.header)) {
     throw new AuthConfigError(`${path}.header`, 'must be a valid HTTP header name');
   }
+  for (const name of ['onEvent', 'monotonic', 'now', 'fetch'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new AuthConfigError(`${path}.${name}`, 'must be a function');
+    }
+  }
 }
 
 function parseUrl(path: string, value: unknown): URL {
@@ -67,6 +79,7 @@ function parseUrl(path: string, value: unknown): URL {
   try {
     return new URL(value);
   } catch {
-    throw new AuthConfigError(path, `"${String(value)}" is not an absolute URL`);
+    // The value is not echoed: a malformed URL may still carry a password.
+    throw new AuthConfigError(path, 'is not an absolute URL');
   }
 }

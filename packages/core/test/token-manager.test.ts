@@ -17,6 +17,7 @@ function managerFor(
     store: new MemoryTokenStore({ now: clock.now }),
     fetch: globalThis.fetch,
     now: clock.now,
+    monotonic: clock.now,
     tokenTimeoutMs: 1_000,
     maxTokenResponseBytes: 65_536,
     leaseTtlMs: 1_000,
@@ -72,6 +73,7 @@ describe('TokenManager', () => {
     clock.advance(1_000); // at the refresh point
     const during = await Promise.all(Array.from({ length: 50 }, () => manager.getToken()));
     expect(during.every((t) => t.accessToken === first.accessToken)).toBe(true);
+    await flush();
     expect(flow.logins).toBe(2); // one background refresh, not 50
     gate.resolve();
     await flush();
@@ -174,10 +176,10 @@ describe('TokenManager', () => {
     const flow = fakeFlow();
     const { manager } = managerFor(flow);
     const first = await manager.getToken();
-    await manager.invalidate(first);
+    expect(await manager.reject(first)).toBe('renewed');
     const second = await manager.getToken();
     expect(second.accessToken).toBe('token-2');
-    await manager.invalidate(first); // a late 401 for the replaced token
+    expect(await manager.reject(first)).toBe('stale'); // a late 401 for the replaced token
     expect((await manager.getToken()).accessToken).toBe('token-2');
     expect(flow.logins).toBe(2);
   });
@@ -203,11 +205,23 @@ describe('TokenManager', () => {
     expect(created).toEqual(['a', 'b', 'c', 'd', 'e', 'a']);
   });
 
-  it('rejects a token that is already expired on arrival instead of caching it', async () => {
+  it('rejects a token whose absolute expiry has passed on arrival instead of caching it', async () => {
+    const flow = fakeFlow();
+    const { manager, clock } = managerFor({
+      ...flow,
+      requestToken: async () => ({ accessToken: 'late', expiresAt: clock.time - 1 }),
+    });
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_RESPONSE_INVALID' });
+  });
+
+  it('uses a token announced with expires_in 0 for one second instead of failing', async () => {
     const flow = fakeFlow();
     flow.lifetime = 0;
-    const { manager } = managerFor(flow);
-    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_RESPONSE_INVALID' });
+    const { manager, clock } = managerFor(flow);
+    const token = await manager.getToken();
+    expect(token.expiresAt - clock.time).toBe(1_000);
+    expect((await manager.getToken()).accessToken).toBe(token.accessToken);
+    expect(flow.logins).toBe(1);
   });
 });
 

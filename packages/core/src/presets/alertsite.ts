@@ -1,6 +1,6 @@
 import type { AuthClientOptions } from '../client-options.js';
 import { jsonCredentials } from '../flows/json-credentials.js';
-import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
+import { directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.alertsite}. */
 export interface AlertSitePresetOptions extends PresetCommonOptions {
@@ -37,7 +37,7 @@ export function alertsite(options: AlertSitePresetOptions): AuthClientOptions {
   const insecure = common.allowInsecureHttp;
   const base = directoryUrl('baseUrl', baseUrl ?? ALERTSITE_BASE_URL, insecure);
   return {
-    ...clientOptions(common),
+    ...common,
     baseUrl: base.href,
     flow: jsonCredentials({
       tokenUrl: tokenUrl ?? new URL('access-tokens', base).href,

@@ -1,6 +1,6 @@
 import type { AuthClientOptions } from '../client-options.js';
 import { passwordGrant } from '../flows/password-grant.js';
-import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
+import { directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.aspnetToken}. */
 export interface AspNetTokenPresetOptions extends PresetCommonOptions {
@@ -45,7 +45,7 @@ export function aspnetToken(options: AspNetTokenPresetOptions): AuthClientOption
   const root = directoryUrl('baseUrl', baseUrl, insecure);
   const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
   return {
-    ...clientOptions(common),
+    ...common,
     baseUrl: api.href,
     flow: passwordGrant({
       tokenUrl: tokenUrl ?? new URL('/Token', root).href,

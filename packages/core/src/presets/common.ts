@@ -8,12 +8,10 @@ import { requireEndpointUrl } from '../flows/validate-options.js';
 
 /**
  * Client options every preset accepts and passes through unchanged (`timeoutMs`, `store`,
- * `fetch`, `refresh`...), plus `allowInsecureHttp` for the token endpoint.
+ * `fetch`, `refresh`, `allowInsecureHttp`...). `allowInsecureHttp` also applies to the token
+ * endpoint.
  */
-export interface PresetCommonOptions extends Omit<AuthClientOptions, 'baseUrl' | 'flow'> {
-  /** Allow plain `http:` to a non-loopback host for the token endpoint and base URL. Default `false`. */
-  allowInsecureHttp?: boolean;
-}
+export interface PresetCommonOptions extends Omit<AuthClientOptions, 'baseUrl' | 'flow'> {}
 
 /**
  * A base URL as a directory: absolute, `https:` unless loopback or opted in, and ending in `/`
@@ -25,12 +23,4 @@ export function directoryUrl(option: string, value: unknown, allowInsecureHttp?:
   url.search = '';
   url.hash = '';
   return url;
-}
-
-/** The passthrough options without `allowInsecureHttp` (it belongs to the flow). */
-export function clientOptions(
-  common: PresetCommonOptions,
-): Omit<AuthClientOptions, 'baseUrl' | 'flow'> {
-  const { allowInsecureHttp: _ignored, ...rest } = common;
-  return rest;
 }

@@ -1,7 +1,7 @@
 import type { AuthClientOptions } from '../client-options.js';
 import { formCredentials } from '../flows/form-credentials.js';
 import { requireString } from '../flows/validate-options.js';
-import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
+import { directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.klearstack}. */
 export interface KlearStackPresetOptions extends PresetCommonOptions {
@@ -50,7 +50,7 @@ export function klearstack(options: KlearStackPresetOptions): AuthClientOptions 
   const company = requireString('companyName', companyName);
   const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
   return {
-    ...clientOptions(common),
+    ...common,
     baseUrl: api.href,
     flow: formCredentials({
       tokenUrl: tokenUrl ?? new URL('access/klearstack/get_access_token', root).href,

@@ -2,7 +2,7 @@ import type { AuthClientOptions } from '../client-options.js';
 import { clientCredentials } from '../flows/client-credentials.js';
 import type { ClientAuthMethod } from '../flows/oauth2-client.js';
 import { requireString } from '../flows/validate-options.js';
-import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
+import { directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.opsramp}. */
 export interface OpsRampPresetOptions extends PresetCommonOptions {
@@ -46,7 +46,7 @@ export function opsramp(options: OpsRampPresetOptions): AuthClientOptions {
   const root = directoryUrl('baseUrl', baseUrl, insecure);
   const tenant = requireString('tenantId', tenantId);
   return {
-    ...clientOptions(common),
+    ...common,
     baseUrl: new URL(`api/v2/tenants/${encodeURIComponent(tenant)}/`, root).href,
     flow: clientCredentials({
       tokenUrl: tokenUrl ?? new URL('auth/oauth/token', root).href,
