@@ -83,3 +83,18 @@ redis.call('PEXPIRE', KEYS[1], 2 * ttl)
 return redis.call('ZRANGE', KEYS[1], 0, -1)`,
   1,
 );
+
+/**
+ * Writes back a token obtained during an outage, unless the entry already outlives it: sets
+ * `KEYS[1]` to `ARGV[1]` with `PX ARGV[2]` when the key is missing, has no TTL, or its remaining
+ * TTL is shorter. The entry that expires last is the token issued last, the one a
+ * single-active-token provider still accepts, whatever order the instances write back in.
+ * Returns `1` when written.
+ */
+export const SET_IF_LATER = script(
+  `local ttl = redis.call('PTTL', KEYS[1])
+if ttl >= 0 and ttl >= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`,
+  1,
+);

@@ -14,6 +14,8 @@ export interface RedisConnectionOptions {
   redis: RedisClient | string;
   /** Upper bound of every command, ms. */
   commandTimeoutMs: number;
+  /** Called each time the client becomes ready (after start-up and after every reconnect). */
+  onReady?: () => void;
 }
 
 const CONNECTING = new Set(['wait', 'connecting', 'connect']);
@@ -45,10 +47,13 @@ export class RedisConnection {
   };
   readonly #onClientReady = () => {
     this.#lastError = undefined;
+    this.#onReady?.();
   };
+  readonly #onReady: (() => void) | undefined;
 
   constructor(options: RedisConnectionOptions) {
     this.#timeoutMs = options.commandTimeoutMs;
+    this.#onReady = options.onReady;
     if (typeof options.redis === 'string') {
       this.#owned = true;
       this.#client = new Redis(options.redis, {

@@ -25,6 +25,7 @@ import {
   DELETE_IF_FINGERPRINT,
   GET_ENTRY,
   RELEASE_LEASE,
+  SET_IF_LATER,
 } from './lua-scripts.js';
 import { type RedisClient, RedisConnection, RedisUnavailableError } from './redis-connection.js';
 
@@ -111,6 +112,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #onError: ((error: TokenStoreError) => void) | undefined;
   readonly #now: () => number;
   readonly #lastRead = new LastRead();
+  /** Keys written to the fallback during an outage: written back when Redis is ready again. */
+  readonly #outageKeys = new Set<string>();
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
@@ -145,7 +148,12 @@ export class RedisTokenStore implements TokenStore {
     this.#refreshTokenTtlMs = refreshTokenTtlMs;
     this.#onError = onError;
     this.#now = now;
-    this.#connection = new RedisConnection({ redis, commandTimeoutMs });
+    const memory = this.#fallback;
+    this.#connection = new RedisConnection({
+      redis,
+      commandTimeoutMs,
+      onReady: memory === undefined ? undefined : () => void this.#writeBack(memory),
+    });
     this.#fleet = new FleetKeys(this.#connection, prefix, this.#keys);
     this.#fleet.keepAlive();
   }
@@ -185,7 +193,10 @@ export class RedisTokenStore implements TokenStore {
       this.#fleet.keepAlive();
       await this.#write(redisKey, token);
     } catch (error) {
-      return this.#orFallback(error, (memory) => memory.set(key, token));
+      return this.#orFallback(error, (memory) => {
+        this.#outageKeys.add(key);
+        return memory.set(key, token);
+      });
     }
     if (this.#fallback !== undefined) await forget(this.#fallback, key);
   }
@@ -341,8 +352,8 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * After an outage, the fallback may hold a token newer than Redis' (obtained while Redis was
-   * down). Push it back so the fleet converges on it; otherwise drop the local copy.
+   * After an outage, the fallback may hold a token obtained while Redis was down: write it back
+   * unless Redis' entry outlives it ({@link SET_IF_LATER}), and serve whichever is later.
    */
   async #reconcile(
     key: string,
@@ -352,10 +363,46 @@ export class RedisTokenStore implements TokenStore {
     if (memory.size === 0) return remote;
     const local = await memory.get(key);
     if (local === undefined) return remote;
+    const written = await this.#writeIfLater(key, local).catch((error) => {
+      this.#report(error);
+      return false;
+    });
     await memory.deleteIf(key, local.accessToken);
-    if (remote !== undefined && remote.issuedAt >= local.issuedAt) return remote;
-    await this.#write(this.#entryKey(key), local).catch((error) => this.#report(error));
-    return local;
+    return written ? local : remote;
+  }
+
+  /**
+   * Redis is ready again: writes back every token obtained during the outage at once, so that the
+   * fleet converges on the last one issued (instances whose token was revoked adopt it on their
+   * next 401) without waiting for each instance's next read.
+   */
+  async #writeBack(memory: MemoryTokenStore): Promise<void> {
+    for (const key of [...this.#outageKeys]) {
+      this.#outageKeys.delete(key);
+      const local = await memory.get(key);
+      if (local === undefined) continue;
+      try {
+        await this.#writeIfLater(key, local);
+        await memory.deleteIf(key, local.accessToken);
+      } catch (error) {
+        this.#report(error); // the next read of the key tries again
+      }
+    }
+  }
+
+  async #writeIfLater(key: string, token: StoredToken): Promise<boolean> {
+    const redisKey = this.#entryKey(key);
+    const value = await encodeEntry(token, this.#keys, redisKey);
+    const ttl = entryTtlMs(token, this.#now(), this.#refreshTokenTtlMs);
+    const written =
+      (await this.#connection.evalScript(
+        'writeBack',
+        SET_IF_LATER,
+        [redisKey],
+        [value, String(ttl)],
+      )) === 1;
+    if (written) this.#lastRead.note(redisKey, readHeader(value));
+    return written;
   }
 
   /** Serves `fromMemory` when `error` is a Redis outage and the fallback is on; rethrows otherwise. */

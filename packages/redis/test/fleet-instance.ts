@@ -1,4 +1,4 @@
-import { createAuthClients, presets } from '@auth/core';
+import { type AuthEvent, createAuthClients, presets } from '@auth/core';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '@auth/redis';
 import type { AspNetTokenEmulator } from '@auth/testing';
 
@@ -28,6 +28,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class FleetInstance {
   readonly store: RedisTokenStore;
   readonly failures: CallFailure[] = [];
+  /** Every event of the instance's client, with its time. */
+  readonly events: AuthEvent[] = [];
   ok = 0;
   readonly #clients;
   readonly #options: Required<InstanceOptions>;
@@ -46,6 +48,7 @@ export class FleetInstance {
         ...presets.aspnetToken({ baseUrl: aspnet.origin, ...aspnet.credentials }),
         store: this.store,
         refresh: { beforeExpiryMs: this.#options.refreshBeforeExpiryMs },
+        onEvent: (event) => this.events.push(event),
       },
     });
   }
@@ -64,10 +67,19 @@ export class FleetInstance {
     await this.#clients.close();
   }
 
+  /** Times (epoch ms) this instance got a token from the token endpoint. */
+  logins(): number[] {
+    return this.events
+      .filter((e) => e.type === 'token.success' && e.source === 'endpoint')
+      .map((e) => e.time);
+  }
+
   /** Failure reasons and their counts, e.g. `{ 'HTTP 401': 2 }`. */
-  failureCounts(since = 0): Record<string, number> {
+  failureCounts(since = 0, until = Number.POSITIVE_INFINITY): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const { at, why } of this.failures) if (at >= since) counts[why] = (counts[why] ?? 0) + 1;
+    for (const { at, why } of this.failures) {
+      if (at >= since && at < until) counts[why] = (counts[why] ?? 0) + 1;
+    }
     return counts;
   }
 
