@@ -30,8 +30,11 @@ const CONNECTING = new Set(['wait', 'connecting', 'connect']);
  * - Every command is bounded by `commandTimeoutMs`.
  * - Clients created from a URL are owned: created with `enableOfflineQueue: false`,
  *   `maxRetriesPerRequest: 0`, `autoResendUnfulfilledCommands: false`, `commandTimeout`, a reconnect
- *   delay capped at 1 s and an `'error'` listener, and closed by {@link close}. Borrowed clients keep their
- *   own options and listeners and are never closed.
+ *   delay capped at 1 s, and closed by {@link close}. Borrowed clients keep their own options and
+ *   are never closed.
+ * - Every client gets an `'error'` and a `'ready'` listener (removed by {@link close}): the last
+ *   connection error is named when a command is refused (an authentication failure by name), and
+ *   `onReady` runs after each reconnect.
  * - Error causes keep only the name and message of the ioredis error (which otherwise carries the
  *   command arguments, i.e. token values).
  */

@@ -27,6 +27,7 @@ export interface WorkerConfig {
   leaseTtlMs?: number;
   refresh?: { beforeExpiryMs?: number; lifetimeFraction?: number };
   measureLeaseWaits?: boolean;
+  pauseMs?: number;
 }
 
 /**
