@@ -1,5 +1,6 @@
 import { TokenStoreError } from '@auth/core';
 import { type Cluster, Redis } from 'ioredis';
+import { watchClient } from './client-watch.js';
 import type { LuaScript } from './lua-scripts.js';
 
 /** An ioredis client: a single-node `Redis` or a `Cluster`. */
@@ -44,19 +45,10 @@ export class RedisConnection {
   readonly #timeoutMs: number;
   #startup: Promise<void> | undefined;
   #closed = false;
-  #lastError: string | undefined;
-  readonly #onClientError = (error: unknown) => {
-    this.#lastError = describe(error);
-  };
-  readonly #onClientReady = () => {
-    this.#lastError = undefined;
-    this.#onReady?.();
-  };
-  readonly #onReady: (() => void) | undefined;
+  readonly #watch: ReturnType<typeof watchClient>;
 
   constructor(options: RedisConnectionOptions) {
     this.#timeoutMs = options.commandTimeoutMs;
-    this.#onReady = options.onReady;
     if (typeof options.redis === 'string') {
       this.#owned = true;
       this.#client = new Redis(options.redis, {
@@ -69,14 +61,16 @@ export class RedisConnection {
         connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
         retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
       });
+      // Stays after close(): an error while quitting is not worth a console line either.
+      this.#client.on('error', () => {});
     } else {
       this.#owned = false;
       this.#client = options.redis;
     }
     // Remembers why the client is not ready (named in the errors below). Being a listener, it also
     // stops ioredis from printing every reconnect failure: the store reports failures itself.
-    this.#client.on('error', this.#onClientError);
-    this.#client.on('ready', this.#onClientReady);
+    const { onReady } = options;
+    this.#watch = watchClient(this.#client, () => onReady?.());
     this.#startup = this.#watchStartup();
   }
 
@@ -94,7 +88,7 @@ export class RedisConnection {
     }
     if (this.#client.status !== 'ready') {
       throw new RedisUnavailableError(
-        `Redis ${operation} failed: ${notReadyReason(this.#client.status, this.#lastError)}`,
+        `Redis ${operation} failed: ${notReadyReason(this.#client.status, this.#watch.lastError())}`,
       );
     }
     try {
@@ -128,8 +122,7 @@ export class RedisConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#startup = undefined;
-    this.#client.off('error', this.#onClientError);
-    this.#client.off('ready', this.#onClientReady);
+    this.#watch.unwatch();
     if (!this.#owned) return;
     const client = this.#client;
     if (client.status === 'ready') {

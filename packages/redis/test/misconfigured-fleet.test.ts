@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetInstance, fleetTotals } from './fleet-instance.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './redis-server.js';
+import { until } from './redis-topology.js';
 
 const LIFETIME_S = 2;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,6 +112,18 @@ describe.skipIf(!redisAvailable)('a fleet with a misconfigured instance, and key
         fleet = fleet.map((i) => (i === old ? next : i));
         await old.stop(); // graceful: it withdraws its key ids
         retired.push(old);
+      }
+      if (keys.length === 2 && keys[0] === keyB) {
+        // Step 3 waits until the entry is rewritten with B (at the next renewal, <= 1 lifetime).
+        const [idB] = JSON.parse(JSON.stringify(fleet[0]?.store)).keyIds as string[];
+        await until(
+          async () =>
+            (await observer.get(`${prefix}{${await firstEntryKey(prefix)}}`))?.includes(
+              `:e:${idB}:`,
+            ) === true,
+          2 * LIFETIME_S * 1000,
+          'the entry was not rewritten with key B',
+        );
       }
     }
     await sleep(1_000);
