@@ -27,6 +27,10 @@ export interface ClientGetTokenOptions {
 
 const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Headers `fetch` drops on a cross-origin redirect (undici), besides the client's token header. */
+const CROSS_ORIGIN_DROPPED = ['authorization', 'cookie', 'proxy-authorization'];
+/** Headers that describe a body, dropped with it when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type'];
 
 /**
  * A `fetch` bound to one API: relative URLs resolve against `baseUrl`, the token is attached for
@@ -164,7 +168,15 @@ export class AuthClient {
     return manager.peekToken(tenant) ?? manager.getToken({ tenant, signal });
   }
 
-  /** One logical request: follows redirects itself so the token never crosses origins. */
+  /**
+   * One logical request. Follows redirects itself, by the rules of `fetch` (WHATWG Fetch §4.4, as
+   * undici applies them), so that the token is attached per hop and only for its own origins:
+   * - a cross-origin hop drops `authorization`, `cookie`, `proxy-authorization` and the client's
+   *   token header for good;
+   * - 301/302 turn a POST into a GET, 303 anything but GET/HEAD, dropping the body and its headers;
+   * - only `http:`/`https:` targets; a 21st redirect, or a stream body on a redirect other than
+   *   303, fails with a `TypeError` like `fetch`.
+   */
   async #send(
     url: URL,
     init: RequestInit,
@@ -173,15 +185,13 @@ export class AuthClient {
   ): Promise<{ response: Response; tokenSent: boolean }> {
     const core = this.#core;
     const follow = (init.redirect ?? 'follow') === 'follow';
+    // The caller checked the first URL's origin; only a redirect target needs checking again.
+    const headers = this.#headers(init.headers, token);
+    let tokenSent = token !== undefined;
     let target = url;
     let method = (init.method ?? 'GET').toUpperCase();
     let body = init.body;
-    // The caller checked the first URL's origin; only a redirect target needs checking again.
-    let tokenSent = token !== undefined;
     for (let redirects = 0; ; redirects++) {
-      if (redirects > 0) tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
-      const headers = this.#headers(init.headers, tokenSent ? token : undefined);
-      if (body !== init.body) headers.delete('content-type');
       const response = await core.fetch(target, {
         ...init,
         method,
@@ -190,22 +200,34 @@ export class AuthClient {
         signal,
         ...(follow ? { redirect: 'manual' } : {}),
       });
-      const location = response.headers.get('location');
-      if (!follow || !REDIRECT_STATUSES.has(response.status) || location === null) {
-        return { response, tokenSent };
-      }
-      const changesToGet =
-        (response.status === 303 && method !== 'HEAD') ||
-        ((response.status === 301 || response.status === 302) && method === 'POST');
-      if (redirects >= MAX_REDIRECTS || (!changesToGet && !isReplayableBody(body))) {
+      const location = follow ? response.headers.get('location') : null;
+      if (location === null || !REDIRECT_STATUSES.has(response.status)) {
         return { response, tokenSent };
       }
       await response.body?.cancel();
-      target = new URL(location, target);
-      if (changesToGet) {
+      const next = URL.canParse(location, target) ? new URL(location, target) : undefined;
+      if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+        throw redirectError('the redirect location is not an http(s) URL');
+      }
+      if (redirects === MAX_REDIRECTS) throw redirectError('redirect count exceeded');
+      if (response.status !== 303 && !isReplayableBody(body)) {
+        throw redirectError('a stream body cannot follow a redirect');
+      }
+      if (
+        ((response.status === 301 || response.status === 302) && method === 'POST') ||
+        (response.status === 303 && method !== 'GET' && method !== 'HEAD')
+      ) {
         method = 'GET';
         body = undefined;
+        for (const name of BODY_HEADERS) headers.delete(name);
       }
+      if (next.origin !== target.origin) {
+        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
+        headers.delete(core.header);
+      }
+      target = next;
+      tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
+      if (tokenSent) headers.set(core.header, this.#credential(token as AccessToken));
     }
   }
 
@@ -218,17 +240,21 @@ export class AuthClient {
         if (!headers.has(name)) headers.set(name, propagated[name] as string);
       }
     }
-    if (token === undefined) {
-      headers.delete(core.header);
-    } else {
-      const scheme = core.scheme ?? schemeOf(token);
-      headers.set(
-        core.header,
-        scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`,
-      );
-    }
+    if (token === undefined) headers.delete(core.header);
+    else headers.set(core.header, this.#credential(token));
     return headers;
   }
+
+  /** The token header's value: scheme and token, or the bare token with `scheme: ''`. */
+  #credential(token: AccessToken): string {
+    const scheme = this.#core.scheme ?? schemeOf(token);
+    return scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`;
+  }
+}
+
+/** A redirect `fetch` would refuse: the same error shape (`TypeError: fetch failed` + cause). */
+function redirectError(reason: string): TypeError {
+  return new TypeError('fetch failed', { cause: new Error(reason) });
 }
 
 /** `bearer` from OAuth servers is sent as the conventional `Bearer`. */

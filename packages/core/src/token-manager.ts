@@ -19,7 +19,13 @@ import type {
 import { AccessToken, type StoredToken } from './token.js';
 import type { FlowRequest, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
-import { backoffDelay, refreshPoint, toStoredToken, unauthorizedInterval } from './token-timing.js';
+import {
+  backoffDelay,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  refreshPoint,
+  toStoredToken,
+  unauthorizedInterval,
+} from './token-timing.js';
 import { challengeError } from './www-authenticate.js';
 
 /** Options of {@link TokenManager}. `createAuthClients` fills them from the client options. */
@@ -84,7 +90,7 @@ interface Entry {
   pendingReason: TokenRequestReason | undefined;
   /** Monotonic ms when the current token arrived. */
   tokenAt: number;
-  /** 401-caused renewals in a row; the current token came from one when > 0. */
+  /** Token requests made because of a 401, in a row; the current token came from one when > 0. */
   unauthorizedRenewals: number;
 }
 
@@ -320,9 +326,11 @@ export class TokenManager {
       entry.lastError = undefined;
       entry.pendingReason = undefined;
       entry.tokenAt = this.#monotonic();
-      // Only a token the endpoint issued because of a 401 counts; adopting a peer's costs nothing.
-      if (reason !== 'rejected') entry.unauthorizedRenewals = 0;
-      else if (source === 'endpoint') entry.unauthorizedRenewals += 1;
+      // Only a token this instance requested because of a 401 counts against the 401 budget: a
+      // peer's token adopted from a shared store cost no token request (and on providers that
+      // revoke older tokens, the next peer refresh legitimately rejects it moments later).
+      entry.unauthorizedRenewals =
+        reason === 'rejected' && source === 'endpoint' ? entry.unauthorizedRenewals + 1 : 0;
       if (this.#events.listening) {
         this.#emit(entry, {
           type: 'token.success',
@@ -429,6 +437,13 @@ export class TokenManager {
       throw new TokenEndpointError(
         'TOKEN_RESPONSE_INVALID',
         'the token endpoint returned a token that is already expired (clock skew?)',
+        { flow: entry.flow.id },
+      );
+    }
+    if (!(record.expiresAt - sentAt <= MAX_TOKEN_LIFETIME_SECONDS * 1000)) {
+      throw new TokenEndpointError(
+        'TOKEN_RESPONSE_INVALID',
+        'the token endpoint returned a token whose expiry is more than 10 years away',
         { flow: entry.flow.id },
       );
     }

@@ -9,6 +9,8 @@ export const DEFAULT_REFRESH_LIFETIME_FRACTION = 0.1;
 export const DEFAULT_BACKOFF_INITIAL_MS = 1_000;
 /** Default longest backoff delay. */
 export const DEFAULT_BACKOFF_MAX_MS = 30_000;
+/** Longest token lifetime accepted, seconds (10 years): beyond it a response is refused. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 366 * 24 * 3600;
 /**
  * Shortest lifetime a token is used for. Providers that hand back their cached token count
  * `expires_in` down in whole seconds, so `0` means "valid for less than a second": the token is
