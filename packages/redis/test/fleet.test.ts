@@ -103,9 +103,9 @@ describe.skipIf(!redisAvailable)('a fleet of 3 processes sharing one Redis', () 
           prefix: `scale:${randomUUID()}:`,
           concurrency: 50,
           durationMs,
-          // 500 callers that each pause 250 ms between calls: up to 2,000 calls per second,
+          // 500 callers that each pause 1 s between calls: up to 500 calls per second,
           // without starving the machine (a call slower than the 2 s token cannot succeed).
-          pauseMs: 250,
+          pauseMs: 1_000,
           // Refresh 100 ms before expiry, so that a token serves (nearly) its whole lifetime.
           refresh: { beforeExpiryMs: 100 },
           measureLeaseWaits: true,
