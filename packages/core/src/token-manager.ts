@@ -94,6 +94,8 @@ interface Entry {
   unauthorizedRenewals: number;
 }
 
+/** Share of the gap by which a faster call lowers the latency estimate. */
+const LATENCY_DECAY = 0.01;
 const LEASE_POLL_MS = 25;
 const LEASE_POLL_MAX_MS = 250;
 const DEFAULT_TENANT = '';
@@ -115,6 +117,8 @@ export class TokenManager {
   readonly #client: string;
   readonly #perTenant: boolean;
   #inflightCount = 0;
+  /** Decaying high estimate of recent API call latency, ms ({@link observeLatency}). */
+  #latencyMs = 0;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
@@ -126,21 +130,38 @@ export class TokenManager {
 
   /**
    * The current token if it is still valid, without waiting; past the refresh point it starts a
-   * background refresh. `undefined` when the caller has to wait ({@link getToken}).
+   * background refresh. `undefined` when the caller has to wait ({@link getToken}): no token, an
+   * expired one, or one so close to expiry that a call would likely reach the API after it
+   * expired (within the recent call latency, {@link observeLatency}) while a refresh is running.
    */
   peekToken(tenant?: string): AccessToken | undefined {
     const entry = this.#entry(tenant);
     const token = entry.token;
+    if (token === undefined) return undefined;
     const now = this.#options.now();
-    if (token === undefined || now >= token.expiresAt) return undefined;
-    if (
-      now >= entry.refreshAt &&
-      entry.inflight === undefined &&
-      this.#monotonic() >= entry.retryAt
-    ) {
+    if (now < entry.refreshAt) return token;
+    if (now >= token.expiresAt) return undefined;
+    if (entry.inflight === undefined && this.#monotonic() >= entry.retryAt) {
       this.#startRenewal(entry, 'refresh');
     }
+    // The margin is bounded by the refresh window: the refresh started before it begins.
+    if (entry.inflight !== undefined && now >= token.expiresAt - this.#latencyMs) return undefined;
     return token;
+  }
+
+  /**
+   * Records how long an API call took until its response headers arrived, ms. The manager keeps a
+   * decaying high estimate (a slower call raises it at once; faster ones lower it by 1 % each)
+   * and stops handing out a token that would likely expire in flight.
+   */
+  observeLatency(ms: number): void {
+    const estimate = this.#latencyMs;
+    this.#latencyMs = ms > estimate ? ms : estimate - (estimate - ms) * LATENCY_DECAY;
+  }
+
+  /** The current latency estimate, ms ({@link observeLatency}). */
+  get latencyMs(): number {
+    return this.#latencyMs;
   }
 
   /**
