@@ -67,11 +67,16 @@ export class FleetInstance {
     await this.#clients.close();
   }
 
-  /** Times (epoch ms) this instance got a token from the token endpoint. */
-  logins(): number[] {
-    return this.events
-      .filter((e) => e.type === 'token.success' && e.source === 'endpoint')
-      .map((e) => e.time);
+  /** Times (epoch ms) this instance got a token from the token endpoint, and why it asked. */
+  logins(): { time: number; reason: string }[] {
+    const logins: { time: number; reason: string }[] = [];
+    let reason = '';
+    for (const e of this.events) {
+      if (e.type === 'token.request') reason = e.reason;
+      if (e.type === 'token.success' && e.source === 'endpoint')
+        logins.push({ time: e.time, reason });
+    }
+    return logins;
   }
 
   /** Failure reasons and their counts, e.g. `{ 'HTTP 401': 2 }`. */
