@@ -126,6 +126,9 @@ export class TokenManager {
     this.#events = options.events ?? new EventHub();
     this.#client = options.client ?? 'client';
     this.#perTenant = typeof options.flow === 'function';
+    options.store.onUnreadable?.((key, reason) => {
+      void this.#reportUnreadable(key, reason);
+    });
   }
 
   /**
@@ -479,6 +482,17 @@ export class TokenManager {
     } catch (error) {
       this.#emitStoreFailure(entry, error, false);
       throw error;
+    }
+  }
+
+  /** A shared store could not read `key` (another encryption key, garbage, no TTL): say whose. */
+  async #reportUnreadable(key: string, reason: string): Promise<void> {
+    if (!this.#events.listening) return;
+    for (const entry of [...this.#entries.values()]) {
+      if ((await entry.key) === key) {
+        this.#emit(entry, { type: 'store.unreadable', reason });
+        return;
+      }
     }
   }
 
