@@ -1,6 +1,7 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
 import { withDeadline } from './deadline.js';
+import { isAuthError } from './errors.js';
 import type { UnauthorizedAction } from './events.js';
 import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
@@ -172,8 +173,15 @@ export class AuthClient {
       const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
       core.manager.reportUnauthorized(this.#context.tenant, action, retry);
       if (!retry) return first.response;
+      let fresh: AccessToken;
+      try {
+        fresh = await this.#token(call.signal);
+      } catch (error) {
+        // A store outage never replaces the API's own answer.
+        if (isAuthError(error, 'TOKEN_STORE_UNAVAILABLE')) return first.response;
+        throw error;
+      }
       await first.response.body?.cancel();
-      const fresh = await this.#token(call.signal);
       const second = await this.#send(url, request, fresh, call.signal);
       if (second.response.status === 401 && second.tokenSent) {
         const again = await this.#unauthorized(second.response, fresh);

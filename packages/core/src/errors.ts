@@ -20,7 +20,9 @@ export type AuthErrorCode =
   /** The token response is JSON but misses a required field or has a wrong type. */
   | 'TOKEN_RESPONSE_INVALID'
   /** The shared token store failed (e.g. Redis unreachable). */
-  | 'TOKEN_STORE_UNAVAILABLE';
+  | 'TOKEN_STORE_UNAVAILABLE'
+  /** This instance's store is configured differently from the rest of the fleet (e.g. another encryption key). */
+  | 'TOKEN_STORE_MISCONFIGURED';
 
 /** Base class of all errors raised by `@auth/*` packages. */
 export class AuthError extends Error {
@@ -102,8 +104,15 @@ export class TokenEndpointError extends AuthError {
 
 /** A {@link TokenStore} operation failed (for example Redis is down). */
 export class TokenStoreError extends AuthError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('TOKEN_STORE_UNAVAILABLE', message, options);
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+      /** Default `TOKEN_STORE_UNAVAILABLE`. */
+      code?: 'TOKEN_STORE_UNAVAILABLE' | 'TOKEN_STORE_MISCONFIGURED';
+    },
+  ) {
+    super(options?.code ?? 'TOKEN_STORE_UNAVAILABLE', message, options);
     this.name = 'TokenStoreError';
   }
 }

@@ -1,7 +1,13 @@
 import { abortable } from './abortable.js';
 import { cacheKey } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
-import { AuthError, type AuthErrorCode, TokenEndpointError, TokenStoreError } from './errors.js';
+import {
+  AuthError,
+  type AuthErrorCode,
+  isAuthError,
+  TokenEndpointError,
+  TokenStoreError,
+} from './errors.js';
 import { EventHub } from './event-hub.js';
 import type {
   AuthEvent,
@@ -120,6 +126,9 @@ export class TokenManager {
     this.#events = options.events ?? new EventHub();
     this.#client = options.client ?? 'client';
     this.#perTenant = typeof options.flow === 'function';
+    options.store.onUnreadable?.((key, reason) => {
+      void this.#reportUnreadable(key, reason);
+    });
   }
 
   /**
@@ -196,7 +205,11 @@ export class TokenManager {
     if (entry.token?.accessToken !== token.accessToken) return 'stale';
     const age = this.#monotonic() - entry.tokenAt;
     const interval = unauthorizedInterval(entry.unauthorizedRenewals, this.#options.backoff);
-    if (entry.unauthorizedRenewals > 0 && age < interval) return 'limited';
+    if (entry.unauthorizedRenewals > 0 && age < interval) {
+      // No new request; but a peer may have stored a newer token (its login revoked this one), and
+      // adopting that costs the endpoint nothing.
+      return (await this.#adoptPeerToken(entry, token)) ? 'stale' : 'limited';
+    }
     // A token that served well for a while: this 401 starts a new series.
     if (age >= 2 * interval) entry.unauthorizedRenewals = 0;
     entry.token = undefined;
@@ -207,6 +220,19 @@ export class TokenManager {
       this.#emitStoreFailure(entry, cause, true);
     }
     return 'renewed';
+  }
+
+  /** Adopts the store's token when it is valid and not `rejected`; `false` otherwise (never throws). */
+  async #adoptPeerToken(entry: Entry, rejected: AccessToken): Promise<boolean> {
+    const stored = await this.#options.store.get(await entry.key).catch(() => undefined);
+    if (stored === undefined || stored.accessToken === rejected.accessToken) return false;
+    if (this.#options.now() >= stored.expiresAt) return false;
+    if (entry.token?.accessToken !== rejected.accessToken) return true; // replaced meanwhile
+    const token = new AccessToken(stored);
+    entry.token = token;
+    entry.last = token;
+    entry.refreshAt = refreshPoint(stored, this.#options.refresh);
+    return true;
   }
 
   /** Emits `api.unauthorized` for a 401 handled by {@link reject} (the caller knows whether it retried). */
@@ -341,7 +367,11 @@ export class TokenManager {
     } catch (error) {
       entry.failures += 1;
       entry.lastError = error;
-      const delay = backoffDelay(entry.failures, this.#options.backoff, this.#options.random);
+      // A store outage cost the token endpoint nothing: the next call tries again at once (a shared
+      // store fails fast while down), so calls work again as soon as the store is back.
+      const delay = isAuthError(error, 'TOKEN_STORE_UNAVAILABLE')
+        ? 0
+        : backoffDelay(entry.failures, this.#options.backoff, this.#options.random);
       entry.retryAt = this.#monotonic() + delay;
       if (this.#events.listening) {
         const status = error instanceof TokenEndpointError ? error.status : undefined;
@@ -452,6 +482,17 @@ export class TokenManager {
     } catch (error) {
       this.#emitStoreFailure(entry, error, false);
       throw error;
+    }
+  }
+
+  /** A shared store could not read `key` (another encryption key, garbage, no TTL): say whose. */
+  async #reportUnreadable(key: string, reason: string): Promise<void> {
+    if (!this.#events.listening) return;
+    for (const entry of [...this.#entries.values()]) {
+      if ((await entry.key) === key) {
+        this.#emit(entry, { type: 'store.unreadable', reason });
+        return;
+      }
     }
   }
 

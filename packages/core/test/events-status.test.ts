@@ -122,6 +122,51 @@ describe('events', () => {
   });
 });
 
+describe('store.unreadable', () => {
+  it('names the client and flow of an entry a shared store could not read', async () => {
+    const listeners: ((key: string, reason: string) => void)[] = [];
+    const keys: string[] = [];
+    const inner = new MemoryTokenStore({ now: clock.now });
+    const store = {
+      get: (key: string) => inner.get(key),
+      set: (key: string, token: Parameters<MemoryTokenStore['set']>[1]) => {
+        keys.push(key);
+        return inner.set(key, token);
+      },
+      deleteIf: (key: string, accessToken: string) => inner.deleteIf(key, accessToken),
+      onUnreadable(listener: (key: string, reason: string) => void) {
+        listeners.push(listener);
+        return () => {};
+      },
+    };
+    const { tokenUrl, credentials, apiBaseUrl } = emulators.opsramp;
+    const events: AuthEvent[] = [];
+    const clients = createAuthClients(
+      {
+        opsramp: {
+          baseUrl: apiBaseUrl,
+          flow: flows.clientCredentials({ tokenUrl, ...credentials }),
+          now: clock.now,
+          store,
+        },
+      },
+      { onEvent: (event) => events.push(event) },
+    );
+    await clients.opsramp.getToken();
+    for (const listener of listeners) listener(keys[0] ?? '', 'unknown-encryption-key');
+    for (const listener of listeners) listener('a-key-of-another-client', 'not-a-token');
+    await expect
+      .poll(() => events.filter((e) => e.type === 'store.unreadable'))
+      .toEqual([
+        expect.objectContaining({
+          client: 'opsramp',
+          flow: 'clientCredentials',
+          reason: 'unknown-encryption-key',
+        }),
+      ]);
+  });
+});
+
 describe('status()', () => {
   it('walks through empty, refreshing, valid, expiring', async () => {
     const clients = registry();

@@ -1,4 +1,4 @@
-import { type AuthEvent, createAuthClients, flows } from '@auth/core';
+import { type AuthEvent, createAuthClients, flows, TokenStoreError } from '@auth/core';
 import { type Emulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApi } from './support/api-server.js';
@@ -186,5 +186,18 @@ describe('rejectToken, for callers that use another HTTP client', () => {
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'store.failure', fallback: true }),
     );
+  });
+
+  it('returns the API answer when the store fails while the new token is fetched', async () => {
+    const { tokenUrl, credentials } = emulators.alertsite;
+    const store = new (await import('@auth/core')).MemoryTokenStore();
+    const clients = createAuthClients({
+      api: { baseUrl: api.url, store, flow: flows.jsonCredentials({ tokenUrl, ...credentials }) },
+    });
+    await clients.api.getToken();
+    store.get = () => Promise.reject(new TokenStoreError('store down'));
+    const res = await clients.api.fetch('items', { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toBe('{}'); // the API's own body, still readable
   });
 });
