@@ -57,14 +57,21 @@ export type {
   TokenSuccessEvent,
   UnauthorizedAction,
 } from './events.js';
+export { type DPoPKeyPair, type DPoPOption, DPoPProver } from './dpop.js';
 export {
   type ClientAuthMethod,
+  type ClientAuthOptions,
   type ClientCredentialsOptions,
   type FormCredentialsOptions,
   type FormRefreshOptions,
   flows,
   type JsonCredentialsOptions,
+  type JwtBearerAssertionOptions,
+  type JwtBearerOptions,
+  type MutualTls,
   type PasswordGrantOptions,
+  type PrivateKeyInput,
+  type TokenExchangeOptions,
 } from './flows/index.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export {
