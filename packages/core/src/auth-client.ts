@@ -205,6 +205,7 @@ export class AuthClient {
     const dpop = token?.tokenType === 'DPoP' ? this.#dpop() : undefined;
     let nonceRetried = false;
     for (let redirects = 0; ; redirects++) {
+      const nonce = dpop?.nonceFor(target);
       if (dpop !== undefined) {
         if (tokenSent) {
           const access = (token as AccessToken).accessToken;
@@ -219,7 +220,7 @@ export class AuthClient {
         signal,
         ...(follow ? { redirect: 'manual' } : {}),
       });
-      if (dpop !== undefined && dpop.rememberNonce(target, response.headers) && tokenSent) {
+      if (dpop !== undefined && dpop.rememberNonce(target, response.headers, nonce) && tokenSent) {
         const retry =
           !nonceRetried &&
           response.status === 401 &&

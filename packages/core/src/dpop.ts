@@ -74,14 +74,20 @@ export class DPoPProver {
   }
 
   /**
-   * Remembers the `DPoP-Nonce` of a response from `url`'s origin. Returns `true` when it is a new
-   * nonce (a request refused for `use_dpop_nonce` may then be sent once more).
+   * Remembers the `DPoP-Nonce` of a response from `url`'s origin. Returns `true` when the proof
+   * sent with `sentNonce` would now go out with another nonce: a request refused for
+   * `use_dpop_nonce` may then be sent once more (RFC 9449 §8, §9).
    */
-  rememberNonce(url: URL, headers: Headers): boolean {
+  rememberNonce(url: URL, headers: Headers, sentNonce: string | undefined): boolean {
     const nonce = headers.get('dpop-nonce');
-    if (nonce === null || this.#nonces.get(url.origin) === nonce) return false;
-    this.#nonces.set(url.origin, nonce);
-    return true;
+    if (nonce !== null) this.#nonces.set(url.origin, nonce);
+    const current = this.#nonces.get(url.origin);
+    return current !== undefined && current !== sentNonce;
+  }
+
+  /** The nonce the next proof for `url` carries, if any. */
+  nonceFor(url: URL): string | undefined {
+    return this.#nonces.get(url.origin);
   }
 
   async #load() {

@@ -14,7 +14,7 @@ import {
   PrivateKeyJwt,
   TlsClientAuth,
 } from 'openid-client';
-import { AuthConfigError } from '../errors.js';
+import { AuthConfigError, AuthError } from '../errors.js';
 import {
   algorithmFor,
   lazySigningKey,
@@ -176,7 +176,14 @@ export function clientAuthentication(
       return result(
         audienceIsTokenEndpoint(async (as, client, body, headers) => {
           const key = await signingKey();
-          await PrivateKeyJwt(kid === undefined ? key : { key, kid })(as, client, body, headers);
+          try {
+            await PrivateKeyJwt(kid === undefined ? key : { key, kid })(as, client, body, headers);
+          } catch (cause) {
+            throw new AuthError(
+              'CLIENT_KEY_INVALID',
+              `Option "privateKey" cannot sign the client assertion (${cause instanceof Error ? cause.name : 'unknown error'})`,
+            );
+          }
         }),
       );
     }

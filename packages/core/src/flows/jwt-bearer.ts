@@ -105,8 +105,8 @@ export function jwtBearer(options: JwtBearerOptions): TokenFlow {
       try {
         jwt = await assertion();
       } catch (error) {
-        if (error instanceof AuthError) throw error;
-        throw flowError(ctx, 'CLIENT_KEY_INVALID', 'the assertion function threw', {
+        const message = error instanceof AuthError ? error.message : 'the assertion function threw';
+        throw flowError(ctx, 'CLIENT_KEY_INVALID', message, {
           cause: error instanceof Error ? new Error(error.name) : undefined,
         });
       }

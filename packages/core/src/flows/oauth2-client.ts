@@ -127,26 +127,23 @@ export function boundedFetch(
   const flowReq = transport.tlsFetch === undefined ? req : { ...req, fetch: transport.tlsFetch };
   const { dpop } = transport;
   return async (url, options) => {
+    const target = new URL(url);
     const send = async () => {
       const headers = new Headers(options.headers);
-      if (dpop !== undefined) headers.set('dpop', await dpop.proof(options.method, new URL(url)));
-      return sendTokenRequest(ctx, flowReq, url, {
+      const nonce = dpop?.nonceFor(target);
+      if (dpop !== undefined) headers.set('dpop', await dpop.proof(options.method, target));
+      const raw = await sendTokenRequest(ctx, flowReq, url, {
         method: options.method,
         headers,
         body: options.body as string | URLSearchParams | null | undefined,
         signal: options.signal,
       });
+      return { raw, fresh: dpop?.rememberNonce(target, raw.headers, nonce) === true };
     };
-    let raw = await send();
-    if (dpop !== undefined) {
-      const fresh = dpop.rememberNonce(new URL(url), raw.headers);
-      if (asksForNonce(raw)) {
-        if (fresh) raw = await send();
-        if (asksForNonce(raw)) {
-          dpop.rememberNonce(new URL(url), raw.headers);
-          throw nonceError(ctx, raw);
-        }
-      }
+    let { raw, fresh } = await send();
+    if (dpop !== undefined && asksForNonce(raw)) {
+      if (fresh) ({ raw, fresh } = await send());
+      if (asksForNonce(raw)) throw nonceError(ctx, raw);
     }
     seen.status = raw.status;
     if (!isSuccess(raw.status)) throw rejectedError(ctx, raw);

@@ -149,6 +149,8 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
   const tokenRequests = new Map<string, number>();
   const exchanged: string[] = [];
   const api = { ok: 0, refused: 0, nonceAsked: 0 };
+  /** What the custom grants issued each token for (subject, audience, actor). */
+  const claims = new Map<string, Record<string, string | undefined>>();
 
   const httpServer = createHttpServer();
   const port = await listen(httpServer);
@@ -181,6 +183,7 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       },
     },
     ttl: { ClientCredentials: ttl },
+    clientAuthMethods: ['client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'tls_client_auth', 'none'],
     enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'ES256'] },
   });
 
@@ -200,13 +203,11 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       const subject = subjects.get(params.subject_token ?? '');
       if (subject === undefined) throw new errors.InvalidGrant('subject token not recognised');
       exchanged.push(params.subject_token as string);
-      const token = issue(ctx, params.scope, {
-        sub: subject,
-        aud: params.audience,
-        act: params.actor_token ? 'actor' : undefined,
-      });
+      const token = issue(ctx, params.scope);
+      const value = await token.save();
+      claims.set(value, { sub: subject, aud: params.audience, act: params.actor_token ? 'actor' : undefined });
       ctx.body = {
-        access_token: await token.save(),
+        access_token: value,
         issued_token_type: ACCESS_TOKEN_TYPE,
         token_type: 'Bearer',
         expires_in: token.expiration,
@@ -230,8 +231,9 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       } catch {
         throw new errors.InvalidGrant('assertion not accepted');
       }
-      const token = issue(ctx, params.scope, { sub });
-      ctx.body = { access_token: await token.save(), token_type: 'Bearer', expires_in: token.expiration };
+      const value = await issue(ctx, params.scope).save();
+      claims.set(value, { sub });
+      ctx.body = { access_token: value, token_type: 'Bearer', expires_in: ttl };
       await next();
     },
     ['assertion', 'scope'],
@@ -286,7 +288,7 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
     }
     api.ok += 1;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ client: token.clientId, ...(token.extra as object | undefined) }));
+    res.end(JSON.stringify({ client: token.clientId, ...claims.get(value) }));
   };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     resource(req, res).catch(() => {
@@ -356,12 +358,11 @@ class MapAdapter implements Adapter {
 }
 
 /** A provider-held access token for the grant's client (verifiable by the resource server). */
-function issue(ctx: KoaContextWithOIDC, scope: string | undefined, extra: Record<string, unknown>) {
+function issue(ctx: KoaContextWithOIDC, scope: string | undefined) {
   const client = ctx.oidc.client as NonNullable<KoaContextWithOIDC['oidc']['client']>;
   return new ctx.oidc.provider.ClientCredentials({
     client,
     scope: scope ?? '',
-    extra,
   });
 }
 
