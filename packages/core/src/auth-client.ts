@@ -220,18 +220,19 @@ export class AuthClient {
         signal,
         ...(follow ? { redirect: 'manual' } : {}),
       });
-      if (dpop !== undefined && dpop.rememberNonce(target, response.headers, nonce) && tokenSent) {
-        const retry =
-          !nonceRetried &&
-          response.status === 401 &&
-          challengeError(response.headers.get('www-authenticate')) === 'use_dpop_nonce' &&
-          isReplayableBody(body);
-        if (retry) {
-          nonceRetried = true;
-          redirects -= 1;
-          await response.body?.cancel();
-          continue;
-        }
+      const newNonce = dpop?.rememberNonce(target, response.headers, nonce) === true;
+      if (
+        newNonce &&
+        tokenSent &&
+        !nonceRetried &&
+        response.status === 401 &&
+        challengeError(response.headers.get('www-authenticate')) === 'use_dpop_nonce' &&
+        isReplayableBody(body)
+      ) {
+        nonceRetried = true;
+        redirects -= 1;
+        await response.body?.cancel();
+        continue;
       }
       const location = follow ? response.headers.get('location') : null;
       if (location === null || !REDIRECT_STATUSES.has(response.status)) {

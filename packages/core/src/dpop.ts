@@ -42,7 +42,12 @@ export class DPoPProver {
       const full = await exportJWK(pair.publicKey);
       const jwk: JWK = { kty: full.kty, crv: full.crv, x: full.x, y: full.y, e: full.e, n: full.n };
       const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
-      return { privateKey: pair.privateKey, jwk, alg: algorithmFor(pair.privateKey, undefined), thumbprint };
+      return {
+        privateKey: pair.privateKey,
+        jwk,
+        alg: algorithmFor(pair.privateKey, undefined),
+        thumbprint,
+      };
     })();
     // A bad key pair fails the first proof, where the error is typed; no unhandled rejection here.
     this.#keys.catch(() => {});

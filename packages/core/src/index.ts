@@ -32,6 +32,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './create-auth-clients.js';
+export { type DPoPKeyPair, type DPoPOption, DPoPProver } from './dpop.js';
 export {
   AuthConfigError,
   AuthError,
@@ -57,7 +58,6 @@ export type {
   TokenSuccessEvent,
   UnauthorizedAction,
 } from './events.js';
-export { type DPoPKeyPair, type DPoPOption, DPoPProver } from './dpop.js';
 export {
   type ClientAuthMethod,
   type ClientAuthOptions,

@@ -125,8 +125,7 @@ export class TokenManager {
     this.#events = options.events ?? new EventHub();
     this.#client = options.client ?? 'client';
     this.#perTenant = typeof options.flow === 'function';
-    this.#perSubject =
-      typeof options.flow === 'function' || options.flow.usesSubjectToken === true;
+    this.#perSubject = typeof options.flow === 'function' || options.flow.usesSubjectToken === true;
   }
 
   /**

@@ -300,7 +300,9 @@ describe('token exchange', () => {
     const view = setup.authClient.withContext({ subjectToken: unknown, tenant: 'acme' });
     const error = await view.getToken().catch((e: unknown) => e);
     expect((error as AuthError).code).toBe('TOKEN_ENDPOINT_REJECTED');
-    expect((await setup.authClient.withContext({ subjectToken: alice }).fetch('')).status).toBe(200);
+    expect((await setup.authClient.withContext({ subjectToken: alice }).fetch('')).status).toBe(
+      200,
+    );
     const printed = [
       inspect(error, { depth: 10, showHidden: true }),
       JSON.stringify(error),

@@ -135,8 +135,13 @@ export function clientAuthentication(
   if (tls !== undefined && typeof tls?.fetch !== 'function') {
     throw new AuthConfigError('tls', 'must come from mutualTls() of @auth/core/node');
   }
-  if (privateKey !== undefined && method !== 'private_key_jwt') {
-    throw new AuthConfigError('privateKey', `is only used with auth: "private_key_jwt"`);
+  if ((privateKey !== undefined) !== (method === 'private_key_jwt')) {
+    throw new AuthConfigError(
+      'privateKey',
+      privateKey === undefined
+        ? 'is required with auth: "private_key_jwt"'
+        : 'is only used with auth: "private_key_jwt"',
+    );
   }
   const needsSecret = method.startsWith('client_secret_');
   if (
@@ -168,11 +173,9 @@ export function clientAuthentication(
       }
       return result(audienceIsTokenEndpoint(ClientSecretJwt(clientSecret as string)));
     case 'private_key_jwt': {
-      if (privateKey === undefined) {
-        throw new AuthConfigError('privateKey', 'is required with auth: "private_key_jwt"');
-      }
-      const kid = keyId ?? (typeof privateKey === 'object' ? jwkKid(privateKey) : undefined);
-      const signingKey = lazySigningKey('privateKey', privateKey, algorithmFor(privateKey, algorithm));
+      const key = privateKey as PrivateKeyInput;
+      const kid = keyId ?? (typeof key === 'object' ? jwkKid(key) : undefined);
+      const signingKey = lazySigningKey('privateKey', key, algorithmFor(key, algorithm));
       return result(
         audienceIsTokenEndpoint(async (as, client, body, headers) => {
           const key = await signingKey();

@@ -1,14 +1,10 @@
 import { clientCredentialsGrant } from 'openid-client';
+import { type DPoPOption, dpopProver } from '../dpop.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { type DPoPOption, dpopProver } from '../dpop.js';
 import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
 import { createFlowContext } from './flow-context.js';
-import {
-  endpointSource,
-  runGrant,
-  scopeOption,
-} from './oauth2-client.js';
+import { endpointSource, runGrant, scopeOption } from './oauth2-client.js';
 import { optionalString, requirePositive, requireString } from './validate-options.js';
 
 /** Options of {@link flows.clientCredentials}. */

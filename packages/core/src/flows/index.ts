@@ -12,10 +12,10 @@ import { jwtBearer } from './jwt-bearer.js';
 import { passwordGrant } from './password-grant.js';
 import { tokenExchange } from './token-exchange.js';
 
+export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './client-auth.js';
 export type { ClientCredentialsOptions } from './client-credentials.js';
 export type { FormCredentialsOptions, FormRefreshOptions } from './form-credentials.js';
 export type { JsonCredentialsOptions } from './json-credentials.js';
-export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './client-auth.js';
 export type { JwtBearerAssertionOptions, JwtBearerOptions } from './jwt-bearer.js';
 export type { PasswordGrantOptions } from './password-grant.js';
 export type { PrivateKeyInput } from './signing-key.js';

@@ -20,8 +20,8 @@ import type { DPoPProver } from '../dpop.js';
 import { AuthConfigError, TokenEndpointError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest } from '../token-flow.js';
-import { type FlowContext, flowError } from './flow-context.js';
 import { type ClientAuthentication, KEY_METHODS } from './client-auth.js';
+import { type FlowContext, flowError } from './flow-context.js';
 import { mapOpenIdError } from './openid-errors.js';
 import {
   isSuccess,
@@ -166,7 +166,12 @@ function nonceError(ctx: FlowContext, raw: RawTokenResponse): TokenEndpointError
   return new TokenEndpointError(
     'DPOP_NONCE_REJECTED',
     `${ctx.endpoint} still requires a DPoP nonce after one retry with the nonce it gave`,
-    { flow: ctx.flow, status: raw.status, vendorCode: 'use_dpop_nonce', vendorMessage: base.vendorMessage },
+    {
+      flow: ctx.flow,
+      status: raw.status,
+      vendorCode: 'use_dpop_nonce',
+      vendorMessage: base.vendorMessage,
+    },
   );
 }
 

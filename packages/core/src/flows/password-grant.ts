@@ -4,12 +4,7 @@ import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
 import { createFlowContext } from './flow-context.js';
-import {
-  endpointSource,
-  NO_CLIENT_ID,
-  runGrant,
-  scopeOption,
-} from './oauth2-client.js';
+import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2-client.js';
 import { optionalString, requirePositive, requireString } from './validate-options.js';
 
 /** Options of {@link flows.passwordGrant}. */

@@ -4,14 +4,25 @@
  *
  * @internal
  */
-import { importJWK, type JWK, importPKCS8 } from 'jose';
+import { importJWK, importPKCS8, type JWK } from 'jose';
 import { AuthConfigError, AuthError } from '../errors.js';
 
 /** A private key: a JWK object, a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`) or a `CryptoKey`. */
 export type PrivateKeyInput = CryptoKey | JsonWebKey | string;
 
 /** JWS algorithms accepted for signatures with a private key. */
-const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 /** Checks the shape of a private key option (the import itself happens on first use). */
 export function requirePrivateKey(option: string, value: unknown): PrivateKeyInput {
@@ -48,7 +59,8 @@ export function algorithmFor(key: PrivateKeyInput, algorithm: string | undefined
   if (typeof key === 'string') return 'RS256';
   if (isCryptoKey(key)) {
     const spec = key.algorithm as { name: string; namedCurve?: string; hash?: { name: string } };
-    if (spec.name === 'ECDSA') return `ES${spec.namedCurve === 'P-521' ? 512 : spec.namedCurve?.slice(2)}`;
+    if (spec.name === 'ECDSA')
+      return `ES${spec.namedCurve === 'P-521' ? 512 : spec.namedCurve?.slice(2)}`;
     if (spec.name === 'Ed25519') return 'EdDSA';
     const bits = spec.hash?.name.slice(4) ?? '256';
     return spec.name === 'RSA-PSS' ? `PS${bits}` : `RS${bits}`;

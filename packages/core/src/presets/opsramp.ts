@@ -1,6 +1,6 @@
 import type { AuthClientOptions } from '../client-options.js';
-import { clientCredentials } from '../flows/client-credentials.js';
 import type { ClientAuthMethod } from '../flows/client-auth.js';
+import { clientCredentials } from '../flows/client-credentials.js';
 import { requireString } from '../flows/validate-options.js';
 import { directoryUrl, type PresetCommonOptions } from './common.js';
 

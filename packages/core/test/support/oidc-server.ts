@@ -9,7 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,12 +89,42 @@ export function createPki(): TestPki {
     const key = (name: string) =>
       openssl(dir, 'ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}.key`);
     key('ca');
-    openssl(dir, 'req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=auth-test-ca', '-days', '2', '-out', 'ca.pem');
+    openssl(
+      dir,
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-subj',
+      '/CN=auth-test-ca',
+      '-days',
+      '2',
+      '-out',
+      'ca.pem',
+    );
     const issue = (name: string, subject: string, ext: string) => {
       key(name);
       openssl(dir, 'req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`);
       writeFileSync(join(dir, `${name}.ext`), ext);
-      openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+      openssl(
+        dir,
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.pem`,
+      );
       // PKCS#8, the form undici and Node take everywhere.
       openssl(dir, 'pkcs8', '-topk8', '-nocrypt', '-in', `${name}.key`, '-out', `${name}.p8`);
     };
@@ -121,7 +156,10 @@ function publicJwk(jwk: JWK): JWK {
   return rest;
 }
 
-function peerCertificate(ctx: { socket?: unknown; req: IncomingMessage }): X509Certificate | undefined {
+function peerCertificate(ctx: {
+  socket?: unknown;
+  req: IncomingMessage;
+}): X509Certificate | undefined {
   const socket = ctx.req.socket as Partial<TLSSocket>;
   const raw = socket.getPeerCertificate?.()?.raw;
   return raw === undefined ? undefined : new X509Certificate(raw);
@@ -134,7 +172,9 @@ function listen(server: Server): Promise<number> {
 }
 
 /** Starts the provider, its mutual TLS listener and the resource servers. */
-export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}): Promise<OidcServer> {
+export async function startOidcServer(
+  options: { tokenTtlSeconds?: number } = {},
+): Promise<OidcServer> {
   const ttl = options.tokenTtlSeconds ?? 600;
   const pki = createPki();
   const clientKey = await privateJwk('RS256', 'client-key-1');
@@ -161,12 +201,55 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     clients: [
-      { client_id: 'jwt-secret', client_secret: secrets.jwt, token_endpoint_auth_method: 'client_secret_jwt', grant_types: grantTypes, redirect_uris: [], response_types: [] },
-      { client_id: 'private-key', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk(clientKey)] }, grant_types: grantTypes, redirect_uris: [], response_types: [] },
-      { client_id: 'mtls', token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'CN=client-mtls', tls_client_certificate_bound_access_tokens: true, grant_types: grantTypes, redirect_uris: [], response_types: [] },
-      { client_id: 'dpop', client_secret: secrets.dpop, token_endpoint_auth_method: 'client_secret_post', dpop_bound_access_tokens: true, grant_types: grantTypes, redirect_uris: [], response_types: [] },
-      { client_id: 'exchanger', client_secret: secrets.exchange, token_endpoint_auth_method: 'client_secret_post', grant_types: [TOKEN_EXCHANGE], redirect_uris: [], response_types: [] },
-      { client_id: 'assertion', token_endpoint_auth_method: 'none', grant_types: [JWT_BEARER], redirect_uris: [], response_types: [] },
+      {
+        client_id: 'jwt-secret',
+        client_secret: secrets.jwt,
+        token_endpoint_auth_method: 'client_secret_jwt',
+        grant_types: grantTypes,
+        redirect_uris: [],
+        response_types: [],
+      },
+      {
+        client_id: 'private-key',
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [publicJwk(clientKey)] },
+        grant_types: grantTypes,
+        redirect_uris: [],
+        response_types: [],
+      },
+      {
+        client_id: 'mtls',
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: 'CN=client-mtls',
+        tls_client_certificate_bound_access_tokens: true,
+        grant_types: grantTypes,
+        redirect_uris: [],
+        response_types: [],
+      },
+      {
+        client_id: 'dpop',
+        client_secret: secrets.dpop,
+        token_endpoint_auth_method: 'client_secret_post',
+        dpop_bound_access_tokens: true,
+        grant_types: grantTypes,
+        redirect_uris: [],
+        response_types: [],
+      },
+      {
+        client_id: 'exchanger',
+        client_secret: secrets.exchange,
+        token_endpoint_auth_method: 'client_secret_post',
+        grant_types: [TOKEN_EXCHANGE],
+        redirect_uris: [],
+        response_types: [],
+      },
+      {
+        client_id: 'assertion',
+        token_endpoint_auth_method: 'none',
+        grant_types: [JWT_BEARER],
+        redirect_uris: [],
+        response_types: [],
+      },
     ],
     features: {
       devInteractions: { enabled: false },
@@ -183,7 +266,13 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       },
     },
     ttl: { ClientCredentials: ttl },
-    clientAuthMethods: ['client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'tls_client_auth', 'none'],
+    clientAuthMethods: [
+      'client_secret_jwt',
+      'client_secret_post',
+      'private_key_jwt',
+      'tls_client_auth',
+      'none',
+    ],
     enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'ES256'] },
   });
 
@@ -205,7 +294,11 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       exchanged.push(params.subject_token as string);
       const token = issue(ctx, params.scope);
       const value = await token.save();
-      claims.set(value, { sub: subject, aud: params.audience, act: params.actor_token ? 'actor' : undefined });
+      claims.set(value, {
+        sub: subject,
+        aud: params.audience,
+        act: params.actor_token ? 'actor' : undefined,
+      });
       ctx.body = {
         access_token: value,
         issued_token_type: ACCESS_TOKEN_TYPE,
@@ -214,7 +307,16 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       };
       await next();
     },
-    ['subject_token', 'subject_token_type', 'audience', 'resource', 'scope', 'requested_token_type', 'actor_token', 'actor_token_type'],
+    [
+      'subject_token',
+      'subject_token_type',
+      'audience',
+      'resource',
+      'scope',
+      'requested_token_type',
+      'actor_token',
+      'actor_token_type',
+    ],
   );
 
   provider.registerGrantType(
@@ -223,10 +325,14 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       const params = ctx.oidc.params as Record<string, string | undefined>;
       let sub: string | undefined;
       try {
-        const { payload } = await jwtVerify(params.assertion ?? '', await importPublic(assertionKey), {
-          audience: `${issuer}/token`,
-          issuer: 'svc-reports',
-        });
+        const { payload } = await jwtVerify(
+          params.assertion ?? '',
+          await importPublic(assertionKey),
+          {
+            audience: `${issuer}/token`,
+            issuer: 'svc-reports',
+          },
+        );
         sub = payload.sub;
       } catch {
         throw new errors.InvalidGrant('assertion not accepted');
@@ -240,7 +346,13 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
   );
 
   httpServer.on('request', provider.callback());
-  const tlsOptions = { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: false };
+  const tlsOptions = {
+    key: pki.serverKey,
+    cert: pki.serverCert,
+    ca: pki.ca,
+    requestCert: true,
+    rejectUnauthorized: false,
+  };
   const mtlsServer = createHttpsServer(tlsOptions, provider.callback());
   const mtlsPort = await listen(mtlsServer);
 
@@ -248,7 +360,10 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
   const resource = async (req: IncomingMessage, res: ServerResponse) => {
     const deny = (challenge: string, nonce?: string) => {
       api.refused += 1;
-      res.writeHead(401, { 'www-authenticate': challenge, ...(nonce ? { 'dpop-nonce': nonce } : {}) });
+      res.writeHead(401, {
+        'www-authenticate': challenge,
+        ...(nonce ? { 'dpop-nonce': nonce } : {}),
+      });
       res.end();
     };
     const match = /^(Bearer|DPoP) (\S+)$/.exec(req.headers.authorization ?? '');
@@ -261,7 +376,10 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
       const proof = req.headers.dpop;
       if (scheme !== 'DPoP' || typeof proof !== 'string') return deny('DPoP error="invalid_token"');
       try {
-        const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', maxTokenAge: '60s' });
+        const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, {
+          typ: 'dpop+jwt',
+          maxTokenAge: '60s',
+        });
         const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
         const ath = base64url.encode(createHash('sha256').update(value).digest());
         if (payload.nonce !== RS_NONCE) {
@@ -284,7 +402,8 @@ export async function startOidcServer(options: { tokenTtlSeconds?: number } = {}
     if (bound !== undefined) {
       const cert = (req.socket as Partial<TLSSocket>).getPeerCertificate?.()?.raw;
       const thumbprint = cert && base64url.encode(createHash('sha256').update(cert).digest());
-      if (thumbprint !== bound) return deny('Bearer error="invalid_token", error_description="certificate binding"');
+      if (thumbprint !== bound)
+        return deny('Bearer error="invalid_token", error_description="certificate binding"');
     }
     api.ok += 1;
     res.writeHead(200, { 'content-type': 'application/json' });
