@@ -6,7 +6,9 @@
 import { inspect } from 'node:util';
 import { generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createAuthClient } from '../src/create-auth-clients.js';
+import { resolveAdapterOptions } from '../src/adapter-options.js';
+import { requestContext } from '../src/adapter-request-context.js';
+import { createAuthClient, createAuthClients } from '../src/create-auth-clients.js';
 import { flows } from '../src/flows/index.js';
 import { MemoryTokenStore } from '../src/memory-token-store.js';
 import { mutualTls } from '../src/node.js';
@@ -151,6 +153,37 @@ describe('subject tokens in the engine', () => {
     const view = client.withContext({ subjectToken: 'subject-secret-42', tenant: 't' });
     expect(JSON.stringify(view)).not.toContain('subject-secret-42');
     expect(inspect(view, { depth: 10, showHidden: true })).not.toContain('subject-secret-42');
+  });
+});
+
+describe('adapter option subjectToken', () => {
+  const clients = createAuthClients({
+    billing: { baseUrl: 'https://api.example.com', flow: exchangeFlow() },
+  });
+  const incoming = (authorization?: string) => ({
+    request: { authorization },
+    header: () => undefined,
+  });
+
+  it("puts the resolver's token into the request context; none when it returns nothing", () => {
+    const options = resolveAdapterOptions<{ authorization?: string }>(clients, {
+      subjectToken: (req: { authorization?: string }) => req.authorization?.replace(/^Bearer /, ''),
+    });
+    expect(requestContext(options, incoming('Bearer incoming-token')).subjectToken).toBe(
+      'incoming-token',
+    );
+    expect(requestContext(options, incoming()).subjectToken).toBeUndefined();
+    expect(requestContext(options, incoming('Bearer ')).subjectToken).toBeUndefined();
+  });
+
+  it('rejects a resolver that is not a function, or returns a non-string', () => {
+    expect(
+      thrownConfigError(() => resolveAdapterOptions(clients, { subjectToken: 'x' })).option,
+    ).toBe('subjectToken');
+    const options = resolveAdapterOptions<{ authorization?: string }>(clients, {
+      subjectToken: () => 42 as unknown as string,
+    });
+    expect(() => requestContext(options, incoming())).toThrow(/subjectToken resolver/);
   });
 });
 
