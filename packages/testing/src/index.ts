@@ -12,6 +12,12 @@ export type { AlertSiteEmulator } from './alertsite.js';
 export { EMULATOR_API_DATA } from './api-data.js';
 export type { AspNetTokenEmulator } from './aspnet-token.js';
 export {
+  type CheckedFlow,
+  type CheckTokenFlowOptions,
+  type CheckTokenFlowReport,
+  checkTokenFlow,
+} from './check-token-flow.js';
+export {
   type AlertSiteCredentials,
   type AspNetCredentials,
   EMULATOR_CREDENTIALS,
