@@ -2,21 +2,69 @@ import { inspect } from 'node:util';
 
 /** The shape of `@auth/core`'s `TokenFlow` this check needs (kept structural: no dependency). */
 export interface CheckedFlow {
+  /** The flow's name. */
   readonly id: string;
+  /** Non-secret identity of the token (checked to hold no secret). */
   readonly cacheKeyParts: readonly string[];
+  /** Lifetime when a response tells none. */
   readonly defaultLifetimeSeconds: number;
+  /** One token request. */
   requestToken(request: {
     fetch: typeof fetch;
     signal: AbortSignal;
     maxResponseBytes: number;
-  }): Promise<{ accessToken: string }>;
+  }): Promise<CheckedTokenResponse>;
+}
+
+/** The part of a token response the check reads. */
+export interface CheckedTokenResponse {
+  /** The access token (checked never to be printed). */
+  accessToken: string;
+}
+
+/** The part of an `AccessToken` the check reads. */
+export interface CheckedToken extends CheckedTokenResponse {
+  /** Epoch ms after which the token is expired. */
+  expiresAt: number;
 }
 
 /** The part of `@auth/core`'s `TokenManager` the check drives. */
-interface CheckedManager {
-  getToken(): Promise<{ accessToken: string; expiresAt: number }>;
+export interface CheckedManager {
+  /** A valid token, requested when there is none. */
+  getToken(): Promise<CheckedToken>;
+  /** The manager's secret-free status rows (printed by the check). */
   status(): unknown;
 }
+
+/** What the check gives the `TokenManager` constructor. */
+export interface CheckedManagerOptions<Flow, Store> {
+  /** The flow under test. */
+  flow: Flow;
+  /** A fresh `MemoryTokenStore`. */
+  store: Store;
+  /** `globalThis.fetch`. */
+  fetch: typeof fetch;
+  /** The check's manual clock. */
+  now: () => number;
+  /** The same manual clock. */
+  monotonic: () => number;
+  /** `10_000`. */
+  tokenTimeoutMs: number;
+  /** `65_536`. */
+  maxTokenResponseBytes: number;
+  /** `15_000`. */
+  leaseTtlMs: number;
+  /** `100`. */
+  maxCachedTenants: number;
+}
+
+/** `TokenManager` of `@auth/core`, as the check constructs it. */
+export type CheckedManagerConstructor<Flow, Store> = new (
+  options: CheckedManagerOptions<Flow, Store>,
+) => CheckedManager;
+
+/** `MemoryTokenStore` of `@auth/core`, as the check constructs it. */
+export type CheckedStoreConstructor<Store> = new () => Store;
 
 /** Options of {@link checkTokenFlow}. */
 export interface CheckTokenFlowOptions<Flow extends CheckedFlow, Store> {
@@ -30,19 +78,9 @@ export interface CheckTokenFlowOptions<Flow extends CheckedFlow, Store> {
    * `TokenManager` from `@auth/core`, passed in so that `@auth/testing` needs no runtime
    * dependency on it.
    */
-  TokenManager: new (options: {
-    flow: Flow;
-    store: Store;
-    fetch: typeof fetch;
-    now: () => number;
-    monotonic: () => number;
-    tokenTimeoutMs: number;
-    maxTokenResponseBytes: number;
-    leaseTtlMs: number;
-    maxCachedTenants: number;
-  }) => CheckedManager;
+  TokenManager: CheckedManagerConstructor<Flow, Store>;
   /** `MemoryTokenStore` from `@auth/core`, for the same reason. */
-  MemoryTokenStore: new () => Store;
+  MemoryTokenStore: CheckedStoreConstructor<Store>;
   /** Concurrent callers of the single-flight check. Default `20`. */
   callers?: number;
 }
@@ -113,7 +151,7 @@ export async function checkTokenFlow<Flow extends CheckedFlow, Store>(
   const first = await Promise.all(Array.from({ length: callers }, () => tokens.getToken()));
   if (requests !== 1)
     problems.push(`single flight: ${callers} callers made ${requests} token requests (expected 1)`);
-  const token = first[0] as { accessToken: string; expiresAt: number };
+  const token = first[0] as CheckedToken;
   if (first.some((t) => t.accessToken !== token.accessToken)) {
     problems.push('single flight: concurrent callers got different tokens');
   }

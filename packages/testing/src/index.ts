@@ -13,6 +13,12 @@ export { EMULATOR_API_DATA } from './api-data.js';
 export type { AspNetTokenEmulator } from './aspnet-token.js';
 export {
   type CheckedFlow,
+  type CheckedManager,
+  type CheckedManagerConstructor,
+  type CheckedManagerOptions,
+  type CheckedStoreConstructor,
+  type CheckedToken,
+  type CheckedTokenResponse,
   type CheckTokenFlowOptions,
   type CheckTokenFlowReport,
   checkTokenFlow,
