@@ -17,7 +17,7 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
   /** Requested scope. Default: none sent. */
   scope?: string | readonly string[];
   /** Client authentication. Default `client_secret_post`, as the OpsRamp quickstart sends. */
-  auth?: ClientAuthMethod;
+  auth?: Extract<ClientAuthMethod, 'client_secret_basic' | 'client_secret_post'>;
   /** Token endpoint. Default `{baseUrl}auth/oauth/token`. */
   tokenUrl?: string | URL;
 }
