@@ -14,6 +14,7 @@ import { createAuthClient } from '../src/create-auth-clients.js';
 import { AuthError } from '../src/errors.js';
 import type { AuthEvent } from '../src/events.js';
 import { flows } from '../src/flows/index.js';
+import { MemoryTokenStore } from '../src/memory-token-store.js';
 import { mutualTls } from '../src/node.js';
 import { failure, request } from './support/flow-request.js';
 import { ACCESS_TOKEN_TYPE, type OidcServer, startOidcServer } from './support/oidc-server.js';
@@ -244,6 +245,30 @@ describe('DPoP', () => {
     expect(await cacheKey(a, undefined)).not.toBe(await cacheKey(c, undefined));
     const setup = client({ flow: a });
     expect((await setup.authClient.fetch('')).status).toBe(200);
+  });
+
+  it('a shared store: instances with one key pair share one token; dpop: true instances each keep their own', async () => {
+    const options = {
+      tokenUrl: server.tokenUrl,
+      clientId: 'dpop',
+      clientSecret: server.secrets.dpop,
+    };
+    const fleet = async (dpop: () => true | CryptoKeyPair) => {
+      const store = new MemoryTokenStore();
+      const before = server.tokenRequests.get('dpop') ?? 0;
+      const instances = [1, 2, 3].map(() =>
+        createAuthClient({
+          baseUrl: server.apiUrl,
+          store,
+          flow: flows.clientCredentials({ ...options, dpop: dpop() }),
+        }),
+      );
+      for (const instance of instances) expect((await instance.fetch('')).status).toBe(200);
+      return (server.tokenRequests.get('dpop') ?? 0) - before;
+    };
+    const pair = await generateKeyPair('ES256');
+    expect(await fleet(() => pair)).toBe(1);
+    expect(await fleet(() => true)).toBe(3);
   });
 
   it('a server that keeps asking for a nonce without giving one: DPOP_NONCE_REJECTED', async () => {
