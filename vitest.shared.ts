@@ -15,6 +15,9 @@ export default defineConfig({
       '@auth/nestjs': src('nestjs'),
       '@auth/koa': src('koa'),
       '@auth/hono': src('hono'),
+      '@auth/axios': src('axios'),
+      '@auth/undici': src('undici'),
+      '@auth/opentelemetry': src('opentelemetry'),
       '@auth/demo-config': fileURLToPath(
         new URL('./apps/demo-config/src/index.ts', import.meta.url),
       ),

@@ -1,7 +1,9 @@
 // The six scenarios. Each takes the run context and returns a JSON-able result with `targets`:
 // [{ label, goal, value, met }] where met is true / false / null (pending or skipped).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forkChild, freePort, spawnTracked, stopChild, waitForPort } from './children.mjs';
 import { createContender } from './contenders.mjs';
@@ -51,7 +53,15 @@ export async function hotPath(ctx) {
     : { rounds: 10, durationMs: 750, warmMs: 500, concurrency: 50 };
   const upstream = await ctx.upstream('long');
   const target = opsrampTarget(upstream.info);
-  const ids = ['raw', 'ours', 'oursNoTimeout', 'badgateway', 'openid', 'handwritten'];
+  const ids = [
+    'raw',
+    'ours',
+    'oursNoTimeout',
+    'oursObserved',
+    'badgateway',
+    'openid',
+    'handwritten',
+  ];
   const instances = {};
   for (const id of ids) {
     instances[id] = await createContender(id, target);
@@ -74,9 +84,15 @@ export async function hotPath(ctx) {
   await Promise.all(ids.map((id) => instances[id].close()));
   const contenders = summarise(ids, rounds, 'raw');
   const ratio = contenders.ours.ratioToRaw;
+  // Events + OpenTelemetry on vs off, within each round, then the median.
+  const observedRatio = round(
+    median(rounds.map((r) => r.oursObserved.callsPerSec / r.ours.callsPerSec)),
+    3,
+  );
   return {
     config: cfg,
     contenders,
+    observedRatio,
     rounds,
     targets: [
       {
@@ -84,6 +100,12 @@ export async function hotPath(ctx) {
         goal: '≥ 0.97',
         value: ratio,
         met: ratio >= 0.97,
+      },
+      {
+        label: 'hot path: events + OpenTelemetry on ÷ off (AuthClient calls/s)',
+        goal: '≥ 0.97',
+        value: observedRatio,
+        met: observedRatio >= 0.97,
       },
     ],
   };
@@ -241,6 +263,56 @@ async function startRedis() {
   return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 
+/** A free port below 55536, so that its Redis Cluster bus port (+10000) exists. */
+async function clusterPort() {
+  for (;;) {
+    const port = await freePort();
+    if (port <= 55_535) return port;
+  }
+}
+
+/** Three `redis-server --cluster-enabled yes` masters joined by `redis-cli --cluster create`. */
+async function startRedisCluster() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
+  const ports = [];
+  const children = [];
+  const stop = async () => {
+    await Promise.all(children.map((child) => stopChild(child)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      const port = await clusterPort();
+      ports.push(port);
+      // biome-ignore format: flag/value pairs
+      children.push(spawnTracked('redis-server', [
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+        '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir,
+      ]));
+      await waitForPort(port, { probe: 'PING\r\n', expect: '+PONG' });
+    }
+    const nodes = ports.map((port) => `127.0.0.1:${port}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-yes'], {
+      stdio: 'ignore',
+    });
+    for (const port of ports) {
+      const deadline = Date.now() + 20_000;
+      while (
+        !execFileSync('redis-cli', ['-p', String(port), 'CLUSTER', 'INFO']).includes(
+          'cluster_state:ok',
+        )
+      ) {
+        if (Date.now() > deadline) throw new Error(`cluster node ${port} not ok`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 export async function fleet(ctx) {
   const cfg = ctx.quick
     ? { workers: 3, concurrency: 30, durationMs: 1500, lifetimeSeconds: 1 }
@@ -250,12 +322,14 @@ export async function fleet(ctx) {
   const redisBuilt = existsSync(`${repoRoot}packages/redis/dist/index.js`);
   const redisAvailable = hasRedisServer();
   const redis = redisBuilt && redisAvailable ? await startRedis() : undefined;
+  const cluster = redisBuilt && redisAvailable ? await startRedisCluster() : undefined;
   const variants = [
     { key: 'handwritten', contender: 'handwritten' },
     { key: 'badgateway', contender: 'badgateway' },
     { key: 'openid', contender: 'openid' },
     { key: 'ours-memory', contender: 'ours', store: { kind: 'memory' } },
     { key: 'ours-redis', contender: 'ours', store: { kind: 'redis' } },
+    { key: 'ours-redis-cluster', contender: 'ours', store: { kind: 'redis-cluster' } },
   ];
   const workers = await Promise.all(
     Array.from({ length: cfg.workers }, () => forkChild('fleet-worker.mjs')),
@@ -263,17 +337,20 @@ export async function fleet(ctx) {
   const contenders = {};
   try {
     for (const variant of variants) {
-      if (variant.store?.kind === 'redis' && !redis) {
+      if (variant.store?.kind?.startsWith('redis') && !redis) {
         contenders[variant.key] = {
           skipped: !redisAvailable ? 'skipped: no redis-server' : 'pending: @auth/redis not built',
         };
         ctx.log(`  ${variant.key.padEnd(11)} ${contenders[variant.key].skipped}`);
         continue;
       }
+      const prefix = `bench:${Date.now()}:`;
       const store =
         variant.store?.kind === 'redis'
-          ? { kind: 'redis', url: redis.url, prefix: `bench:${Date.now()}:` }
-          : variant.store;
+          ? { kind: 'redis', url: redis.url, prefix }
+          : variant.store?.kind === 'redis-cluster'
+            ? { kind: 'redis-cluster', nodes: cluster.nodes, prefix }
+            : variant.store;
       await short.reset();
       const startAt = Date.now() + 500;
       const replies = await Promise.all(
@@ -311,25 +388,18 @@ export async function fleet(ctx) {
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await redis?.stop();
+    await cluster?.stop();
   }
-  const withRedis = contenders['ours-redis'];
+  const failedTarget = (label, result) =>
+    result?.skipped
+      ? { label, goal: '= 0', value: result.skipped, met: null }
+      : { label, goal: '= 0', value: result.failed, met: result.failed === 0 };
   return {
     config: cfg,
     contenders,
     targets: [
-      withRedis?.skipped
-        ? {
-            label: 'fleet with Redis: failed calls',
-            goal: '= 0',
-            value: withRedis.skipped,
-            met: null,
-          }
-        : {
-            label: 'fleet with Redis: failed calls',
-            goal: '= 0',
-            value: withRedis.failed,
-            met: withRedis.failed === 0,
-          },
+      failedTarget('fleet with Redis: failed calls', contenders['ours-redis']),
+      failedTarget('fleet with Redis Cluster: failed calls', contenders['ours-redis-cluster']),
     ],
   };
 }

@@ -19,6 +19,8 @@ export interface AuthClientCore {
   readonly scheme: string | undefined;
   readonly timeoutMs: number;
   readonly fetch: typeof fetch;
+  /** The manager's monotonic clock, ms: measures call latency. */
+  readonly monotonic: () => number;
 }
 
 /** Options of {@link AuthClient.getToken}. */
@@ -75,6 +77,31 @@ export class AuthClient {
    */
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     withDeadline(this.#fetch(input, init), this.#core.timeoutMs, discardResponse);
+
+  /**
+   * Whether a request to `url` may carry this client's token: its origin is the base URL's or one
+   * of `allowedOrigins`. A relative `url` resolves against `baseUrl`. For libraries that send the
+   * token themselves (`@auth/axios`, `@auth/undici`); `fetch` checks it on every hop.
+   *
+   * @example
+   * client.mayReceiveToken('devices'); // true
+   * client.mayReceiveToken('https://elsewhere.example/'); // false
+   */
+  mayReceiveToken(url: string | URL): boolean {
+    return this.#core.tokenOrigins.has(new URL(url, this.#core.baseUrl).origin);
+  }
+
+  /**
+   * The request header that carries `token` for this client: its lower-case `name` (the `header`
+   * option, default `authorization`) and `value` (`Bearer <token>` by default, per `scheme`).
+   * Contains the token: never log it.
+   *
+   * @example
+   * const { name, value } = client.tokenHeader(await client.getToken());
+   */
+  tokenHeader(token: AccessToken): { readonly name: string; readonly value: string } {
+    return { name: this.#core.header, value: this.#credential(token) };
+  }
 
   /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
   async getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
@@ -140,7 +167,9 @@ export class AuthClient {
         return (await this.#send(url, request, undefined, call.signal)).response;
       }
       const token = await this.#token(call.signal);
+      const sentAt = core.monotonic();
       const first = await this.#send(url, request, token, call.signal);
+      core.manager.observeLatency(core.monotonic() - sentAt);
       if (first.response.status !== 401 || !first.tokenSent) return first.response;
       const action = await this.#unauthorized(first.response, token);
       const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);

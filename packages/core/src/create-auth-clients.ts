@@ -36,6 +36,7 @@ export function createAuthClient(options: AuthClientOptions, name = 'client'): A
 function createClient(name: string, options: AuthClientOptions, path: string) {
   validateClientOptions(path, options);
   const now = options.now ?? Date.now;
+  const monotonic = options.monotonic ?? (() => performance.now());
   const events = new EventHub();
   if (options.onEvent !== undefined) events.subscribe(options.onEvent);
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -46,7 +47,7 @@ function createClient(name: string, options: AuthClientOptions, path: string) {
     store,
     fetch: fetchImpl,
     now,
-    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
+    monotonic,
     client: name,
     events,
     tokenTimeoutMs: options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
@@ -66,6 +67,7 @@ function createClient(name: string, options: AuthClientOptions, path: string) {
     scheme: options.scheme,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     fetch: fetchImpl,
+    monotonic,
   });
   return { client, store, manager, events };
 }

@@ -21,6 +21,8 @@ export type AuthErrorCode =
   | 'TOKEN_RESPONSE_INVALID'
   /** The shared token store failed (e.g. Redis unreachable). */
   | 'TOKEN_STORE_UNAVAILABLE'
+  /** This instance's store is configured differently from the rest of the fleet (e.g. another encryption key). */
+  | 'TOKEN_STORE_MISCONFIGURED'
   /** A private key (`privateKey`, the DPoP key pair) cannot be imported or cannot sign. */
   | 'CLIENT_KEY_INVALID'
   /** The token endpoint refused a key or certificate client authentication (`invalid_client` with `private_key_jwt`, `client_secret_jwt` or mutual TLS). */
@@ -110,8 +112,15 @@ export class TokenEndpointError extends AuthError {
 
 /** A {@link TokenStore} operation failed (for example Redis is down). */
 export class TokenStoreError extends AuthError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('TOKEN_STORE_UNAVAILABLE', message, options);
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+      /** Default `TOKEN_STORE_UNAVAILABLE`. */
+      code?: 'TOKEN_STORE_UNAVAILABLE' | 'TOKEN_STORE_MISCONFIGURED';
+    },
+  ) {
+    super(options?.code ?? 'TOKEN_STORE_UNAVAILABLE', message, options);
     this.name = 'TokenStoreError';
   }
 }

@@ -1,7 +1,13 @@
 import { abortable } from './abortable.js';
 import { cacheKey } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
-import { AuthError, type AuthErrorCode, TokenEndpointError, TokenStoreError } from './errors.js';
+import {
+  AuthError,
+  type AuthErrorCode,
+  isAuthError,
+  TokenEndpointError,
+  TokenStoreError,
+} from './errors.js';
 import { EventHub } from './event-hub.js';
 import type {
   AuthEvent,
@@ -91,10 +97,12 @@ interface Entry {
   pendingReason: TokenRequestReason | undefined;
   /** Monotonic ms when the current token arrived. */
   tokenAt: number;
-  /** 401-caused renewals in a row; the current token came from one when > 0. */
+  /** Token requests made because of a 401, in a row; the current token came from one when > 0. */
   unauthorizedRenewals: number;
 }
 
+/** Share of the gap by which a faster call lowers the latency estimate. */
+const LATENCY_DECAY = 0.01;
 const LEASE_POLL_MS = 25;
 const LEASE_POLL_MAX_MS = 250;
 const DEFAULT_TENANT = '';
@@ -118,6 +126,8 @@ export class TokenManager {
   /** Entries are per subject token when one is given (a static flow: only if it uses them). */
   readonly #perSubject: boolean;
   #inflightCount = 0;
+  /** Decaying high estimate of recent API call latency, ms ({@link observeLatency}). */
+  #latencyMs = 0;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
@@ -130,21 +140,38 @@ export class TokenManager {
 
   /**
    * The current token if it is still valid, without waiting; past the refresh point it starts a
-   * background refresh. `undefined` when the caller has to wait ({@link getToken}).
+   * background refresh. `undefined` when the caller has to wait ({@link getToken}): no token, an
+   * expired one, or one so close to expiry that a call would likely reach the API after it
+   * expired (within the recent call latency, {@link observeLatency}) while a refresh is running.
    */
   peekToken(tenant?: string, subjectToken?: string): AccessToken | undefined {
     const entry = this.#entry(tenant, subjectToken);
     const token = entry.token;
+    if (token === undefined) return undefined;
     const now = this.#options.now();
-    if (token === undefined || now >= token.expiresAt) return undefined;
-    if (
-      now >= entry.refreshAt &&
-      entry.inflight === undefined &&
-      this.#monotonic() >= entry.retryAt
-    ) {
+    if (now < entry.refreshAt) return token;
+    if (now >= token.expiresAt) return undefined;
+    if (entry.inflight === undefined && this.#monotonic() >= entry.retryAt) {
       this.#startRenewal(entry, 'refresh');
     }
+    // The margin is bounded by the refresh window: the refresh started before it begins.
+    if (entry.inflight !== undefined && now >= token.expiresAt - this.#latencyMs) return undefined;
     return token;
+  }
+
+  /**
+   * Records how long an API call took until its response headers arrived, ms. The manager keeps a
+   * decaying high estimate (a slower call raises it at once; faster ones lower it by 1 % each)
+   * and stops handing out a token that would likely expire in flight.
+   */
+  observeLatency(ms: number): void {
+    const estimate = this.#latencyMs;
+    this.#latencyMs = ms > estimate ? ms : estimate - (estimate - ms) * LATENCY_DECAY;
+  }
+
+  /** The current latency estimate, ms ({@link observeLatency}). */
+  get latencyMs(): number {
+    return this.#latencyMs;
   }
 
   /**
@@ -186,7 +213,11 @@ export class TokenManager {
     if (entry.token?.accessToken !== token.accessToken) return 'stale';
     const age = this.#monotonic() - entry.tokenAt;
     const interval = unauthorizedInterval(entry.unauthorizedRenewals, this.#options.backoff);
-    if (entry.unauthorizedRenewals > 0 && age < interval) return 'limited';
+    if (entry.unauthorizedRenewals > 0 && age < interval) {
+      // No new request; but a peer may have stored a newer token (its login revoked this one), and
+      // adopting that costs the endpoint nothing.
+      return (await this.#adoptPeerToken(entry, token)) ? 'stale' : 'limited';
+    }
     // A token that served well for a while: this 401 starts a new series.
     if (age >= 2 * interval) entry.unauthorizedRenewals = 0;
     entry.token = undefined;
@@ -197,6 +228,19 @@ export class TokenManager {
       this.#emitStoreFailure(entry, cause, true);
     }
     return 'renewed';
+  }
+
+  /** Adopts the store's token when it is valid and not `rejected`; `false` otherwise (never throws). */
+  async #adoptPeerToken(entry: Entry, rejected: AccessToken): Promise<boolean> {
+    const stored = await this.#options.store.get(await entry.key).catch(() => undefined);
+    if (stored === undefined || stored.accessToken === rejected.accessToken) return false;
+    if (this.#options.now() >= stored.expiresAt) return false;
+    if (entry.token?.accessToken !== rejected.accessToken) return true; // replaced meanwhile
+    const token = new AccessToken(stored);
+    entry.token = token;
+    entry.last = token;
+    entry.refreshAt = refreshPoint(stored, this.#options.refresh);
+    return true;
   }
 
   /** Emits `api.unauthorized` for a 401 handled by {@link reject} (the caller knows whether it retried). */
@@ -327,7 +371,11 @@ export class TokenManager {
       entry.lastError = undefined;
       entry.pendingReason = undefined;
       entry.tokenAt = this.#monotonic();
-      entry.unauthorizedRenewals = reason === 'rejected' ? entry.unauthorizedRenewals + 1 : 0;
+      // Only a token this instance requested because of a 401 counts against the 401 budget: a
+      // peer's token adopted from a shared store cost no token request (and on providers that
+      // revoke older tokens, the next peer refresh legitimately rejects it moments later).
+      entry.unauthorizedRenewals =
+        reason === 'rejected' && source === 'endpoint' ? entry.unauthorizedRenewals + 1 : 0;
       if (this.#events.listening) {
         this.#emit(entry, {
           type: 'token.success',
@@ -340,7 +388,11 @@ export class TokenManager {
     } catch (error) {
       entry.failures += 1;
       entry.lastError = error;
-      const delay = backoffDelay(entry.failures, this.#options.backoff, this.#options.random);
+      // A store outage cost the token endpoint nothing: the next call tries again at once (a shared
+      // store fails fast while down), so calls work again as soon as the store is back.
+      const delay = isAuthError(error, 'TOKEN_STORE_UNAVAILABLE')
+        ? 0
+        : backoffDelay(entry.failures, this.#options.backoff, this.#options.random);
       entry.retryAt = this.#monotonic() + delay;
       if (this.#events.listening) {
         const status = error instanceof TokenEndpointError ? error.status : undefined;

@@ -18,6 +18,13 @@ export interface TokenStore {
    * `undefined` when another holder has it. Stores without it are process-local.
    */
   acquireLease?(key: string, ttlMs: number): Promise<TokenLease | undefined>;
+  /**
+   * Optional reporting hook of shared stores: subscribes `listener` to entries the store could not
+   * read (written with another key, garbage, no expiry). `get` resolves `undefined` for such an
+   * entry, so the lease winner overwrites it; `reason` is short and secret-free (e.g.
+   * `unknown-encryption-key`, `not-a-token`, `no-ttl`). Returns the function that unsubscribes.
+   */
+  onUnreadable?(listener: (key: string, reason: string) => void): () => void;
   /** Release connections or timers. */
   close?(): Promise<void>;
 }

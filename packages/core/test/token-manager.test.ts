@@ -81,6 +81,51 @@ describe('TokenManager', () => {
     expect(flow.logins).toBe(2);
   });
 
+  it('does not hand out a token that would likely expire in flight while a refresh runs', async () => {
+    const flow = fakeFlow({ lifetime: 100 }); // window 10 s
+    const { manager, clock } = managerFor(flow);
+    const first = await manager.getToken();
+    manager.observeLatency(500); // calls have recently taken up to 500 ms
+    const gate = deferred();
+    flow.gate = gate.promise;
+    clock.advance(99_000); // refresh point passed, 1 s left: still handed out
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
+    clock.advance(600); // 400 ms left, less than a call takes: wait for the running refresh
+    let waited = false;
+    const pending = manager.getToken().then((t) => {
+      waited = true;
+      return t;
+    });
+    await flush();
+    expect(waited).toBe(false);
+    gate.resolve();
+    expect((await pending).accessToken).toBe('token-2');
+    expect(flow.logins).toBe(2);
+  });
+
+  it('still serves a valid token inside the latency margin when no refresh can run (backoff)', async () => {
+    const flow = fakeFlow({ lifetime: 100 });
+    const { manager, clock } = managerFor(flow, { backoff: { initialMs: 60_000 } });
+    const first = await manager.getToken();
+    manager.observeLatency(5_000);
+    flow.failWith = new Error('endpoint down');
+    clock.advance(91_000); // the background refresh fails
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
+    await flush();
+    clock.advance(5_000); // 4 s left, inside the 5 s margin, backing off: no refresh to wait for
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
+  });
+
+  it('lets the latency estimate decay slowly after a slow call', () => {
+    const flow = fakeFlow();
+    const { manager } = managerFor(flow);
+    manager.observeLatency(1_000);
+    for (let i = 0; i < 100; i++) manager.observeLatency(10);
+    // 1 % of the gap per call: after 100 fast calls about 37 % of the peak remains.
+    expect(manager.latencyMs).toBeGreaterThan(300);
+    expect(manager.latencyMs).toBeLessThan(400);
+  });
+
   it('uses a 60 s window for long-lived tokens', async () => {
     const flow = fakeFlow({ lifetime: 3600 });
     const { manager, clock } = managerFor(flow);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AuthConfigError } from '@auth/core';
 
 const KEY_BYTES = 32;
@@ -8,10 +9,16 @@ const decoder = new TextDecoder();
 /** A 32-byte AES-256 key: raw bytes, or their base64 / base64url encoding (`openssl rand -base64 32`). */
 export type EncryptionKey = string | Uint8Array;
 
-/**
- * Raised when a stored value was not encrypted with this key (or was altered). It reaches callers
- * as the `cause` of a `TokenStoreError`.
- */
+/** The key id written beside a ciphertext: 12 hex digits of a SHA-256 of the key (reveals nothing of it). */
+export function keyId(rawKey: Uint8Array): string {
+  return createHash('sha256')
+    .update('@auth/redis key id\0')
+    .update(rawKey)
+    .digest('hex')
+    .slice(0, 12);
+}
+
+/** Raised when a stored value was not encrypted with this key (or was altered). */
 export class DecryptionError extends Error {
   constructor() {
     super('stored value could not be decrypted (wrong encryptionKey, or the value was altered)');

@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
-export { DecryptionError, type EncryptionKey } from './encryption.js';
+export type { EncryptionKey } from './encryption.js';
+export type { UnreadableReason } from './entry-codec.js';
 export { DEFAULT_REFRESH_TOKEN_TTL_MS } from './entry-ttl.js';
+export { ANNOUNCEMENT_TTL_MS, EncryptionKeyMismatchError } from './fleet-keys.js';
 export type { RedisClient } from './redis-connection.js';
 export {
   DEFAULT_COMMAND_TIMEOUT_MS,

@@ -55,3 +55,46 @@ if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 return 0`,
   2,
 );
+
+/**
+ * Reads an entry with its remaining TTL: `{value, pttl}` (`pttl` is `-1` for an entry without
+ * expiry, which this store never writes), or nil when there is no entry.
+ */
+export const GET_ENTRY = script(
+  `local v = redis.call('GET', KEYS[1])
+if not v then return false end
+return {v, redis.call('PTTL', KEYS[1])}`,
+  1,
+);
+
+/**
+ * Announces an instance and lists the live ones. `KEYS[1]` is a sorted set of members
+ * `<instance id> <key id>,<key id>...` scored by their expiry (Redis' own clock, so the hosts'
+ * clocks do not matter). Adds or renews `ARGV[1]` for `ARGV[2]` ms, drops expired members and
+ * returns the live ones.
+ */
+export const ANNOUNCE_KEYS = script(
+  `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], 2 * ttl)
+return redis.call('ZRANGE', KEYS[1], 0, -1)`,
+  1,
+);
+
+/**
+ * Writes back a token obtained during an outage, unless the entry already outlives it: sets
+ * `KEYS[1]` to `ARGV[1]` with `PX ARGV[2]` when the key is missing, has no TTL, or its remaining
+ * TTL is shorter. The entry that expires last is the token issued last, the one a
+ * single-active-token provider still accepts, whatever order the instances write back in.
+ * Returns `1` when written.
+ */
+export const SET_IF_LATER = script(
+  `local ttl = redis.call('PTTL', KEYS[1])
+if ttl >= 0 and ttl >= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`,
+  1,
+);

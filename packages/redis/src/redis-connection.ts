@@ -1,5 +1,6 @@
 import { TokenStoreError } from '@auth/core';
 import { type Cluster, Redis } from 'ioredis';
+import { watchClient } from './client-watch.js';
 import type { LuaScript } from './lua-scripts.js';
 
 /** An ioredis client: a single-node `Redis` or a `Cluster`. */
@@ -14,6 +15,8 @@ export interface RedisConnectionOptions {
   redis: RedisClient | string;
   /** Upper bound of every command, ms. */
   commandTimeoutMs: number;
+  /** Called each time the client becomes ready (after start-up and after every reconnect). */
+  onReady?: () => void;
 }
 
 const CONNECTING = new Set(['wait', 'connecting', 'connect']);
@@ -28,8 +31,11 @@ const CONNECTING = new Set(['wait', 'connecting', 'connect']);
  * - Every command is bounded by `commandTimeoutMs`.
  * - Clients created from a URL are owned: created with `enableOfflineQueue: false`,
  *   `maxRetriesPerRequest: 0`, `autoResendUnfulfilledCommands: false`, `commandTimeout`, a reconnect
- *   delay capped at 1 s and an `'error'` listener, and closed by {@link close}. Borrowed clients keep their
- *   own options and listeners and are never closed.
+ *   delay capped at 1 s, and closed by {@link close}. Borrowed clients keep their own options and
+ *   are never closed.
+ * - Every client gets an `'error'` and a `'ready'` listener (removed by {@link close}): the last
+ *   connection error is named when a command is refused (an authentication failure by name), and
+ *   `onReady` runs after each reconnect.
  * - Error causes keep only the name and message of the ioredis error (which otherwise carries the
  *   command arguments, i.e. token values).
  */
@@ -39,6 +45,7 @@ export class RedisConnection {
   readonly #timeoutMs: number;
   #startup: Promise<void> | undefined;
   #closed = false;
+  readonly #watch: ReturnType<typeof watchClient>;
 
   constructor(options: RedisConnectionOptions) {
     this.#timeoutMs = options.commandTimeoutMs;
@@ -54,12 +61,16 @@ export class RedisConnection {
         connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
         retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
       });
-      // Without a listener ioredis prints every reconnect failure; the store reports failures itself.
+      // Stays after close(): an error while quitting is not worth a console line either.
       this.#client.on('error', () => {});
     } else {
       this.#owned = false;
       this.#client = options.redis;
     }
+    // Remembers why the client is not ready (named in the errors below). Being a listener, it also
+    // stops ioredis from printing every reconnect failure: the store reports failures itself.
+    const { onReady } = options;
+    this.#watch = watchClient(this.#client, () => onReady?.());
     this.#startup = this.#watchStartup();
   }
 
@@ -77,7 +88,7 @@ export class RedisConnection {
     }
     if (this.#client.status !== 'ready') {
       throw new RedisUnavailableError(
-        `Redis ${operation} failed: not connected (status "${this.#client.status}")`,
+        `Redis ${operation} failed: ${notReadyReason(this.#client.status, this.#watch.lastError())}`,
       );
     }
     try {
@@ -111,6 +122,7 @@ export class RedisConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#startup = undefined;
+    this.#watch.unwatch();
     if (!this.#owned) return;
     const client = this.#client;
     if (client.status === 'ready') {
@@ -155,6 +167,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   // A command that times out may still settle later; never let that become unhandled.
   promise.catch(() => {});
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const AUTH_FAILURE = /WRONGPASS|NOAUTH|invalid password|AUTH failed|NOPERM/i;
+
+/** Why the client is not ready: an authentication failure by name, else its status and last error. */
+function notReadyReason(status: string, lastError: string | undefined): string {
+  if (lastError !== undefined && AUTH_FAILURE.test(lastError)) {
+    return `authentication failed (${lastError}); check the user name and password of the Redis URL or client options`;
+  }
+  const last = lastError === undefined ? '' : `, last error: ${lastError}`;
+  return `not connected (status "${status}"${last})`;
 }
 
 function describe(error: unknown): string {

@@ -7,22 +7,26 @@ import {
   type TokenStore,
   TokenStoreError,
 } from '@auth/core';
-import {
-  DecryptionError,
-  type EncryptionKey,
-  parseEncryptionKey,
-  TokenCipher,
-} from './encryption.js';
+import type { EncryptionKey } from './encryption.js';
 import {
   decodeEntry,
-  EntryFormatError,
   encodeEntry,
   entryHeader,
   readHeader,
+  UnreadableEntryError,
+  type UnreadableReason,
 } from './entry-codec.js';
 import { DEFAULT_REFRESH_TOKEN_TTL_MS, entryTtlMs } from './entry-ttl.js';
+import { FleetKeys } from './fleet-keys.js';
+import { KeyRing } from './key-ring.js';
 import { LastRead } from './last-read.js';
-import { ACQUIRE_LEASE_IF_UNCHANGED, DELETE_IF_FINGERPRINT, RELEASE_LEASE } from './lua-scripts.js';
+import {
+  ACQUIRE_LEASE_IF_UNCHANGED,
+  DELETE_IF_FINGERPRINT,
+  GET_ENTRY,
+  RELEASE_LEASE,
+  SET_IF_LATER,
+} from './lua-scripts.js';
 import { type RedisClient, RedisConnection, RedisUnavailableError } from './redis-connection.js';
 
 /** Options of {@link RedisTokenStore}. */
@@ -37,10 +41,13 @@ export interface RedisTokenStoreOptions {
   prefix?: string;
   /**
    * Encrypts every stored token with AES-256-GCM. Exactly 32 bytes: a `Uint8Array`, or a base64 /
-   * base64url string of them (`openssl rand -base64 32`). Every instance sharing the Redis needs the
-   * same key. Default: none (tokens are stored as JSON in clear).
+   * base64url string of them (`openssl rand -base64 32`). A list rotates keys: the first encrypts,
+   * all of them decrypt (entries carry their key's non-secret id). Every instance sharing the Redis
+   * needs the fleet's key; an instance the fleet outvotes (see the README, "Encryption") fails with
+   * `EncryptionKeyMismatchError` instead of touching shared entries. Default: none (tokens are
+   * stored as JSON in clear).
    */
-  encryptionKey?: EncryptionKey;
+  encryptionKey?: EncryptionKey | readonly EncryptionKey[];
   /**
    * What to do while Redis is unavailable. `'none'`: every operation rejects with
    * `TokenStoreError` (`TOKEN_STORE_UNAVAILABLE`). `'memory'`: serve from a process-local
@@ -56,8 +63,8 @@ export interface RedisTokenStoreOptions {
    */
   refreshTokenTtlMs?: number;
   /**
-   * Called with every store failure (Redis unavailable, unreadable entry), before the store throws
-   * or falls back. For logs and metrics: it never carries a secret. Default: none.
+   * Called with every store failure (Redis unavailable, this instance's key outvoted), before the
+   * store throws or falls back. For logs and metrics: it never carries a secret. Default: none.
    */
   onError?: (error: TokenStoreError) => void;
   /** Clock, epoch ms, used to turn `expiresAt` into a Redis TTL. Default `Date.now`. */
@@ -97,12 +104,16 @@ const LOCAL_LEASE: TokenLease = Object.freeze({ release: async () => {} });
 export class RedisTokenStore implements TokenStore {
   readonly #connection: RedisConnection;
   readonly #prefix: string;
-  readonly #cipher: TokenCipher | undefined;
+  readonly #keys: KeyRing;
+  readonly #fleet: FleetKeys;
+  readonly #unreadableListeners = new Set<(key: string, reason: UnreadableReason) => void>();
   readonly #fallback: MemoryTokenStore | undefined;
   readonly #refreshTokenTtlMs: number;
   readonly #onError: ((error: TokenStoreError) => void) | undefined;
   readonly #now: () => number;
   readonly #lastRead = new LastRead();
+  /** Keys written to the fallback during an outage: written back when Redis is ready again. */
+  readonly #outageKeys = new Set<string>();
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
@@ -132,27 +143,39 @@ export class RedisTokenStore implements TokenStore {
     if (typeof now !== 'function') throw new AuthConfigError('now', 'must be a function');
 
     this.#prefix = prefix;
-    this.#cipher =
-      encryptionKey === undefined ? undefined : new TokenCipher(parseEncryptionKey(encryptionKey));
+    this.#keys = new KeyRing(encryptionKey);
     this.#fallback = fallback === 'memory' ? new MemoryTokenStore({ now }) : undefined;
     this.#refreshTokenTtlMs = refreshTokenTtlMs;
     this.#onError = onError;
     this.#now = now;
-    this.#connection = new RedisConnection({ redis, commandTimeoutMs });
+    const memory = this.#fallback;
+    this.#connection = new RedisConnection({
+      redis,
+      commandTimeoutMs,
+      onReady: memory === undefined ? undefined : () => void this.#writeBack(memory),
+    });
+    this.#fleet = new FleetKeys(this.#connection, prefix, this.#keys);
+    this.#fleet.keepAlive();
   }
 
   /**
-   * The token stored under `key`, or `undefined`.
-   * @throws {TokenStoreError} when Redis is unavailable (without fallback), or when the stored
-   * value cannot be read (wrong `encryptionKey`, foreign format).
+   * The token stored under `key`, or `undefined`. An entry this instance cannot use (written with a
+   * key it does not have, garbage, no expiry) is reported to {@link onUnreadable} listeners and
+   * read as `undefined`, so the lease winner overwrites it.
+   * @throws {TokenStoreError} when Redis is unavailable (without fallback);
+   * `EncryptionKeyMismatchError` (`TOKEN_STORE_MISCONFIGURED`) when the entry is written with a key
+   * this instance does not have and the fleet outvotes this instance's key.
    */
   async get(key: string): Promise<StoredToken | undefined> {
     const redisKey = this.#entryKey(key);
     let remote: StoredToken | undefined;
     try {
-      const value = await this.#connection.run('GET', (client) => client.get(redisKey));
-      this.#lastRead.note(redisKey, value === null ? '' : readHeader(value));
-      remote = value === null ? undefined : await this.#decode(value, redisKey);
+      this.#fleet.keepAlive();
+      const found = (await this.#connection.evalScript('get', GET_ENTRY, [redisKey], [])) as
+        | [string, number]
+        | null;
+      this.#lastRead.note(redisKey, found === null ? '' : readHeader(found[0]));
+      remote = found === null ? undefined : await this.#read(key, redisKey, found[0], found[1]);
     } catch (error) {
       return this.#orFallback(error, (memory) => memory.get(key));
     }
@@ -167,9 +190,13 @@ export class RedisTokenStore implements TokenStore {
   async set(key: string, token: StoredToken): Promise<void> {
     const redisKey = this.#entryKey(key);
     try {
+      this.#fleet.keepAlive();
       await this.#write(redisKey, token);
     } catch (error) {
-      return this.#orFallback(error, (memory) => memory.set(key, token));
+      return this.#orFallback(error, (memory) => {
+        this.#outageKeys.add(key);
+        return memory.set(key, token);
+      });
     }
     if (this.#fallback !== undefined) await forget(this.#fallback, key);
   }
@@ -204,7 +231,9 @@ export class RedisTokenStore implements TokenStore {
    * `release()` deletes the lease only while it still holds this fence (Lua), never rejects, and
    * does nothing the second time. With `fallback: 'memory'` and Redis down, a local lease is
    * always granted.
-   * @throws {TokenStoreError} when Redis is unavailable (without fallback).
+   * @throws {TokenStoreError} when Redis is unavailable (without fallback);
+   * `EncryptionKeyMismatchError` when the fleet outvotes this instance's key (it must not log in
+   * and overwrite the fleet's entry).
    */
   async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
     const entryKey = this.#entryKey(key);
@@ -215,6 +244,7 @@ export class RedisTokenStore implements TokenStore {
     const fence = randomUUID();
     let acquired: boolean;
     try {
+      await this.#fleet.check();
       const answer = await this.#connection.evalScript(
         'acquireLease',
         ACQUIRE_LEASE_IF_UNCHANGED,
@@ -241,8 +271,22 @@ export class RedisTokenStore implements TokenStore {
     };
   }
 
-  /** Quits the Redis connection if the store created it from a URL; a borrowed client stays open. */
+  /**
+   * Registers `listener` for entries this store found unreadable and reads as `undefined` (the
+   * `TokenStore` reporting hook). `reason` is secret-free ({@link UnreadableReason}). Returns the
+   * function that removes the listener.
+   */
+  onUnreadable(listener: (key: string, reason: UnreadableReason) => void): () => void {
+    this.#unreadableListeners.add(listener);
+    return () => this.#unreadableListeners.delete(listener);
+  }
+
+  /**
+   * Withdraws this instance's key announcement and quits the Redis connection if the store created
+   * it from a URL; a borrowed client stays open.
+   */
   async close(): Promise<void> {
+    if (this.#connection.ready) await this.#fleet.withdraw().catch(() => {});
     await this.#connection.close();
     await this.#fallback?.close();
   }
@@ -252,7 +296,8 @@ export class RedisTokenStore implements TokenStore {
     return {
       type: 'RedisTokenStore',
       prefix: this.#prefix,
-      encrypted: this.#cipher !== undefined,
+      encrypted: this.#keys.cipher(this.#keys.primaryId) !== undefined,
+      keyIds: this.#keys.ids,
       fallback: this.#fallback === undefined ? 'none' : 'memory',
       ready: this.#connection.ready,
     };
@@ -271,26 +316,44 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async #write(redisKey: string, token: StoredToken): Promise<void> {
-    const value = await encodeEntry(token, this.#cipher, redisKey);
+    const value = await encodeEntry(token, this.#keys, redisKey);
     const ttl = entryTtlMs(token, this.#now(), this.#refreshTokenTtlMs);
     await this.#connection.run('SET', (client) => client.set(redisKey, value, 'PX', ttl));
     this.#lastRead.note(redisKey, readHeader(value));
   }
 
-  async #decode(value: string, redisKey: string): Promise<StoredToken> {
+  /**
+   * Decodes an entry. One this instance cannot use is reported and read as missing, unless it is
+   * written with a key this instance does not have and the fleet outvotes this instance's key: then
+   * this instance is the misconfigured one and fails ({@link FleetKeys.check}).
+   */
+  async #read(
+    key: string,
+    redisKey: string,
+    value: string,
+    ttlMs: number,
+  ): Promise<StoredToken | undefined> {
     try {
-      return await decodeEntry(value, this.#cipher, redisKey);
+      const token = await decodeEntry(value, this.#keys, redisKey);
+      if (ttlMs < 0) throw new UnreadableEntryError('no-ttl');
+      return token;
     } catch (error) {
-      if (error instanceof DecryptionError || error instanceof EntryFormatError) {
-        throw new TokenStoreError(`Redis entry unreadable: ${error.message}`, { cause: error });
+      if (!(error instanceof UnreadableEntryError)) throw error;
+      if (error.reason === 'unknown-encryption-key') await this.#fleet.check();
+      for (const listener of this.#unreadableListeners) {
+        try {
+          listener(key, error.reason);
+        } catch {
+          // A failing listener must not break the store.
+        }
       }
-      throw error;
+      return undefined;
     }
   }
 
   /**
-   * After an outage, the fallback may hold a token newer than Redis' (obtained while Redis was
-   * down). Push it back so the fleet converges on it; otherwise drop the local copy.
+   * After an outage, the fallback may hold a token obtained while Redis was down: write it back
+   * unless Redis' entry outlives it ({@link SET_IF_LATER}), and serve whichever is later.
    */
   async #reconcile(
     key: string,
@@ -300,10 +363,46 @@ export class RedisTokenStore implements TokenStore {
     if (memory.size === 0) return remote;
     const local = await memory.get(key);
     if (local === undefined) return remote;
+    const written = await this.#writeIfLater(key, local).catch((error) => {
+      this.#report(error);
+      return false;
+    });
     await memory.deleteIf(key, local.accessToken);
-    if (remote !== undefined && remote.issuedAt >= local.issuedAt) return remote;
-    await this.#write(this.#entryKey(key), local).catch((error) => this.#report(error));
-    return local;
+    return written ? local : remote;
+  }
+
+  /**
+   * Redis is ready again: writes back every token obtained during the outage at once, so that the
+   * fleet converges on the last one issued (instances whose token was revoked adopt it on their
+   * next 401) without waiting for each instance's next read.
+   */
+  async #writeBack(memory: MemoryTokenStore): Promise<void> {
+    for (const key of [...this.#outageKeys]) {
+      this.#outageKeys.delete(key);
+      const local = await memory.get(key);
+      if (local === undefined) continue;
+      try {
+        await this.#writeIfLater(key, local);
+        await memory.deleteIf(key, local.accessToken);
+      } catch (error) {
+        this.#report(error); // the next read of the key tries again
+      }
+    }
+  }
+
+  async #writeIfLater(key: string, token: StoredToken): Promise<boolean> {
+    const redisKey = this.#entryKey(key);
+    const value = await encodeEntry(token, this.#keys, redisKey);
+    const ttl = entryTtlMs(token, this.#now(), this.#refreshTokenTtlMs);
+    const written =
+      (await this.#connection.evalScript(
+        'writeBack',
+        SET_IF_LATER,
+        [redisKey],
+        [value, String(ttl)],
+      )) === 1;
+    if (written) this.#lastRead.note(redisKey, readHeader(value));
+    return written;
   }
 
   /** Serves `fromMemory` when `error` is a Redis outage and the fallback is on; rethrows otherwise. */

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type StoredToken, TokenStoreError } from '@auth/core';
-import { DecryptionError, RedisTokenStore } from '@auth/redis';
+import type { StoredToken } from '@auth/core';
+import { EncryptionKeyMismatchError, RedisTokenStore } from '@auth/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEncryptionKey, TokenCipher } from '../src/encryption.js';
+import { DecryptionError, parseEncryptionKey, TokenCipher } from '../src/encryption.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './redis-server.js';
 
 const KEY = randomBytes(32);
@@ -33,8 +33,8 @@ describe.skipIf(!redisAvailable)('encryption at rest in Redis', () => {
   let redis: Redis;
   const stores: RedisTokenStore[] = [];
   const prefix = `enc:${randomUUID()}:`;
-  const newStore = (encryptionKey?: string | Uint8Array) => {
-    const store = new RedisTokenStore({ redis, prefix, encryptionKey });
+  const newStore = (encryptionKey?: string | Uint8Array | Uint8Array[], storePrefix = prefix) => {
+    const store = new RedisTokenStore({ redis, prefix: storePrefix, encryptionKey });
     stores.push(store);
     return store;
   };
@@ -54,7 +54,13 @@ describe.skipIf(!redisAvailable)('encryption at rest in Redis', () => {
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 100);
       cursor = next;
-      for (const key of keys) lines.push(`${key} => ${await redis.get(key)}`);
+      for (const key of keys) {
+        const value =
+          (await redis.type(key)) === 'zset'
+            ? await redis.zrange(key, 0, -1)
+            : await redis.get(key);
+        lines.push(`${key} => ${value}`);
+      }
     } while (cursor !== '0');
     return lines.join('\n');
   }
@@ -76,9 +82,9 @@ describe.skipIf(!redisAvailable)('encryption at rest in Redis', () => {
     await store.acquireLease('k0', 5_000);
     const dump = await rawDump();
     console.log(`[encryption] raw Redis content (truncated):\n${dump.slice(0, 400)}`);
-    expect(dump.split('\n')).toHaveLength(4);
+    expect(dump.split('\n')).toHaveLength(5); // 3 entries, 1 lease, the fleet's key ids
     expect(dump).not.toContain('SECRET');
-    expect(dump).toMatch(/\{k0\} => t1:[0-9a-f]{64}:e:[A-Za-z0-9+/=]+/);
+    expect(dump).toMatch(/\{k0\} => t1:[0-9a-f]{64}:e:[0-9a-f]{12}:[A-Za-z0-9+/=]+/);
     for (const [i, t] of tokens.entries()) expect(await store.get(`k${i}`)).toEqual(t);
   });
 
@@ -93,25 +99,52 @@ describe.skipIf(!redisAvailable)('encryption at rest in Redis', () => {
     expect(await writer.get('shared')).toBeUndefined();
   });
 
-  it('a wrong key, a missing key, or a plaintext value is a typed TokenStoreError', async () => {
+  it('an instance whose key the fleet outvotes fails alone with EncryptionKeyMismatchError', async () => {
+    // Four stores above announced KEY under this prefix; these two are the odd ones out.
     const t = secretToken();
     await newStore(KEY).set('typed', t);
 
-    const wrong = await newStore(randomBytes(32))
-      .get('typed')
-      .catch((e: unknown) => e);
-    expect(wrong).toBeInstanceOf(TokenStoreError);
-    expect((wrong as TokenStoreError).code).toBe('TOKEN_STORE_UNAVAILABLE');
-    expect((wrong as TokenStoreError).cause).toBeInstanceOf(DecryptionError);
-    expect(String(wrong)).not.toContain('SECRET');
+    for (const odd of [newStore(randomBytes(32)), newStore()]) {
+      const error = await odd.get('typed').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EncryptionKeyMismatchError);
+      expect(error).toMatchObject({ code: 'TOKEN_STORE_MISCONFIGURED' });
+      expect(String(error)).not.toContain('SECRET');
+      // It may not log in and overwrite the fleet's entry either.
+      await expect(odd.acquireLease('typed', 1_000)).rejects.toThrow(EncryptionKeyMismatchError);
+    }
+    expect(await newStore(KEY).get('typed')).toEqual(t);
+  });
 
-    await expect(newStore().get('typed')).rejects.toThrow(/encrypted but no encryptionKey/);
-
-    await newStore().set('plain', t);
-    await expect(newStore(KEY).get('plain')).rejects.toThrow(/not encrypted/);
-
+  it('an entry that does not decrypt under its own Redis key is reported and read as missing', async () => {
+    const store = newStore(KEY);
+    const reasons: string[] = [];
+    store.onUnreadable((_, reason) => reasons.push(reason));
+    await store.set('typed', secretToken());
     // A value copied under another key does not decrypt (the Redis key is authenticated data).
-    await redis.set(`${prefix}{moved}`, (await redis.get(`${prefix}{typed}`)) as string);
-    await expect(newStore(KEY).get('moved')).rejects.toThrow(TokenStoreError);
+    await redis.set(
+      `${prefix}{moved}`,
+      (await redis.get(`${prefix}{typed}`)) as string,
+      'PX',
+      60_000,
+    );
+    expect(await store.get('moved')).toBeUndefined();
+    expect(reasons).toEqual(['not-decryptable']);
+  });
+
+  it('rotates keys: [B, A] reads A entries and writes B; [B] alone then reads only B', async () => {
+    const keyB = randomBytes(32);
+    const rotation = `rot:${randomUUID()}:`;
+    const oldOnly = newStore(KEY, rotation);
+    const t = secretToken();
+    await oldOnly.set('k', t);
+    const rotated = newStore([keyB, KEY], rotation);
+    expect(await rotated.get('k')).toEqual(t);
+    const u = secretToken();
+    await rotated.set('k', u);
+    const [bId, aId] = JSON.parse(JSON.stringify(rotated)).keyIds as string[];
+    expect(await redis.get(`${rotation}{k}`)).toContain(`:e:${bId}:`);
+    expect(bId).not.toBe(aId);
+    expect(await newStore([KEY, keyB], rotation).get('k')).toEqual(u);
+    expect(JSON.stringify(rotated)).not.toContain(keyB.toString('base64'));
   });
 });

@@ -26,6 +26,8 @@ export interface WorkerConfig {
   durationMs?: number;
   leaseTtlMs?: number;
   refresh?: { beforeExpiryMs?: number; lifetimeFraction?: number };
+  measureLeaseWaits?: boolean;
+  pauseMs?: number;
 }
 
 /**

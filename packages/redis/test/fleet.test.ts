@@ -45,17 +45,18 @@ describe.skipIf(!redisAvailable)('a fleet of 3 processes sharing one Redis', () 
     return worker;
   }
 
-  /** Runs `INSTANCES` workers with `CONCURRENCY` callers each for `DURATION_MS`, all starting together. */
-  async function runFleet(config: Partial<WorkerConfig>) {
-    const fleet = Array.from({ length: INSTANCES }, () =>
-      spawnWorker({ concurrency: CONCURRENCY, durationMs: DURATION_MS, ...config }),
+  /** Runs `instances` workers (`CONCURRENCY` callers each for `DURATION_MS` unless `config` says otherwise), all starting together. */
+  async function runFleet(config: Partial<WorkerConfig>, instances = INSTANCES) {
+    const durationMs = config.durationMs ?? DURATION_MS;
+    const fleet = Array.from({ length: instances }, () =>
+      spawnWorker({ concurrency: CONCURRENCY, durationMs, ...config }),
     );
     await Promise.all(fleet.map((w) => w.waitFor('ready')));
     emulators.aspnet.revokeAll();
     emulators.aspnet.resetStats();
     const startAt = Date.now() + 200;
     for (const worker of fleet) worker.go(startAt);
-    const results = await Promise.all(fleet.map((w) => w.waitFor('done', DURATION_MS + 20_000)));
+    const results = await Promise.all(fleet.map((w) => w.waitFor('done', durationMs + 30_000)));
     const tokenRequests = emulators.aspnet.stats.tokenRequests;
     const unauthorized = emulators.aspnet.stats.unauthorized;
     const closed = await Promise.all(fleet.map((w) => w.waitFor('closed')));
@@ -64,7 +65,8 @@ describe.skipIf(!redisAvailable)('a fleet of 3 processes sharing one Redis', () 
     const failed = results.reduce((sum, r) => sum + (r.failed as number), 0);
     const failures = results.map((r) => r.failures);
     const unhandled = closed.flatMap((c) => c.unhandled as string[]);
-    return { ok, failed, failures, tokenRequests, unauthorized, unhandled };
+    const leaseWaitsMs = results.flatMap((r) => (r.leaseWaitsMs as number[] | undefined) ?? []);
+    return { ok, failed, failures, tokenRequests, unauthorized, unhandled, leaseWaitsMs };
   }
 
   it(`shares one token: 0 failed calls and at most ${DURATION_MS / 1000 / LIFETIME_S + 1} token requests (memory store reported beside it)`, async () => {
@@ -88,6 +90,44 @@ describe.skipIf(!redisAvailable)('a fleet of 3 processes sharing one Redis', () 
     // Each process with its own cache logs in on its own and knocks the others' tokens out.
     expect(memory.tokenRequests > redis.tokenRequests || memory.failed > redis.failed).toBe(true);
   }, 60_000);
+
+  it('at scale: 10 processes x 50 callers for 30 s, 2 s tokens: 0 failed calls, <= 1 token request per lifetime + 1, lease wait p99 reported', async () => {
+    const instances = 10;
+    const durationMs = 30_000;
+    const lifetimeS = 2;
+    const previous = emulators;
+    emulators = await startEmulators({ lifetimes: { aspnet: lifetimeS } });
+    try {
+      const r = await runFleet(
+        {
+          prefix: `scale:${randomUUID()}:`,
+          concurrency: 50,
+          durationMs,
+          // 500 callers that each pause 1 s between calls: up to 500 calls per second,
+          // without starving the machine (a call slower than the 2 s token cannot succeed).
+          pauseMs: 1_000,
+          // Refresh 100 ms before expiry, so that a token serves (nearly) its whole lifetime.
+          refresh: { beforeExpiryMs: 100 },
+          measureLeaseWaits: true,
+        },
+        instances,
+      );
+      const waits = [...r.leaseWaitsMs].sort((a, b) => a - b);
+      const pct = (p: number) =>
+        waits[Math.min(waits.length - 1, Math.ceil((p / 100) * waits.length) - 1)] ?? 0;
+      const bound = durationMs / 1000 / lifetimeS + 1;
+      console.log(
+        `[fleet at scale] ${instances} processes x 50 callers, ${durationMs / 1000} s, ${lifetimeS} s tokens: calls ok ${r.ok} failed ${r.failed} ${JSON.stringify(r.failures)}; token requests ${r.tokenRequests} (bound ${bound}); API 401s ${r.unauthorized}; lease waits ${waits.length}, p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, max ${pct(100).toFixed(0)} ms`,
+      );
+      expect(r.unhandled).toEqual([]);
+      expect(r.ok).toBeGreaterThan(0);
+      expect(r.failed).toBe(0);
+      expect(r.tokenRequests).toBeLessThanOrEqual(bound);
+    } finally {
+      await emulators.close();
+      emulators = previous;
+    }
+  }, 120_000);
 
   it('another process takes over within the lease TTL + one request when the lease holder dies', async () => {
     const leaseTtlMs = 2_000;

@@ -1,10 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { AuthConfigError, isAuthError, type StoredToken, TokenStoreError } from '@auth/core';
+import { AuthConfigError, type StoredToken, TokenStoreError } from '@auth/core';
 import { RedisTokenStore } from '@auth/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisAvailable, startTestRedis, type TestRedis } from './redis-server.js';
+import {
+  redisAvailable,
+  redisControllable,
+  startTestRedis,
+  type TestRedis,
+} from './redis-server.js';
 
 function token(overrides: Partial<StoredToken> = {}): StoredToken {
   const now = Date.now();
@@ -96,6 +101,7 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     await store.set('passwordGrant:abc', token());
     await store.acquireLease('passwordGrant:abc', 5_000);
     expect((await redis.keys(`${prefix}*`)).sort()).toEqual([
+      `${prefix}fleet:keys`,
       `${prefix}{passwordGrant:abc}`,
       `${prefix}{passwordGrant:abc}:lease`,
     ]);
@@ -233,15 +239,34 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     await expect(store.acquireLease('k', 1.5)).rejects.toThrow(RangeError);
   });
 
-  it('a foreign or corrupted value is a typed error, not a crash or a garbage token', async () => {
+  it('a foreign, corrupted or never-expiring value is reported, read as missing, and repaired by the lease winner', async () => {
     const prefix = `bad:${randomUUID()}:`;
     const store = newStore({ prefix });
-    for (const value of ['garbage', `t1:${'0'.repeat(64)}:p:{"accessToken":1}`, 't1:zz:p:{}']) {
-      await redis.set(`${prefix}{k}`, value);
-      const error = await store.get('k').catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TokenStoreError);
-      expect(isAuthError(error, 'TOKEN_STORE_UNAVAILABLE')).toBe(true);
+    const peer = newStore({ prefix });
+    const reasons: string[] = [];
+    store.onUnreadable((key, reason) => reasons.push(`${key} ${reason}`));
+    const valid = token();
+    const validValue = `t1:${createHash('sha256').update(valid.accessToken).digest('hex')}:p:${JSON.stringify(valid)}`;
+    for (const [value, ttl] of [
+      ['garbage', 60_000],
+      [`t1:${'0'.repeat(64)}:p:{"accessToken":1}`, 60_000],
+      ['t1:zz:p:{}', 60_000],
+      [validValue, undefined], // written by hand, without a TTL
+    ] as const) {
+      if (ttl === undefined) await redis.set(`${prefix}{k}`, value);
+      else await redis.set(`${prefix}{k}`, value, 'PX', ttl);
+      expect(await store.get('k')).toBeUndefined();
+      // The lease is granted over the unreadable entry (one winner), and its token replaces it.
+      const lease = await store.acquireLease('k', 5_000);
+      expect(lease).toBeDefined();
+      expect(await peer.acquireLease('k', 5_000)).toBeUndefined();
+      const repaired = token();
+      await store.set('k', repaired);
+      await lease?.release();
+      expect(await peer.get('k')).toEqual(repaired);
+      expect(await redis.pttl(`${prefix}{k}`)).toBeGreaterThan(0);
     }
+    expect(reasons).toEqual(['k unknown-format', 'k not-a-token', 'k unknown-format', 'k no-ttl']);
   });
 
   it('does not reveal tokens or keys through JSON.stringify / util.inspect', async () => {
@@ -345,6 +370,30 @@ describe('RedisTokenStore without a Redis', () => {
       expect(await store.get('k')).toBeUndefined();
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.skipIf(!redisControllable)('RedisTokenStore with a wrong Redis password', () => {
+  it('names the authentication failure, without the password', async () => {
+    const server = await startTestRedis();
+    const admin = new Redis(server.url);
+    await admin.config('SET', 'requirepass', 'the-real-password-xyz');
+    const store = new RedisTokenStore({
+      redis: server.url.replace('redis://', 'redis://:not-the-password-xyz@'),
+      commandTimeoutMs: 500,
+    });
+    try {
+      const error = await store.get('k').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenStoreError);
+      expect(String(error)).toMatch(/authentication failed \(WRONGPASS/);
+      expect(`${inspect(error, { depth: 10 })}${JSON.stringify(error)}`).not.toMatch(
+        /password-xyz/,
+      );
+    } finally {
+      await store.close();
+      admin.disconnect();
+      await server.dispose();
     }
   });
 });
