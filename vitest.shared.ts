@@ -8,6 +8,7 @@ const src = (pkg: string) =>
 export default defineConfig({
   resolve: {
     alias: {
+      '@auth/core/node': fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)),
       '@auth/core': src('core'),
       '@auth/testing': src('testing'),
       '@auth/redis': src('redis'),

@@ -55,6 +55,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   baseUrl: ROOT,
   paths: {
     '@auth/demo-config': ['apps/demo-config/src/index.ts'],
+    '@auth/core/node': ['packages/core/src/node.ts'],
     '@auth/*': ['packages/*/src/index.ts'],
   },
   noEmit: true,
