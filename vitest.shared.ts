@@ -12,6 +12,7 @@ export default defineConfig({
       '@auth/core/adapter': fileURLToPath(
         new URL('./packages/core/src/adapter.ts', import.meta.url),
       ),
+      '@auth/core/node': fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)),
       '@auth/core': src('core'),
       '@auth/testing': src('testing'),
       '@auth/redis': src('redis'),

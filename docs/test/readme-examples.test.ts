@@ -56,6 +56,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   paths: {
     '@auth/demo-config': ['apps/demo-config/src/index.ts'],
     '@auth/core/adapter': ['packages/core/src/adapter.ts'],
+    '@auth/core/node': ['packages/core/src/node.ts'],
     '@auth/*': ['packages/*/src/index.ts'],
   },
   noEmit: true,

@@ -16,6 +16,15 @@ export interface AdapterOptions<Request> {
    */
   tenant?: (request: Request) => string | null | undefined;
   /**
+   * The request's subject token, for token exchange clients (`flows.tokenExchange`): usually the
+   * incoming bearer token. Called at most once per request, when a handler first uses a client;
+   * `undefined`, `null` or `''` means none. Never logged. Default: none.
+   *
+   * @example
+   * subjectToken: (req) => req.headers.authorization?.replace(/^Bearer /i, '')
+   */
+  subjectToken?: (request: Request) => string | null | undefined;
+  /**
    * Incoming headers copied onto every outbound call of the request (a header the call sets
    * itself wins). Case-insensitive; absent ones are skipped. Default
    * {@link DEFAULT_PROPAGATE_HEADERS}; `[]` turns it off.
@@ -29,11 +38,13 @@ export interface ResolvedAdapterOptions<Request> {
   readonly clients: AuthClients<string>;
   /** The tenant resolver, or `undefined` for no tenant. */
   readonly tenant: ((request: Request) => string | null | undefined) | undefined;
+  /** The subject token resolver, or `undefined` for none. */
+  readonly subjectToken?: ((request: Request) => string | null | undefined) | undefined;
   /** Lower-cased, de-duplicated. */
   readonly propagateHeaders: readonly string[];
 }
 
-const ADAPTER_OPTION_KEYS = ['tenant', 'propagateHeaders'];
+const ADAPTER_OPTION_KEYS = ['tenant', 'subjectToken', 'propagateHeaders'];
 /** RFC 9110 §5.6.2 `token`: what a header name may consist of. */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -74,13 +85,16 @@ export function resolveAdapterOptions<Request>(
       throw new AuthConfigError(key, `unknown option; expected one of ${known.join(', ')}`);
     }
   }
-  const { tenant, propagateHeaders } = options as AdapterOptions<Request>;
-  if (tenant !== undefined && typeof tenant !== 'function') {
-    throw new AuthConfigError('tenant', 'expected a function (request) => string | undefined');
+  const { tenant, subjectToken, propagateHeaders } = options as AdapterOptions<Request>;
+  for (const [name, resolver] of Object.entries({ tenant, subjectToken })) {
+    if (resolver !== undefined && typeof resolver !== 'function') {
+      throw new AuthConfigError(name, 'expected a function (request) => string | undefined');
+    }
   }
   return {
     clients,
     tenant,
+    ...(subjectToken === undefined ? {} : { subjectToken }),
     propagateHeaders:
       propagateHeaders === undefined ? DEFAULT_PROPAGATE_HEADERS : headerNames(propagateHeaders),
   };

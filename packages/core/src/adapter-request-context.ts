@@ -12,8 +12,8 @@ export interface IncomingRequest<Request> {
 }
 
 /**
- * The {@link RequestContext} of an incoming request: its signal, the tenant from the resolver
- * (checked to be a string) and the propagated headers present on it. Adapters call it lazily,
+ * The {@link RequestContext} of an incoming request: its signal, the tenant and subject token
+ * from their resolvers (checked to be strings) and the propagated headers present on it. Adapters call it lazily,
  * from `clients.withContext(() => requestContext(options, incoming))`.
  */
 export function requestContext<Request>(
@@ -23,12 +23,12 @@ export function requestContext<Request>(
   const context: RequestContext = {};
   if (incoming.signal !== undefined) context.signal = incoming.signal;
   if (options.tenant !== undefined) {
-    const tenant: unknown = options.tenant(incoming.request);
-    if (typeof tenant === 'string') {
-      if (tenant !== '') context.tenant = tenant;
-    } else if (tenant !== undefined && tenant !== null) {
-      throw new TypeError(`the tenant resolver returned a ${typeof tenant}; expected a string`);
-    }
+    const tenant = resolved('tenant', options.tenant(incoming.request));
+    if (tenant !== undefined) context.tenant = tenant;
+  }
+  if (options.subjectToken !== undefined) {
+    const subjectToken = resolved('subjectToken', options.subjectToken(incoming.request));
+    if (subjectToken !== undefined) context.subjectToken = subjectToken;
   }
   let headers: Record<string, string> | undefined;
   for (const name of options.propagateHeaders) {
@@ -56,6 +56,13 @@ export function nodeHeaders(headers: NodeHeaders): (name: string) => string | un
     const value = headers[name];
     return typeof value === 'string' || value === undefined ? value : value.join(', ');
   };
+}
+
+/** A resolver's answer: a non-empty string or nothing; anything else is a programming error. */
+function resolved(name: string, value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (value === undefined || value === null) return undefined;
+  throw new TypeError(`the ${name} resolver returned a ${typeof value}; expected a string`);
 }
 
 /** The part of a Node `ServerResponse` {@link abortOnDisconnect} needs (no `node:` import). */

@@ -1,11 +1,13 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
 import { withDeadline } from './deadline.js';
+import type { DPoPProver } from './dpop.js';
 import { isAuthError } from './errors.js';
 import type { UnauthorizedAction } from './events.js';
 import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
 import type { TokenManager } from './token-manager.js';
+import { challengeError } from './www-authenticate.js';
 
 /** The parts of a client shared by all its request-bound views. Built by {@link createAuthClient}. */
 export interface AuthClientCore {
@@ -131,12 +133,13 @@ export class AuthClient {
    * }
    */
   async rejectToken(token: AccessToken, challenge?: string | null): Promise<UnauthorizedAction> {
-    const tenant = this.#context.tenant;
-    const action = await this.#core.manager.reject(token, tenant, challenge);
+    const { tenant, subjectToken } = this.#context;
+    const action = await this.#core.manager.reject(token, tenant, challenge, subjectToken);
     this.#core.manager.reportUnauthorized(
       tenant,
       action,
       action === 'renewed' || action === 'stale',
+      subjectToken,
     );
     return action;
   }
@@ -171,7 +174,8 @@ export class AuthClient {
       if (first.response.status !== 401 || !first.tokenSent) return first.response;
       const action = await this.#unauthorized(first.response, token);
       const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
-      core.manager.reportUnauthorized(this.#context.tenant, action, retry);
+      const { tenant, subjectToken } = this.#context;
+      core.manager.reportUnauthorized(tenant, action, retry, subjectToken);
       if (!retry) return first.response;
       let fresh: AccessToken;
       try {
@@ -185,7 +189,7 @@ export class AuthClient {
       const second = await this.#send(url, request, fresh, call.signal);
       if (second.response.status === 401 && second.tokenSent) {
         const again = await this.#unauthorized(second.response, fresh);
-        core.manager.reportUnauthorized(this.#context.tenant, again, false);
+        core.manager.reportUnauthorized(tenant, again, false, subjectToken);
       }
       return second.response;
     } finally {
@@ -195,14 +199,17 @@ export class AuthClient {
 
   #unauthorized(response: Response, token: AccessToken): Promise<UnauthorizedAction> {
     const challenge = response.headers.get('www-authenticate');
-    return this.#core.manager.reject(token, this.#context.tenant, challenge);
+    const { tenant, subjectToken } = this.#context;
+    return this.#core.manager.reject(token, tenant, challenge, subjectToken);
   }
 
   /** The current token without waiting when there is one (the hot path), else wait for it. */
   #token(signal: AbortSignal | undefined): AccessToken | Promise<AccessToken> {
     const manager = this.#core.manager;
-    const tenant = this.#context.tenant;
-    return manager.peekToken(tenant) ?? manager.getToken({ tenant, signal });
+    const { tenant, subjectToken } = this.#context;
+    return (
+      manager.peekToken(tenant, subjectToken) ?? manager.getToken({ tenant, subjectToken, signal })
+    );
   }
 
   /**
@@ -213,6 +220,9 @@ export class AuthClient {
    * - 301/302 turn a POST into a GET, 303 anything but GET/HEAD, dropping the body and its headers;
    * - only `http:`/`https:` targets; a 21st redirect, or a stream body on a redirect other than
    *   303, fails with a `TypeError` like `fetch`.
+   *
+   * A DPoP-bound token gets a fresh proof per hop; a 401 asking for a DPoP nonce
+   * (`use_dpop_nonce`) is sent once more with the nonce, when the body can be sent again.
    */
   async #send(
     url: URL,
@@ -228,7 +238,17 @@ export class AuthClient {
     let target = url;
     let method = (init.method ?? 'GET').toUpperCase();
     let body = init.body;
+    // Only DPoP-bound tokens pay for proofs: bearer calls skip all of this.
+    const dpop = token?.tokenType === 'DPoP' ? this.#dpop() : undefined;
+    let nonceRetried = false;
     for (let redirects = 0; ; redirects++) {
+      const nonce = dpop?.nonceFor(target);
+      if (dpop !== undefined) {
+        if (tokenSent) {
+          const access = (token as AccessToken).accessToken;
+          headers.set('dpop', await dpop.proof(method, target, access));
+        } else headers.delete('dpop');
+      }
       const response = await core.fetch(target, {
         ...init,
         method,
@@ -237,6 +257,20 @@ export class AuthClient {
         signal,
         ...(follow ? { redirect: 'manual' } : {}),
       });
+      const newNonce = dpop?.rememberNonce(target, response.headers, nonce) === true;
+      if (
+        newNonce &&
+        tokenSent &&
+        !nonceRetried &&
+        response.status === 401 &&
+        challengeError(response.headers.get('www-authenticate')) === 'use_dpop_nonce' &&
+        isReplayableBody(body)
+      ) {
+        nonceRetried = true;
+        redirects -= 1;
+        await response.body?.cancel();
+        continue;
+      }
       const location = follow ? response.headers.get('location') : null;
       if (location === null || !REDIRECT_STATUSES.has(response.status)) {
         return { response, tokenSent };
@@ -280,6 +314,12 @@ export class AuthClient {
     if (token === undefined) headers.delete(core.header);
     else headers.set(core.header, this.#credential(token));
     return headers;
+  }
+
+  /** The DPoP prover of this view's flow (only asked for DPoP-bound tokens). */
+  #dpop(): DPoPProver | undefined {
+    const { tenant, subjectToken } = this.#context;
+    return this.#core.manager.dpop(tenant, subjectToken);
   }
 
   /** The token header's value: scheme and token, or the bare token with `scheme: ''`. */

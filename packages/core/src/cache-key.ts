@@ -5,9 +5,18 @@ const encoder = new TextEncoder();
 /**
  * The store key of a flow's token for a tenant: `<flow id>:<sha-256 of the flow's non-secret
  * identity and the tenant>`. Secrets never enter it: flows only expose non-secret `cacheKeyParts`.
+ * A subject token (token exchange) and a DPoP key's thumbprint are hashed in when present, so a
+ * token is never served to another subject or another key.
  */
-export async function cacheKey(flow: TokenFlow, tenant: string | undefined): Promise<string> {
-  const identity = [flow.id, ...flow.cacheKeyParts, tenant ?? ''].join('\u0000');
+export async function cacheKey(
+  flow: TokenFlow,
+  tenant: string | undefined,
+  subjectToken?: string,
+): Promise<string> {
+  const parts = [flow.id, ...flow.cacheKeyParts, tenant ?? ''];
+  if (subjectToken !== undefined) parts.push(`subject:${subjectToken}`);
+  if (flow.dpop !== undefined) parts.push(`dpop:${await flow.dpop.thumbprint()}`);
+  const identity = parts.join('\u0000');
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(identity));
   const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0'));
   return `${flow.id}:${hex.join('')}`;

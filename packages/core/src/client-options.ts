@@ -10,6 +10,11 @@ export interface RequestContext {
   tenant?: string;
   /** Headers passed on to every outbound call of this view (correlation ids). Never overrides headers set per call. */
   headers?: Record<string, string>;
+  /**
+   * The incoming request's token, traded by a token exchange flow (RFC 8693) for a downstream
+   * token cached per subject. Ignored by other flows. Never logged or printed.
+   */
+  subjectToken?: string;
 }
 
 /** A flow, or a function choosing the flow for a request's tenant (per-tenant credentials). */

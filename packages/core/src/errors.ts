@@ -22,7 +22,15 @@ export type AuthErrorCode =
   /** The shared token store failed (e.g. Redis unreachable). */
   | 'TOKEN_STORE_UNAVAILABLE'
   /** This instance's store is configured differently from the rest of the fleet (e.g. another encryption key). */
-  | 'TOKEN_STORE_MISCONFIGURED';
+  | 'TOKEN_STORE_MISCONFIGURED'
+  /** A private key (`privateKey`, the DPoP key pair) cannot be imported or cannot sign. */
+  | 'CLIENT_KEY_INVALID'
+  /** The token endpoint refused a key or certificate client authentication (`invalid_client` with `private_key_jwt`, `client_secret_jwt` or mutual TLS). */
+  | 'CLIENT_AUTH_REJECTED'
+  /** The server still asked for a DPoP nonce (`use_dpop_nonce`) after one retry with the nonce it gave. */
+  | 'DPOP_NONCE_REJECTED'
+  /** A token exchange was asked for without a subject token (`withContext({ subjectToken })`). */
+  | 'SUBJECT_TOKEN_MISSING';
 
 /** Base class of all errors raised by `@auth/*` packages. */
 export class AuthError extends Error {

@@ -19,6 +19,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './create-auth-clients.js';
+export { type DPoPKeyPair, type DPoPOption, DPoPProver } from './dpop.js';
 export {
   AuthConfigError,
   AuthError,
@@ -46,12 +47,18 @@ export type {
 } from './events.js';
 export {
   type ClientAuthMethod,
+  type ClientAuthOptions,
   type ClientCredentialsOptions,
   type FormCredentialsOptions,
   type FormRefreshOptions,
   flows,
   type JsonCredentialsOptions,
+  type JwtBearerAssertionOptions,
+  type JwtBearerOptions,
+  type MutualTls,
   type PasswordGrantOptions,
+  type PrivateKeyInput,
+  type TokenExchangeOptions,
 } from './flows/index.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export {

@@ -1,3 +1,4 @@
+import type { DPoPProver } from './dpop.js';
 import type { TokenResponse } from './token.js';
 
 /** What a {@link TokenFlow} gets for each request it makes. */
@@ -8,6 +9,11 @@ export interface FlowRequest {
   signal: AbortSignal;
   /** Upper bound on the token response body, in bytes. */
   maxResponseBytes: number;
+  /**
+   * The caller's subject token (`withContext({ subjectToken })`), for flows with
+   * `usesSubjectToken` (token exchange). Never logged or printed.
+   */
+  subjectToken?: string;
 }
 
 /**
@@ -24,6 +30,16 @@ export interface TokenFlow {
   readonly cacheKeyParts: readonly string[];
   /** Lifetime in seconds assumed when a response carries none (documented vendor default). */
   readonly defaultLifetimeSeconds: number;
+  /**
+   * Tokens are per subject token: the manager keeps one entry per subject (its hash in the cache
+   * key) and passes the caller's subject token in {@link FlowRequest.subjectToken}. Default `false`.
+   */
+  readonly usesSubjectToken?: boolean;
+  /**
+   * Tokens are DPoP-bound to this key: API calls carry a proof signed with it, and its thumbprint
+   * is part of the cache key. Default: none (bearer tokens).
+   */
+  readonly dpop?: DPoPProver;
   /** Obtain a new token with the flow's credentials. */
   requestToken(request: FlowRequest): Promise<TokenResponse>;
   /** Exchange a refresh token for a new token. Absent when the flow has no refresh tokens. */

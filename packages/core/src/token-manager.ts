@@ -67,6 +67,11 @@ export interface TokenManagerOptions {
 export interface GetTokenOptions {
   /** Selects the per-tenant flow and cache entry when the flow is a function of the tenant. */
   tenant?: string;
+  /**
+   * The caller's subject token, for flows that use one (token exchange): one cache entry per
+   * subject, bounded like tenants. Never printed.
+   */
+  subjectToken?: string;
   /** Stop waiting when it aborts. The shared token request carries on for other callers. */
   signal?: AbortSignal;
 }
@@ -76,6 +81,8 @@ interface Entry {
   readonly flow: TokenFlow;
   readonly key: Promise<string>;
   readonly tenant: string | undefined;
+  /** The subject token this entry's tokens are for (token exchange), else `undefined`. */
+  readonly subjectToken: string | undefined;
   /** The token handed out, while it is usable. */
   token: AccessToken | undefined;
   refreshAt: number;
@@ -116,6 +123,8 @@ export class TokenManager {
   readonly #events: EventHub;
   readonly #client: string;
   readonly #perTenant: boolean;
+  /** Entries are per subject token when one is given (a static flow: only if it uses them). */
+  readonly #perSubject: boolean;
   #inflightCount = 0;
   /** Decaying high estimate of recent API call latency, ms ({@link observeLatency}). */
   #latencyMs = 0;
@@ -126,6 +135,7 @@ export class TokenManager {
     this.#events = options.events ?? new EventHub();
     this.#client = options.client ?? 'client';
     this.#perTenant = typeof options.flow === 'function';
+    this.#perSubject = typeof options.flow === 'function' || options.flow.usesSubjectToken === true;
     options.store.onUnreadable?.((key, reason) => {
       void this.#reportUnreadable(key, reason);
     });
@@ -137,8 +147,8 @@ export class TokenManager {
    * expired one, or one so close to expiry that a call would likely reach the API after it
    * expired (within the recent call latency, {@link observeLatency}) while a refresh is running.
    */
-  peekToken(tenant?: string): AccessToken | undefined {
-    const entry = this.#entry(tenant);
+  peekToken(tenant?: string, subjectToken?: string): AccessToken | undefined {
+    const entry = this.#entry(tenant, subjectToken);
     const token = entry.token;
     if (token === undefined) return undefined;
     const now = this.#options.now();
@@ -172,9 +182,9 @@ export class TokenManager {
    * refresh and returns the current token at once.
    */
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
-    const current = this.peekToken(options.tenant);
+    const current = this.peekToken(options.tenant, options.subjectToken);
     if (current !== undefined) return current;
-    const entry = this.#entry(options.tenant);
+    const entry = this.#entry(options.tenant, options.subjectToken);
     if (entry.inflight === undefined) {
       if (this.#monotonic() < entry.retryAt) throw entry.lastError;
       this.#startRenewal(entry, entry.pendingReason ?? (entry.last ? 'expired' : 'missing'));
@@ -198,10 +208,11 @@ export class TokenManager {
     token: AccessToken,
     tenant?: string,
     challenge?: string | null,
+    subjectToken?: string,
   ): Promise<UnauthorizedAction> {
     const error = challengeError(challenge);
     if (error !== undefined && error !== 'invalid_token') return 'ignored';
-    const entry = this.#entry(tenant);
+    const entry = this.#entry(tenant, subjectToken);
     if (entry.token?.accessToken !== token.accessToken) return 'stale';
     const age = this.#monotonic() - entry.tokenAt;
     const interval = unauthorizedInterval(entry.unauthorizedRenewals, this.#options.backoff);
@@ -240,9 +251,15 @@ export class TokenManager {
     tenant: string | undefined,
     action: UnauthorizedAction,
     retried: boolean,
+    subjectToken?: string,
   ): void {
     if (!this.#events.listening) return;
-    this.#emit(this.#entry(tenant), { type: 'api.unauthorized', action, retried });
+    this.#emit(this.#entry(tenant, subjectToken), { type: 'api.unauthorized', action, retried });
+  }
+
+  /** The DPoP prover of the flow serving `tenant`, when its tokens are DPoP-bound. */
+  dpop(tenant?: string, subjectToken?: string): TokenFlow['dpop'] {
+    return this.#entry(tenant, subjectToken).flow.dpop;
   }
 
   /** A JSON-safe, secret-free snapshot of every cached entry (one `empty` row when none). */
@@ -271,16 +288,19 @@ export class TokenManager {
   }
 
   /**
-   * The entry of a tenant. Per-tenant entries are kept in least-recently-used order and bounded
-   * by `maxCachedTenants`; an entry with a token request in flight is never evicted (that would
-   * start a second request for the same key).
+   * The entry of a tenant (and subject). Per-tenant and per-subject entries are kept in
+   * least-recently-used order and bounded by `maxCachedTenants`; an entry with a token request in
+   * flight is never evicted (that would start a second request for the same key).
    */
-  #entry(tenant: string | undefined): Entry {
-    const id = this.#perTenant ? (tenant ?? DEFAULT_TENANT) : DEFAULT_TENANT;
+  #entry(tenant: string | undefined, subjectToken?: string): Entry {
+    const subject = this.#perSubject ? subjectToken : undefined;
+    const tenantId = this.#perTenant ? (tenant ?? DEFAULT_TENANT) : DEFAULT_TENANT;
+    const id = subject === undefined ? tenantId : `${tenantId}\u0000${subject}`;
+    const keyed = this.#perTenant || subject !== undefined;
     const entries = this.#entries;
     let entry = entries.get(id);
     if (entry !== undefined) {
-      if (this.#perTenant) {
+      if (keyed) {
         entries.delete(id);
         entries.set(id, entry);
       }
@@ -289,10 +309,14 @@ export class TokenManager {
     const flowSource = this.#options.flow;
     const flow = typeof flowSource === 'function' ? flowSource({ tenant }) : flowSource;
     const keyTenant = this.#perTenant ? tenant : undefined;
+    const key = cacheKey(flow, keyTenant, subject);
+    // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.
+    key.catch(ignore);
     entry = {
       flow,
-      key: cacheKey(flow, keyTenant),
+      key,
       tenant: keyTenant,
+      subjectToken: subject,
       token: undefined,
       refreshAt: 0,
       last: undefined,
@@ -455,7 +479,7 @@ export class TokenManager {
     const { store, now } = this.#options;
     const refreshToken = stored?.refreshToken ?? entry.last?.refreshToken;
     const sentAt = now();
-    const response = await this.#request(entry.flow, refreshToken);
+    const response = await this.#request(entry, refreshToken);
     const record = toStoredToken(response, sentAt, entry.flow.defaultLifetimeSeconds);
     if (record.expiresAt <= now()) {
       throw new TokenEndpointError(
@@ -506,23 +530,26 @@ export class TokenManager {
   }
 
   /** Refresh token first when there is one; a rejected refresh falls back to one full login. */
-  async #request(flow: TokenFlow, refreshToken: string | undefined) {
+  async #request(entry: Entry, refreshToken: string | undefined) {
+    const flow = entry.flow;
     if (refreshToken !== undefined && flow.refreshToken !== undefined) {
       try {
-        return await flow.refreshToken(refreshToken, this.#flowRequest());
+        return await flow.refreshToken(refreshToken, this.#flowRequest(entry));
       } catch (error) {
         if (!(error instanceof AuthError && error.code === 'TOKEN_ENDPOINT_REJECTED')) throw error;
       }
     }
-    return flow.requestToken(this.#flowRequest());
+    return flow.requestToken(this.#flowRequest(entry));
   }
 
-  #flowRequest(): FlowRequest {
-    return {
+  #flowRequest(entry: Entry): FlowRequest {
+    const request: FlowRequest = {
       fetch: this.#options.fetch,
       signal: AbortSignal.timeout(this.#options.tokenTimeoutMs),
       maxResponseBytes: this.#options.maxTokenResponseBytes,
     };
+    if (entry.subjectToken !== undefined) request.subjectToken = entry.subjectToken;
+    return request;
   }
 
   /** Adds the fields every event carries. Call only when someone listens. */

@@ -153,7 +153,7 @@ describe('flow-specific options', () => {
       'tokenUrl',
     );
     expect(configError(() => build({ tokenUrl: undefined })).option).toBe('tokenUrl');
-    expect(configError(() => build({ auth: 'private_key_jwt' })).option).toBe('auth');
+    expect(configError(() => build({ auth: 'magic_auth' })).option).toBe('auth');
     expect(configError(() => build({ clientId: '' })).option).toBe('clientId');
     expect(configError(() => build({ scope: ['a b'] })).option).toBe('scope');
     expect(

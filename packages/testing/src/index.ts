@@ -12,6 +12,18 @@ export type { AlertSiteEmulator } from './alertsite.js';
 export { EMULATOR_API_DATA } from './api-data.js';
 export type { AspNetTokenEmulator } from './aspnet-token.js';
 export {
+  type CheckedFlow,
+  type CheckedManager,
+  type CheckedManagerConstructor,
+  type CheckedManagerOptions,
+  type CheckedStoreConstructor,
+  type CheckedToken,
+  type CheckedTokenResponse,
+  type CheckTokenFlowOptions,
+  type CheckTokenFlowReport,
+  checkTokenFlow,
+} from './check-token-flow.js';
+export {
   type AlertSiteCredentials,
   type AspNetCredentials,
   EMULATOR_CREDENTIALS,

@@ -1,19 +1,14 @@
 import { clientCredentialsGrant } from 'openid-client';
+import { type DPoPOption, dpopProver } from '../dpop.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
+import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
 import { createFlowContext } from './flow-context.js';
-import {
-  authMethodOption,
-  type ClientAuthMethod,
-  clientAuthFor,
-  endpointSource,
-  runGrant,
-  scopeOption,
-} from './oauth2-client.js';
+import { endpointSource, runGrant, scopeOption } from './oauth2-client.js';
 import { optionalString, requirePositive, requireString } from './validate-options.js';
 
 /** Options of {@link flows.clientCredentials}. */
-export interface ClientCredentialsOptions {
+export interface ClientCredentialsOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint, e.g. `https://tenant.api.opsramp.com/auth/oauth/token`. */
   tokenUrl?: string | URL;
   /**
@@ -23,8 +18,11 @@ export interface ClientCredentialsOptions {
   issuer?: string | URL;
   /** Client id (OpsRamp: the integration's "Key"). */
   clientId: string;
-  /** Client secret (OpsRamp: "Secret"). Never logged or printed. */
-  clientSecret: string;
+  /**
+   * Client secret (OpsRamp: "Secret"), for the `client_secret_*` methods. Never logged or printed.
+   * Not used with `private_key_jwt` or mutual TLS.
+   */
+  clientSecret?: string;
   /** Requested scope, a space-separated string or a list. Default: none sent. */
   scope?: string | readonly string[];
   /** `audience` parameter (Auth0 and others). Default: none sent. */
@@ -32,12 +30,11 @@ export interface ClientCredentialsOptions {
   /** `resource` parameter (RFC 8707). Default: none sent. */
   resource?: string;
   /**
-   * Client authentication. Default `client_secret_post`: `client_id` / `client_secret` as form
-   * fields, which is what most servers (and the OpsRamp docs) expect verbatim; `client_secret_basic`
-   * form-urlencodes id and secret inside the Basic header per RFC 6749 §2.3.1, which servers that
-   * skip that decoding get wrong.
+   * DPoP (RFC 9449): `true` generates a key pair for this client, `{ privateKey, publicKey }` uses
+   * yours (share it across a fleet to share the token). Tokens come back bound to the key; API
+   * calls carry `Authorization: DPoP …` and a fresh proof. Default `false`.
    */
-  auth?: ClientAuthMethod;
+  dpop?: DPoPOption;
   /** Lifetime in seconds when the response has no `expires_in`. Default `3600`. */
   lifetimeSeconds?: number;
   /** Allow plain `http:` to a non-loopback host. Default `false`. */
@@ -50,7 +47,12 @@ export interface ClientCredentialsOptions {
  * when given. Expiry from `expires_in`. Only `bearer` tokens are accepted. No refresh tokens
  * (§4.4.3): the manager simply asks again.
  *
- * Defaults: `auth: 'client_secret_post'`, `lifetimeSeconds: 3600`, `allowInsecureHttp: false`.
+ * Client authentication: `clientSecret` (`client_secret_post` by default, `client_secret_basic`,
+ * `client_secret_jwt`), `privateKey` (`private_key_jwt`), or mutual TLS (`tls_client_auth`,
+ * `self_signed_tls_client_auth` with `tls` from `@auth/core/node`). `dpop` binds tokens to a key.
+ *
+ * Defaults: `auth: 'client_secret_post'` (`private_key_jwt` with a `privateKey`), `dpop: false`,
+ * `lifetimeSeconds: 3600`, `allowInsecureHttp: false`.
  * Id: `clientCredentials`.
  *
  * @example
@@ -63,19 +65,19 @@ export interface ClientCredentialsOptions {
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenFlow {
   const clientId = requireString('clientId', options.clientId);
-  const clientSecret = requireString('clientSecret', options.clientSecret);
+  const clientSecret = optionalString('clientSecret', options.clientSecret);
   const scope = scopeOption(options.scope);
   const audience = optionalString('audience', options.audience);
   const resource = optionalString('resource', options.resource);
-  const method = authMethodOption(options.auth);
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const clientAuth = clientAuthFor(method, clientId, clientSecret);
+  const auth = clientAuthentication(options, clientId, clientSecret);
+  const dpop = dpopProver(options.dpop);
   const source = endpointSource({
     tokenUrl: options.tokenUrl,
     issuer: options.issuer,
     allowInsecureHttp: options.allowInsecureHttp,
     clientId,
-    clientAuth,
+    clientAuth: auth.clientAuth,
   });
   const ctx = createFlowContext('clientCredentials', source.display, [clientSecret]);
   const parameters: Record<string, string> = {};
@@ -93,12 +95,13 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
       resource ?? '',
     ]),
     defaultLifetimeSeconds: lifetimeSeconds,
+    ...(dpop === undefined ? {} : { dpop }),
     requestToken(req: FlowRequest): Promise<TokenResponse> {
       return runGrant(
         ctx,
         req,
         source,
-        { clientId, clientAuth, fallbackLifetimeSeconds: lifetimeSeconds },
+        { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds },
         (config) => clientCredentialsGrant(config, parameters),
       );
     },

@@ -8,21 +8,35 @@
 import { clientCredentials } from './client-credentials.js';
 import { formCredentials } from './form-credentials.js';
 import { jsonCredentials } from './json-credentials.js';
+import { jwtBearer } from './jwt-bearer.js';
 import { passwordGrant } from './password-grant.js';
+import { tokenExchange } from './token-exchange.js';
 
+export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './client-auth.js';
 export type { ClientCredentialsOptions } from './client-credentials.js';
 export type { FormCredentialsOptions, FormRefreshOptions } from './form-credentials.js';
 export type { JsonCredentialsOptions } from './json-credentials.js';
-export type { ClientAuthMethod } from './oauth2-client.js';
+export type { JwtBearerAssertionOptions, JwtBearerOptions } from './jwt-bearer.js';
 export type { PasswordGrantOptions } from './password-grant.js';
-export { clientCredentials, formCredentials, jsonCredentials, passwordGrant };
+export type { PrivateKeyInput } from './signing-key.js';
+export type { TokenExchangeOptions } from './token-exchange.js';
+export {
+  clientCredentials,
+  formCredentials,
+  jsonCredentials,
+  jwtBearer,
+  passwordGrant,
+  tokenExchange,
+};
 
 /**
- * The four built-in flows:
+ * The built-in flows:
  * - `jsonCredentials`: JSON `{username,password}` login answered by a bare `access_token` (AlertSite).
  * - `formCredentials`: form login with extra fields, JWT access + refresh tokens (KlearStack).
  * - `clientCredentials`: OAuth2 RFC 6749 §4.4 (OpsRamp and most machine-to-machine APIs).
  * - `passwordGrant`: OAuth2 RFC 6749 §4.3 (ASP.NET `/Token` endpoints).
+ * - `tokenExchange`: OAuth2 Token Exchange RFC 8693 (calls on behalf of the caller's subject).
+ * - `jwtBearer`: OAuth2 JWT bearer grant RFC 7523 (a signed assertion as the grant).
  *
  * @namespace
  * @example
@@ -52,4 +66,15 @@ export const flows = Object.freeze({
    * {@link PasswordGrantOptions}.
    */
   passwordGrant,
+  /**
+   * OAuth 2.0 Token Exchange, RFC 8693: the caller's subject token (`withContext({ subjectToken })`)
+   * traded for a downstream token, cached per subject. Defaults: `lifetimeSeconds: 300`. Options:
+   * {@link TokenExchangeOptions}.
+   */
+  tokenExchange,
+  /**
+   * JWT bearer authorization grant, RFC 7523 §2.1, with an assertion signed from a key or given
+   * by a function. Defaults: `lifetimeSeconds: 3600`. Options: {@link JwtBearerOptions}.
+   */
+  jwtBearer,
 });

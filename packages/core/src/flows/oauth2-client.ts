@@ -9,70 +9,32 @@
 import {
   allowInsecureRequests,
   type ClientAuth,
-  ClientSecretBasic,
-  ClientSecretPost,
   Configuration,
   type CustomFetch,
   customFetch,
   discovery,
-  None,
   type ServerMetadata,
   type TokenEndpointResponse,
 } from 'openid-client';
-import { AuthConfigError } from '../errors.js';
+import type { DPoPProver } from '../dpop.js';
+import { AuthConfigError, TokenEndpointError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest } from '../token-flow.js';
+import { type ClientAuthentication, KEY_METHODS } from './client-auth.js';
 import { type FlowContext, flowError } from './flow-context.js';
 import { mapOpenIdError } from './openid-errors.js';
-import { isSuccess, rejectedError, sendTokenRequest, tooLargeError } from './read-token-body.js';
-import { toTokenResponse } from './token-fields.js';
 import {
-  optionalString,
-  requireEndpointUrl,
-  requireOneOf,
-  transportProblem,
-} from './validate-options.js';
-
-/**
- * How the client authenticates at the token endpoint.
- *
- * - `client_secret_post` (default): `client_id` and `client_secret` as form fields. Many servers
- *   (the OpsRamp quickstart included) document exactly these raw fields, and it avoids the
- *   encoding pitfall of Basic below.
- * - `client_secret_basic`: `Authorization: Basic base64(urlencode(id):urlencode(secret))`, as
- *   RFC 6749 §2.3.1 requires; servers that decode the header without form-decoding reject ids or
- *   secrets containing reserved characters.
- */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+  isSuccess,
+  type RawTokenResponse,
+  rejectedError,
+  sendTokenRequest,
+  tooLargeError,
+} from './read-token-body.js';
+import { toTokenResponse } from './token-fields.js';
+import { optionalString, requireEndpointUrl, transportProblem } from './validate-options.js';
 
 /** Client id used internally when a password grant has none; never sent. */
 export const NO_CLIENT_ID = 'anonymous-client';
-
-/** A client authentication that sends nothing (no `client_id` either). */
-const sendNothing: ClientAuth = () => undefined;
-
-/** Chooses the openid-client `ClientAuth` for the given credentials. */
-export function clientAuthFor(
-  method: ClientAuthMethod,
-  clientId: string | undefined,
-  clientSecret: string | undefined,
-): ClientAuth {
-  if (clientId === undefined) return sendNothing;
-  if (clientSecret === undefined) return None();
-  return method === 'client_secret_basic'
-    ? ClientSecretBasic(clientSecret)
-    : ClientSecretPost(clientSecret);
-}
-
-/** Validates `auth`. */
-export function authMethodOption(value: unknown): ClientAuthMethod {
-  return requireOneOf<ClientAuthMethod>(
-    'auth',
-    value,
-    ['client_secret_basic', 'client_secret_post'],
-    'client_secret_post',
-  );
-}
 
 /** A token endpoint given directly, or an issuer whose metadata names it (discovery). */
 export interface EndpointSource {
@@ -151,21 +113,38 @@ export function endpointSource(options: {
 }
 
 /**
- * A `customFetch` for openid-client that uses the manager's `fetch` and signal, reads at most
- * `maxResponseBytes`, and throws our own errors for non-2xx and oversized answers.
+ * A `customFetch` for openid-client that uses the manager's `fetch` (or the mutual TLS one) and
+ * signal, reads at most `maxResponseBytes`, and throws our own errors for non-2xx and oversized
+ * answers. With `dpop`, each request carries a fresh proof, and a `use_dpop_nonce` refusal is sent
+ * once more with the server's nonce (RFC 9449 §8).
  */
 export function boundedFetch(
   ctx: FlowContext,
   req: FlowRequest,
   seen: { status?: number } = {},
+  transport: { tlsFetch?: typeof fetch | undefined; dpop?: DPoPProver | undefined } = {},
 ): CustomFetch {
+  const flowReq = transport.tlsFetch === undefined ? req : { ...req, fetch: transport.tlsFetch };
+  const { dpop } = transport;
   return async (url, options) => {
-    const raw = await sendTokenRequest(ctx, req, url, {
-      method: options.method,
-      headers: options.headers,
-      body: options.body as string | URLSearchParams | null | undefined,
-      signal: options.signal,
-    });
+    const target = new URL(url);
+    const send = async () => {
+      const headers = new Headers(options.headers);
+      const nonce = dpop?.nonceFor(target);
+      if (dpop !== undefined) headers.set('dpop', await dpop.proof(options.method, target));
+      const raw = await sendTokenRequest(ctx, flowReq, url, {
+        method: options.method,
+        headers,
+        body: options.body as string | URLSearchParams | null | undefined,
+        signal: options.signal,
+      });
+      return { raw, fresh: dpop?.rememberNonce(target, raw.headers, nonce) === true };
+    };
+    let { raw, fresh } = await send();
+    if (dpop !== undefined && asksForNonce(raw)) {
+      if (fresh) ({ raw, fresh } = await send());
+      if (asksForNonce(raw)) throw nonceError(ctx, raw);
+    }
     seen.status = raw.status;
     if (!isSuccess(raw.status)) throw rejectedError(ctx, raw);
     if (raw.truncated) throw tooLargeError(ctx, raw.status);
@@ -177,19 +156,50 @@ export function boundedFetch(
   };
 }
 
+/** A token endpoint answer refusing the proof for want of a (fresh) nonce. */
+function asksForNonce(raw: RawTokenResponse): boolean {
+  return raw.status === 400 && /"error"\s*:\s*"use_dpop_nonce"/.test(raw.text);
+}
+
+function nonceError(ctx: FlowContext, raw: RawTokenResponse): TokenEndpointError {
+  const base = rejectedError(ctx, raw);
+  return new TokenEndpointError(
+    'DPOP_NONCE_REJECTED',
+    `${ctx.endpoint} still requires a DPoP nonce after one retry with the nonce it gave`,
+    {
+      flow: ctx.flow,
+      status: raw.status,
+      vendorCode: 'use_dpop_nonce',
+      vendorMessage: base.vendorMessage,
+    },
+  );
+}
+
+/** What {@link runGrant} needs to know about the client. */
+export interface GrantClient {
+  readonly clientId: string;
+  readonly auth: ClientAuthentication;
+  readonly fallbackLifetimeSeconds: number;
+  /** DPoP proofs for token requests (and a `DPoP` token type accepted). */
+  readonly dpop?: DPoPProver | undefined;
+}
+
 /** Runs one openid-client grant with a fresh `Configuration` and maps its result and errors. */
 export async function runGrant(
   ctx: FlowContext,
   req: FlowRequest,
   source: EndpointSource,
-  client: { clientId: string; clientAuth: ClientAuth; fallbackLifetimeSeconds: number },
+  client: GrantClient,
   grant: (config: Configuration) => Promise<TokenEndpointResponse>,
   previousRefreshToken?: string,
 ): Promise<TokenResponse> {
   const server = await source.metadata(ctx, req);
-  const config = new Configuration(server, client.clientId, undefined, client.clientAuth);
+  const config = new Configuration(server, client.clientId, undefined, client.auth.clientAuth);
   const seen: { status?: number } = {};
-  config[customFetch] = boundedFetch(ctx, req, seen);
+  config[customFetch] = boundedFetch(ctx, req, seen, {
+    tlsFetch: client.auth.tlsFetch,
+    dpop: client.dpop,
+  });
   // The manager's signal is the timeout; openid-client's own 30 s default is switched off.
   config.timeout = 0;
   if (source.insecure) allowInsecureRequests(config);
@@ -197,14 +207,35 @@ export async function runGrant(
   try {
     result = await grant(config);
   } catch (error) {
-    throw mapOpenIdError(ctx, error, [req.signal], seen.status);
+    throw clientAuthError(client, mapOpenIdError(ctx, error, [req.signal], seen.status));
   }
-  const rules = { fallbackLifetimeSeconds: client.fallbackLifetimeSeconds };
+  const rules = {
+    fallbackLifetimeSeconds: client.fallbackLifetimeSeconds,
+    dpop: client.dpop !== undefined,
+  };
   return toTokenResponse(
     ctx,
     { ...result } as Record<string, unknown>,
     200,
     previousRefreshToken === undefined ? rules : { ...rules, previousRefreshToken },
+  );
+}
+
+/**
+ * `invalid_client` under a key or certificate method: the key, assertion or certificate was
+ * refused (`CLIENT_AUTH_REJECTED`), a different fix than a wrong secret.
+ */
+function clientAuthError(client: GrantClient, error: TokenEndpointError): TokenEndpointError {
+  if (error.vendorCode !== 'invalid_client' || !KEY_METHODS.has(client.auth.method)) return error;
+  return new TokenEndpointError(
+    'CLIENT_AUTH_REJECTED',
+    `${error.message.slice(error.flow.length + 2)}; the ${client.auth.method} client authentication (key or certificate) was refused`,
+    {
+      flow: error.flow,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      vendorCode: error.vendorCode,
+      ...(error.vendorMessage === undefined ? {} : { vendorMessage: error.vendorMessage }),
+    },
   );
 }
 

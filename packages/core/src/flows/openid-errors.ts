@@ -6,7 +6,7 @@
  * @internal
  */
 import { ClientError, ResponseBodyError, WWWAuthenticateChallengeError } from 'openid-client';
-import { type AuthErrorCode, TokenEndpointError } from '../errors.js';
+import { AuthError, type AuthErrorCode, TokenEndpointError } from '../errors.js';
 import {
   type FlowContext,
   flowError,
@@ -53,7 +53,7 @@ export function mapOpenIdError(
   signals: readonly (AbortSignal | undefined)[],
   lastStatus?: number,
 ): TokenEndpointError {
-  const own = findOwn(error);
+  const own = findOwn(ctx, error);
   if (own) return own;
 
   if (error instanceof ResponseBodyError) {
@@ -120,11 +120,17 @@ export function mapOpenIdError(
   );
 }
 
-/** Our own error, thrown inside `customFetch` and wrapped by openid-client (`cause` chain). */
-function findOwn(error: unknown): TokenEndpointError | undefined {
+/**
+ * Our own error, thrown inside `customFetch` or a client authentication and wrapped by
+ * openid-client (`cause` chain). A key that cannot sign becomes this flow's error.
+ */
+function findOwn(ctx: FlowContext, error: unknown): TokenEndpointError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof TokenEndpointError) return current;
+    if (current instanceof AuthError && current.code === 'CLIENT_KEY_INVALID') {
+      return flowError(ctx, current.code, current.message);
+    }
     current = current.cause;
   }
   return undefined;

@@ -2,20 +2,13 @@ import { genericGrantRequest, refreshTokenGrant } from 'openid-client';
 import { AuthConfigError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
+import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
 import { createFlowContext } from './flow-context.js';
-import {
-  authMethodOption,
-  type ClientAuthMethod,
-  clientAuthFor,
-  endpointSource,
-  NO_CLIENT_ID,
-  runGrant,
-  scopeOption,
-} from './oauth2-client.js';
+import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2-client.js';
 import { optionalString, requirePositive, requireString } from './validate-options.js';
 
 /** Options of {@link flows.passwordGrant}. */
-export interface PasswordGrantOptions {
+export interface PasswordGrantOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint, e.g. `https://sandbox.sample/Token`. */
   tokenUrl: string | URL;
   /** Resource owner's user name. */
@@ -28,8 +21,6 @@ export interface PasswordGrantOptions {
   clientSecret?: string;
   /** Requested scope, a space-separated string or a list. Default: none sent. */
   scope?: string | readonly string[];
-  /** Client authentication when `clientSecret` is given. Default `client_secret_post` (see {@link ClientAuthMethod}). */
-  auth?: ClientAuthMethod;
   /** Lifetime in seconds when the response has neither `expires_in` nor `.expires`. Default `3600`. */
   lifetimeSeconds?: number;
   /** Allow plain `http:` to a non-loopback host. Default `false`. */
@@ -65,19 +56,18 @@ export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
     throw new AuthConfigError('clientId', 'is required when clientSecret is given');
   }
   const scope = scopeOption(options.scope);
-  const method = authMethodOption(options.auth);
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const clientAuth = clientAuthFor(method, clientId, clientSecret);
+  const auth = clientAuthentication(options, clientId, clientSecret, false);
   // openid-client needs some client id; with `clientAuthFor(undefined)` it is never sent.
   const configClientId = clientId ?? NO_CLIENT_ID;
   const source = endpointSource({
     tokenUrl: options.tokenUrl,
     allowInsecureHttp: options.allowInsecureHttp,
     clientId: configClientId,
-    clientAuth,
+    clientAuth: auth.clientAuth,
   });
   const ctx = createFlowContext('passwordGrant', source.display, [password, clientSecret]);
-  const client = { clientId: configClientId, clientAuth, fallbackLifetimeSeconds: lifetimeSeconds };
+  const client = { clientId: configClientId, auth, fallbackLifetimeSeconds: lifetimeSeconds };
 
   return Object.freeze({
     id: 'passwordGrant',

@@ -16,6 +16,8 @@ export interface ExpiryRules {
   jwtExp?: boolean;
   /** A refresh token to keep when the response carries no new one (RFC 6749 §6). */
   previousRefreshToken?: string;
+  /** The flow sends DPoP proofs: a `DPoP` token type is accepted. */
+  dpop?: boolean;
 }
 
 /** Fields that are the token itself or already mapped; everything else goes to `extras`. */
@@ -25,7 +27,8 @@ const MAPPED = new Set(['access_token', 'refresh_token', 'id_token', 'token_type
  * Validates and maps a token response body.
  *
  * - `access_token`: required non-empty string of characters an HTTP header can carry.
- * - `token_type`: optional; must be `bearer` (any case) and is returned as `Bearer`.
+ * - `token_type`: optional; must be `bearer` (any case) and is returned as `Bearer`; with
+ *   `rules.dpop`, `DPoP` (any case) is accepted too and returned as `DPoP`.
  * - expiry: `expires_in` (seconds ≥ 0 and ≤ 10 years, number or numeric string) → `expiresIn`; else the JWT `exp`
  *   (when `rules.jwtExp`) or `.expires` (RFC 1123 date) → `expiresAt`; else the fallback lifetime.
  * - `refresh_token`: optional non-empty string.
@@ -62,10 +65,10 @@ export function toTokenResponse(
     if (typeof json.token_type !== 'string') {
       throw invalid(`"token_type" of type ${describeType(json.token_type)} (expected "bearer")`);
     }
-    if (json.token_type.toLowerCase() !== 'bearer') {
-      throw invalid(`unsupported "token_type" "${json.token_type.slice(0, 20)}" (only bearer)`);
-    }
-    tokenType = 'Bearer';
+    const type = json.token_type.toLowerCase();
+    if (type === 'bearer') tokenType = 'Bearer';
+    else if (type === 'dpop' && rules.dpop === true) tokenType = 'DPoP';
+    else throw invalid(`unsupported "token_type" "${json.token_type.slice(0, 20)}" (only bearer)`);
   }
 
   let refreshToken: string | undefined;

@@ -1,6 +1,6 @@
 import type { AuthClientOptions } from '../client-options.js';
+import type { ClientAuthMethod } from '../flows/client-auth.js';
 import { clientCredentials } from '../flows/client-credentials.js';
-import type { ClientAuthMethod } from '../flows/oauth2-client.js';
 import { requireString } from '../flows/validate-options.js';
 import { directoryUrl, type PresetCommonOptions } from './common.js';
 
@@ -17,7 +17,7 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
   /** Requested scope. Default: none sent. */
   scope?: string | readonly string[];
   /** Client authentication. Default `client_secret_post`, as the OpsRamp quickstart sends. */
-  auth?: ClientAuthMethod;
+  auth?: Extract<ClientAuthMethod, 'client_secret_basic' | 'client_secret_post'>;
   /** Token endpoint. Default `{baseUrl}auth/oauth/token`. */
   tokenUrl?: string | URL;
 }

@@ -1,0 +1,130 @@
+/**
+ * DPoP (RFC 9449): a key pair per client, a fresh proof JWT per request (`htm`, `htu`, `iat`,
+ * `jti`, and `ath` on API calls), the server's nonces remembered per origin, and the key's JWK
+ * thumbprint (part of the token cache key: a DPoP-bound token is useless without its key).
+ */
+import {
+  base64url,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  SignJWT,
+} from 'jose';
+import { AuthConfigError, AuthError } from './errors.js';
+import { algorithmFor } from './flows/signing-key.js';
+
+/** A DPoP key pair (`CryptoKey`s; the private one may be non-extractable). */
+export interface DPoPKeyPair {
+  /** Signs the proofs. Never printed. */
+  readonly privateKey: CryptoKey;
+  /** Sent in every proof's header. */
+  readonly publicKey: CryptoKey;
+}
+
+/**
+ * `dpop` option of the OAuth2 flows: `true` generates an ES256 key pair for this client (so each
+ * instance of a fleet has its own key, and its own token); a key pair shared by every instance
+ * lets them share one token through a shared store. Default `false`.
+ */
+export type DPoPOption = boolean | DPoPKeyPair;
+
+const encoder = new TextEncoder();
+
+/** Signs DPoP proofs with one key pair and remembers server nonces per origin. */
+export class DPoPProver {
+  readonly #keys: Promise<{ privateKey: CryptoKey; jwk: JWK; alg: string; thumbprint: string }>;
+  readonly #nonces = new Map<string, string>();
+
+  constructor(keys: DPoPKeyPair | undefined) {
+    this.#keys = (async () => {
+      const pair = keys ?? (await generateKeyPair('ES256'));
+      const full = await exportJWK(pair.publicKey);
+      const jwk: JWK = { kty: full.kty, crv: full.crv, x: full.x, y: full.y, e: full.e, n: full.n };
+      const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
+      return {
+        privateKey: pair.privateKey,
+        jwk,
+        alg: algorithmFor(pair.privateKey, undefined),
+        thumbprint,
+      };
+    })();
+    // A bad key pair fails the first proof, where the error is typed; no unhandled rejection here.
+    this.#keys.catch(() => {});
+  }
+
+  /** The JWK SHA-256 thumbprint of the public key (`cnf.jkt` of bound tokens). */
+  async thumbprint(): Promise<string> {
+    return (await this.#load()).thumbprint;
+  }
+
+  /** A proof for one request; `accessToken` adds `ath` (API calls). */
+  async proof(method: string, url: URL, accessToken?: string): Promise<string> {
+    const { privateKey, jwk, alg } = await this.#load();
+    const claims: Record<string, string> = {
+      htm: method,
+      htu: `${url.origin}${url.pathname}`,
+      jti: crypto.randomUUID(),
+    };
+    const nonce = this.#nonces.get(url.origin);
+    if (nonce !== undefined) claims.nonce = nonce;
+    if (accessToken !== undefined) {
+      const digest = await crypto.subtle.digest('SHA-256', encoder.encode(accessToken));
+      claims.ath = base64url.encode(new Uint8Array(digest));
+    }
+    return new SignJWT(claims)
+      .setProtectedHeader({ typ: 'dpop+jwt', alg, jwk })
+      .setIssuedAt()
+      .sign(privateKey);
+  }
+
+  /**
+   * Remembers the `DPoP-Nonce` of a response from `url`'s origin. Returns `true` when the proof
+   * sent with `sentNonce` would now go out with another nonce: a request refused for
+   * `use_dpop_nonce` may then be sent once more (RFC 9449 §8, §9).
+   */
+  rememberNonce(url: URL, headers: Headers, sentNonce: string | undefined): boolean {
+    const nonce = headers.get('dpop-nonce');
+    if (nonce !== null) this.#nonces.set(url.origin, nonce);
+    const current = this.#nonces.get(url.origin);
+    return current !== undefined && current !== sentNonce;
+  }
+
+  /** The nonce the next proof for `url` carries, if any. */
+  nonceFor(url: URL): string | undefined {
+    return this.#nonces.get(url.origin);
+  }
+
+  async #load() {
+    try {
+      return await this.#keys;
+    } catch (cause) {
+      throw new AuthError('CLIENT_KEY_INVALID', 'the DPoP key pair cannot sign proofs', {
+        cause: cause instanceof Error ? new Error(cause.name) : undefined,
+      });
+    }
+  }
+
+  /** Safe description: never the key. */
+  toJSON(): Record<string, unknown> {
+    return { dpop: true };
+  }
+}
+
+/** Validates `dpop` and builds its prover, or `undefined` when DPoP is off. */
+export function dpopProver(value: unknown): DPoPProver | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return new DPoPProver(undefined);
+  const pair = value as Partial<DPoPKeyPair> | null;
+  if (
+    typeof pair !== 'object' ||
+    pair === null ||
+    !(pair.privateKey instanceof CryptoKey) ||
+    !(pair.publicKey instanceof CryptoKey) ||
+    pair.privateKey.type !== 'private' ||
+    pair.publicKey.type !== 'public'
+  ) {
+    throw new AuthConfigError('dpop', 'must be true or { privateKey, publicKey } (CryptoKeys)');
+  }
+  return new DPoPProver(pair as DPoPKeyPair);
+}

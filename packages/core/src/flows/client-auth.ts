@@ -1,0 +1,210 @@
+/**
+ * Client authentication at the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2, RFC 8705 §2): the six
+ * methods of DESIGN §11 mapped onto openid-client's `ClientAuth` functions. Keys are imported on
+ * the first token request; assertions are audienced to the token endpoint.
+ *
+ * @internal
+ */
+import {
+  type ClientAuth,
+  ClientSecretBasic,
+  ClientSecretJwt,
+  ClientSecretPost,
+  None,
+  PrivateKeyJwt,
+  TlsClientAuth,
+} from 'openid-client';
+import { AuthConfigError, AuthError } from '../errors.js';
+import {
+  algorithmFor,
+  lazySigningKey,
+  optionalAlgorithm,
+  type PrivateKeyInput,
+  requirePrivateKey,
+} from './signing-key.js';
+import { optionalString, requireOneOf } from './validate-options.js';
+
+/**
+ * How the client authenticates at the token endpoint.
+ *
+ * - `client_secret_post` (default): `client_id` and `client_secret` as form fields. Many servers
+ *   (the OpsRamp quickstart included) document exactly these raw fields, and it avoids the
+ *   encoding pitfall of Basic below.
+ * - `client_secret_basic`: `Authorization: Basic base64(urlencode(id):urlencode(secret))`, as
+ *   RFC 6749 §2.3.1 requires; servers that decode the header without form-decoding reject ids or
+ *   secrets containing reserved characters.
+ * - `client_secret_jwt`: a short-lived JWT assertion signed with the client secret (HS256).
+ * - `private_key_jwt`: a short-lived JWT assertion signed with `privateKey` (RFC 7523); no shared
+ *   secret leaves the client.
+ * - `tls_client_auth` / `self_signed_tls_client_auth`: mutual TLS (RFC 8705): only `client_id` is
+ *   sent; the certificate of `tls` (from `@auth/core/node`) authenticates the client.
+ */
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth';
+
+/**
+ * A mutual TLS transport: a `fetch` that presents the client certificate. Made by `mutualTls()`
+ * of `@auth/core/node` (Node only).
+ */
+export interface MutualTls {
+  /** `fetch` over connections that present the client certificate. */
+  readonly fetch: typeof fetch;
+}
+
+/** Client authentication options shared by the OAuth2 flows. */
+export interface ClientAuthOptions {
+  /**
+   * How the client authenticates. Default `client_secret_post`, or `private_key_jwt` when
+   * `privateKey` is given. See {@link ClientAuthMethod}.
+   */
+  auth?: ClientAuthMethod;
+  /** Private key for `private_key_jwt`: a private JWK, a PKCS#8 PEM string or a `CryptoKey`. Never printed. */
+  privateKey?: PrivateKeyInput;
+  /** `kid` header of the client assertion. Default: the JWK's `kid`, else none. */
+  keyId?: string;
+  /**
+   * JWS algorithm of the client assertion. Default: the JWK's `alg`, else by key type (`RS256`
+   * for RSA and PEM, `ES256` for P-256, `EdDSA` for Ed25519).
+   */
+  algorithm?: string;
+  /**
+   * Mutual TLS for token requests (`mutualTls({ cert, key, ca })` from `@auth/core/node`). Needed
+   * by `tls_client_auth` / `self_signed_tls_client_auth` unless the client's `fetch` presents the
+   * certificate already. Default: none (the client's `fetch`).
+   */
+  tls?: MutualTls;
+}
+
+/** The resolved client authentication of a flow. */
+export interface ClientAuthentication {
+  readonly method: ClientAuthMethod;
+  readonly clientAuth: ClientAuth;
+  /** The `fetch` for token requests when `tls` is given. */
+  readonly tlsFetch: typeof fetch | undefined;
+}
+
+const METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+];
+
+/** A client authentication that sends nothing (no `client_id` either). */
+const sendNothing: ClientAuth = () => undefined;
+
+/** Methods whose failure at the server means the key or certificate, not a secret, was refused. */
+export const KEY_METHODS: ReadonlySet<ClientAuthMethod> = new Set([
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+]);
+
+/**
+ * Validates the client authentication options and builds the openid-client `ClientAuth`.
+ * Without a `clientId` (public password-grant clients) nothing is sent; without a secret and
+ * `secretRequired: false`, the `client_secret_*` methods send only `client_id`.
+ */
+export function clientAuthentication(
+  options: ClientAuthOptions,
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+  secretRequired = true,
+): ClientAuthentication {
+  const privateKey =
+    options.privateKey === undefined
+      ? undefined
+      : requirePrivateKey('privateKey', options.privateKey);
+  const method = requireOneOf<ClientAuthMethod>(
+    'auth',
+    options.auth,
+    METHODS,
+    privateKey === undefined ? 'client_secret_post' : 'private_key_jwt',
+  );
+  const keyId = optionalString('keyId', options.keyId);
+  const algorithm = optionalAlgorithm('algorithm', options.algorithm);
+  const tls = options.tls;
+  if (tls !== undefined && typeof tls?.fetch !== 'function') {
+    throw new AuthConfigError('tls', 'must come from mutualTls() of @auth/core/node');
+  }
+  if ((privateKey !== undefined) !== (method === 'private_key_jwt')) {
+    throw new AuthConfigError(
+      'privateKey',
+      privateKey === undefined
+        ? 'is required with auth: "private_key_jwt"'
+        : 'is only used with auth: "private_key_jwt"',
+    );
+  }
+  const needsSecret = method.startsWith('client_secret_');
+  if (
+    needsSecret &&
+    clientSecret === undefined &&
+    clientId !== undefined &&
+    (secretRequired || method === 'client_secret_jwt')
+  ) {
+    throw new AuthConfigError('clientSecret', `is required with auth: "${method}"`);
+  }
+  if (!needsSecret && clientSecret !== undefined) {
+    throw new AuthConfigError('clientSecret', `is not used with auth: "${method}"`);
+  }
+  const result = (clientAuth: ClientAuth): ClientAuthentication =>
+    Object.freeze({ method, clientAuth, tlsFetch: tls?.fetch });
+  if (clientId === undefined) return result(sendNothing);
+  switch (method) {
+    case 'client_secret_basic':
+    case 'client_secret_post':
+      if (clientSecret === undefined) return result(None());
+      return result(
+        method === 'client_secret_basic'
+          ? ClientSecretBasic(clientSecret)
+          : ClientSecretPost(clientSecret),
+      );
+    case 'client_secret_jwt':
+      if (algorithm !== undefined) {
+        throw new AuthConfigError('algorithm', 'client_secret_jwt signs with HS256 only');
+      }
+      return result(audienceIsTokenEndpoint(ClientSecretJwt(clientSecret as string)));
+    case 'private_key_jwt': {
+      const key = privateKey as PrivateKeyInput;
+      const kid = keyId ?? (typeof key === 'object' ? jwkKid(key) : undefined);
+      const signingKey = lazySigningKey('privateKey', key, algorithmFor(key, algorithm));
+      return result(
+        audienceIsTokenEndpoint(async (as, client, body, headers) => {
+          const key = await signingKey();
+          try {
+            await PrivateKeyJwt(kid === undefined ? key : { key, kid })(as, client, body, headers);
+          } catch (cause) {
+            throw new AuthError(
+              'CLIENT_KEY_INVALID',
+              `Option "privateKey" cannot sign the client assertion (${cause instanceof Error ? cause.name : 'unknown error'})`,
+            );
+          }
+        }),
+      );
+    }
+    default:
+      return result(TlsClientAuth());
+  }
+}
+
+/**
+ * Assertions name the token endpoint as audience (RFC 7523 §3 allows it, and every server accepts
+ * it), since a flow configured with `tokenUrl` knows no issuer.
+ */
+function audienceIsTokenEndpoint(auth: ClientAuth): ClientAuth {
+  return (as, client, body, headers) =>
+    auth({ ...as, issuer: as.token_endpoint ?? as.issuer }, client, body, headers);
+}
+
+function jwkKid(key: object): string | undefined {
+  const kid = (key as { kid?: unknown }).kid;
+  return typeof kid === 'string' ? kid : undefined;
+}

@@ -1,0 +1,110 @@
+/**
+ * Private keys given as a JWK, a PKCS#8 PEM or a `CryptoKey`, imported once (lazily, on the first
+ * token request) into a signing `CryptoKey`, and the JWS algorithm that goes with a key.
+ *
+ * @internal
+ */
+import { importJWK, importPKCS8, type JWK } from 'jose';
+import { AuthConfigError, AuthError } from '../errors.js';
+
+/** A private key: a JWK object, a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`) or a `CryptoKey`. */
+export type PrivateKeyInput = CryptoKey | JsonWebKey | string;
+
+/** JWS algorithms accepted for signatures with a private key. */
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/** Checks the shape of a private key option (the import itself happens on first use). */
+export function requirePrivateKey(option: string, value: unknown): PrivateKeyInput {
+  if (typeof value === 'string' && value.includes('-----BEGIN PRIVATE KEY-----')) return value;
+  if (isCryptoKey(value)) {
+    if (value.type !== 'private') throw new AuthConfigError(option, 'must be a private key');
+    return value;
+  }
+  if (typeof value === 'object' && value !== null && typeof (value as JWK).kty === 'string') {
+    if (typeof (value as JWK).d !== 'string') {
+      throw new AuthConfigError(option, 'must be a private JWK (it has no "d")');
+    }
+    return value as JsonWebKey;
+  }
+  throw new AuthConfigError(option, 'must be a private JWK, a PKCS#8 PEM string or a CryptoKey');
+}
+
+/** `undefined` or one of the asymmetric JWS algorithms. */
+export function optionalAlgorithm(option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !ASYMMETRIC.includes(value)) {
+    throw new AuthConfigError(option, `must be one of ${ASYMMETRIC.join(', ')}`);
+  }
+  return value;
+}
+
+/**
+ * The JWS algorithm for a key: `algorithm` when given, else the JWK's `alg`, else by key type
+ * (RSA `RS256`, EC `ES256`/`ES384`/`ES512` by curve, Ed25519 `EdDSA`). A PEM without `algorithm`
+ * is taken as RSA (`RS256`).
+ */
+export function algorithmFor(key: PrivateKeyInput, algorithm: string | undefined): string {
+  if (algorithm !== undefined) return algorithm;
+  if (typeof key === 'string') return 'RS256';
+  if (isCryptoKey(key)) {
+    const spec = key.algorithm as { name: string; namedCurve?: string; hash?: { name: string } };
+    if (spec.name === 'ECDSA')
+      return `ES${spec.namedCurve === 'P-521' ? 512 : spec.namedCurve?.slice(2)}`;
+    if (spec.name === 'Ed25519') return 'EdDSA';
+    const bits = spec.hash?.name.slice(4) ?? '256';
+    return spec.name === 'RSA-PSS' ? `PS${bits}` : `RS${bits}`;
+  }
+  const jwk = key as JWK;
+  if (typeof jwk.alg === 'string') return jwk.alg;
+  if (jwk.kty === 'EC') return `ES${jwk.crv === 'P-521' ? 512 : (jwk.crv ?? 'P-256').slice(2)}`;
+  if (jwk.kty === 'OKP') return 'EdDSA';
+  return 'RS256';
+}
+
+/**
+ * Imports `key` for signing with `algorithm`, once; a key that cannot be imported fails every
+ * token request with `CLIENT_KEY_INVALID` (the key itself is never printed).
+ */
+export function lazySigningKey(
+  option: string,
+  key: PrivateKeyInput,
+  algorithm: string,
+): () => Promise<CryptoKey> {
+  let imported: Promise<CryptoKey> | undefined;
+  return () => {
+    imported ??= importSigningKey(key, algorithm).catch((cause: unknown) => {
+      const reason = cause instanceof Error ? cause.name : 'unknown error';
+      throw new AuthError(
+        'CLIENT_KEY_INVALID',
+        `Option "${option}" cannot be used to sign ${algorithm} (${reason})`,
+      );
+    });
+    return imported;
+  };
+}
+
+async function importSigningKey(key: PrivateKeyInput, algorithm: string): Promise<CryptoKey> {
+  // A CryptoKey carries its own algorithm (openid-client signs with it).
+  if (isCryptoKey(key)) return key;
+  const imported =
+    typeof key === 'string'
+      ? await importPKCS8(key, algorithm)
+      : await importJWK({ ...(key as JWK), alg: algorithm }, algorithm);
+  if (!isCryptoKey(imported)) throw new TypeError('not an asymmetric key');
+  return imported;
+}
+
+function isCryptoKey(value: unknown): value is CryptoKey {
+  return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
+}

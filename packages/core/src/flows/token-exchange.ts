@@ -1,0 +1,139 @@
+import { genericGrantRequest } from 'openid-client';
+import { type DPoPOption, dpopProver } from '../dpop.js';
+import type { TokenResponse } from '../token.js';
+import type { FlowRequest, TokenFlow } from '../token-flow.js';
+import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
+import { createFlowContext, flowError } from './flow-context.js';
+import { endpointSource, runGrant, scopeOption } from './oauth2-client.js';
+import { optionalString, requirePositive, requireString } from './validate-options.js';
+
+/** `grant_type` of RFC 8693. */
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** Token type URN of an OAuth access token (RFC 8693 §3). */
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** Options of {@link flows.tokenExchange}. */
+export interface TokenExchangeOptions extends ClientAuthOptions {
+  /** Absolute URL of the token endpoint. */
+  tokenUrl?: string | URL;
+  /** Opt-in alternative to `tokenUrl`: an issuer whose metadata names the token endpoint. */
+  issuer?: string | URL;
+  /** Client id of this service at the authorization server. */
+  clientId: string;
+  /** Client secret, for the `client_secret_*` methods. Never logged or printed. */
+  clientSecret?: string;
+  /**
+   * Type of the subject token, e.g. `urn:ietf:params:oauth:token-type:access_token` (a token of
+   * the incoming request) or `urn:ietf:params:oauth:token-type:jwt`.
+   */
+  subjectTokenType: string;
+  /** `audience`: the logical name of the downstream service. Default: none sent. */
+  audience?: string;
+  /** `resource`: the downstream service's URL (RFC 8707). Default: none sent. */
+  resource?: string;
+  /** Requested scope, a space-separated string or a list. Default: none sent. */
+  scope?: string | readonly string[];
+  /** `requested_token_type`. Default: none sent (the server's choice, usually an access token). */
+  requestedTokenType?: string;
+  /** `actor_token`: who acts on the subject's behalf (delegation). Never printed. Default: none. */
+  actorToken?: string;
+  /** `actor_token_type`. Default `urn:ietf:params:oauth:token-type:access_token` when `actorToken` is given. */
+  actorTokenType?: string;
+  /** DPoP-bound tokens (`true` or a `{ privateKey, publicKey }` pair, as for `clientCredentials`). Default `false`. */
+  dpop?: DPoPOption;
+  /** Lifetime in seconds when the response has no `expires_in`. Default `300`. */
+  lifetimeSeconds?: number;
+  /** Allow plain `http:` to a non-loopback host. Default `false`. */
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * OAuth 2.0 Token Exchange (RFC 8693): trades the caller's subject token for a token to a
+ * downstream service, on behalf of that subject. The subject token comes per request:
+ * `client.withContext({ subjectToken })`, or the adapters' `subjectToken: (request) => …` option.
+ * Tokens are cached per subject (the subject token's hash is part of the cache key, entries are
+ * bounded by `maxCachedTenants`) and never shared between subjects. Without a subject token a
+ * call fails with `SUBJECT_TOKEN_MISSING`.
+ *
+ * Defaults: `auth: 'client_secret_post'`, `lifetimeSeconds: 300`, no `audience` / `resource` /
+ * `scope` / `requested_token_type` sent. Id: `tokenExchange`.
+ *
+ * @example
+ * const flow = flows.tokenExchange({
+ *   tokenUrl: 'https://idp.example.com/oauth/token',
+ *   clientId: 'orders-service',
+ *   clientSecret: secret,
+ *   subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+ *   audience: 'https://billing.example.com',
+ * });
+ * const billing = clients.billing.withContext({ subjectToken: incomingAccessToken });
+ */
+export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
+  const clientId = requireString('clientId', options.clientId);
+  const clientSecret = optionalString('clientSecret', options.clientSecret);
+  const subjectTokenType = requireString('subjectTokenType', options.subjectTokenType);
+  const audience = optionalString('audience', options.audience);
+  const resource = optionalString('resource', options.resource);
+  const scope = scopeOption(options.scope);
+  const requestedTokenType = optionalString('requestedTokenType', options.requestedTokenType);
+  const actorToken = optionalString('actorToken', options.actorToken);
+  const actorTokenType = optionalString('actorTokenType', options.actorTokenType);
+  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 300);
+  const auth = clientAuthentication(options, clientId, clientSecret);
+  const dpop = dpopProver(options.dpop);
+  const source = endpointSource({
+    tokenUrl: options.tokenUrl,
+    issuer: options.issuer,
+    allowInsecureHttp: options.allowInsecureHttp,
+    clientId,
+    clientAuth: auth.clientAuth,
+  });
+  const parameters: Record<string, string> = { subject_token_type: subjectTokenType };
+  if (audience !== undefined) parameters.audience = audience;
+  if (resource !== undefined) parameters.resource = resource;
+  if (scope !== undefined) parameters.scope = scope;
+  if (requestedTokenType !== undefined) parameters.requested_token_type = requestedTokenType;
+  if (actorToken !== undefined) {
+    parameters.actor_token = actorToken;
+    parameters.actor_token_type = actorTokenType ?? ACCESS_TOKEN_TYPE;
+  }
+  const client = { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds };
+
+  return Object.freeze({
+    id: 'tokenExchange',
+    cacheKeyParts: Object.freeze([
+      source.display.href,
+      clientId,
+      subjectTokenType,
+      audience ?? '',
+      resource ?? '',
+      scope ?? '',
+      requestedTokenType ?? '',
+    ]),
+    defaultLifetimeSeconds: lifetimeSeconds,
+    usesSubjectToken: true,
+    ...(dpop === undefined ? {} : { dpop }),
+    async requestToken(req: FlowRequest): Promise<TokenResponse> {
+      const subjectToken = req.subjectToken;
+      // Per request: the redactor also knows this subject's token.
+      const ctx = createFlowContext('tokenExchange', source.display, [
+        clientSecret,
+        actorToken,
+        subjectToken,
+      ]);
+      if (subjectToken === undefined || subjectToken.length === 0) {
+        throw flowError(
+          ctx,
+          'SUBJECT_TOKEN_MISSING',
+          'no subject token: pass it with withContext({ subjectToken }) or the adapter option subjectToken',
+        );
+      }
+      return runGrant(ctx, req, source, client, (config) =>
+        genericGrantRequest(config, TOKEN_EXCHANGE, {
+          ...parameters,
+          subject_token: subjectToken,
+        }),
+      );
+    },
+  });
+}
