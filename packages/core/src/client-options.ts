@@ -1,3 +1,4 @@
+import type { OptionKeys } from './flows/validate-options.js';
 import type { TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
 
@@ -68,3 +69,22 @@ export interface AuthClientOptions {
   /** Clock, epoch ms. Default `Date.now`. */
   now?: () => number;
 }
+
+/** Every option of a client, for the unknown-key check. */
+export const CLIENT_OPTION_KEYS = {
+  baseUrl: true,
+  flow: true,
+  allowedOrigins: true,
+  header: true,
+  scheme: true,
+  timeoutMs: true,
+  tokenTimeoutMs: true,
+  maxTokenResponseBytes: true,
+  refresh: true,
+  backoff: true,
+  store: true,
+  leaseTtlMs: true,
+  maxCachedTenants: true,
+  fetch: true,
+  now: true,
+} satisfies OptionKeys<AuthClientOptions>;

@@ -31,6 +31,15 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './create-auth-clients.js';
+export {
+  AuthConfigError,
+  AuthError,
+  type AuthErrorCode,
+  isAuthError,
+  TokenEndpointError,
+  type TokenEndpointErrorDetails,
+  TokenStoreError,
+} from './errors.js';
 export type {
   ApiUnauthorizedEvent,
   AuthEvent,
@@ -47,15 +56,6 @@ export type {
   TokenSuccessEvent,
   UnauthorizedAction,
 } from './events.js';
-export {
-  AuthConfigError,
-  AuthError,
-  type AuthErrorCode,
-  isAuthError,
-  TokenEndpointError,
-  type TokenEndpointErrorDetails,
-  TokenStoreError,
-} from './errors.js';
 export {
   type ClientAuthMethod,
   type ClientCredentialsOptions,

@@ -10,7 +10,13 @@ import {
   runGrant,
   scopeOption,
 } from './oauth2-client.js';
-import { optionalString, requirePositive, requireString } from './validate-options.js';
+import {
+  type OptionKeys,
+  optionalString,
+  rejectUnknownOptions,
+  requirePositive,
+  requireString,
+} from './validate-options.js';
 
 /** Options of {@link flows.clientCredentials}. */
 export interface ClientCredentialsOptions {
@@ -44,6 +50,19 @@ export interface ClientCredentialsOptions {
   allowInsecureHttp?: boolean;
 }
 
+const CLIENT_CREDENTIALS_OPTION_KEYS = {
+  tokenUrl: true,
+  issuer: true,
+  clientId: true,
+  clientSecret: true,
+  scope: true,
+  audience: true,
+  resource: true,
+  auth: true,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<ClientCredentialsOptions>;
+
 /**
  * OAuth2 client credentials grant (RFC 6749 §4.4) through openid-client: form
  * `grant_type=client_credentials` plus client authentication, `scope` / `audience` / `resource`
@@ -62,6 +81,7 @@ export interface ClientCredentialsOptions {
  * });
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenFlow {
+  rejectUnknownOptions(options, CLIENT_CREDENTIALS_OPTION_KEYS);
   const clientId = requireString('clientId', options.clientId);
   const clientSecret = requireString('clientSecret', options.clientSecret);
   const scope = scopeOption(options.scope);

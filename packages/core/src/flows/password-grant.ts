@@ -12,7 +12,13 @@ import {
   runGrant,
   scopeOption,
 } from './oauth2-client.js';
-import { optionalString, requirePositive, requireString } from './validate-options.js';
+import {
+  type OptionKeys,
+  optionalString,
+  rejectUnknownOptions,
+  requirePositive,
+  requireString,
+} from './validate-options.js';
 
 /** Options of {@link flows.passwordGrant}. */
 export interface PasswordGrantOptions {
@@ -36,6 +42,18 @@ export interface PasswordGrantOptions {
   allowInsecureHttp?: boolean;
 }
 
+const PASSWORD_GRANT_OPTION_KEYS = {
+  tokenUrl: true,
+  username: true,
+  password: true,
+  clientId: true,
+  clientSecret: true,
+  scope: true,
+  auth: true,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<PasswordGrantOptions>;
+
 /**
  * OAuth2 resource owner password credentials grant (RFC 6749 §4.3) through openid-client: form
  * `grant_type=password`, `username`, `password`, `scope` when given, and client authentication only
@@ -57,6 +75,7 @@ export interface PasswordGrantOptions {
  * });
  */
 export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
+  rejectUnknownOptions(options, PASSWORD_GRANT_OPTION_KEYS);
   const username = requireString('username', options.username);
   const password = requireString('password', options.password);
   const clientId = optionalString('clientId', options.clientId);

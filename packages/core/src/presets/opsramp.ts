@@ -1,8 +1,15 @@
 import type { AuthClientOptions } from '../client-options.js';
 import { clientCredentials } from '../flows/client-credentials.js';
 import type { ClientAuthMethod } from '../flows/oauth2-client.js';
-import { requireString } from '../flows/validate-options.js';
-import { clientOptions, directoryUrl, type PresetCommonOptions } from './common.js';
+import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
+import {
+  clientOptions,
+  directoryUrl,
+  PRESET_COMMON_KEYS,
+  type PresetCommonOptions,
+  presetOptions,
+  requireServerRoot,
+} from './common.js';
 
 /** Options of {@link presets.opsramp}. */
 export interface OpsRampPresetOptions extends PresetCommonOptions {
@@ -21,6 +28,19 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
   /** Token endpoint. Default `{baseUrl}auth/oauth/token`. */
   tokenUrl?: string | URL;
 }
+
+const OPSRAMP_OPTION_KEYS = {
+  ...PRESET_COMMON_KEYS,
+  ...({
+    baseUrl: true,
+    tenantId: true,
+    clientId: true,
+    clientSecret: true,
+    scope: true,
+    auth: true,
+    tokenUrl: true,
+  } satisfies OptionKeys<Omit<OpsRampPresetOptions, keyof PresetCommonOptions>>),
+};
 
 /**
  * OpsRamp: {@link flows.clientCredentials} against `{baseUrl}auth/oauth/token`; the client's base URL
@@ -41,20 +61,24 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
  * const res = await clients.opsramp.fetch('alerts/search?queryString=state:open');
  */
 export function opsramp(options: OpsRampPresetOptions): AuthClientOptions {
-  const { baseUrl, tenantId, clientId, clientSecret, scope, auth, tokenUrl, ...common } = options;
-  const insecure = common.allowInsecureHttp;
-  const root = directoryUrl('baseUrl', baseUrl, insecure);
-  const tenant = requireString('tenantId', tenantId);
-  return {
-    ...clientOptions(common),
-    baseUrl: new URL(`api/v2/tenants/${encodeURIComponent(tenant)}/`, root).href,
-    flow: clientCredentials({
-      tokenUrl: tokenUrl ?? new URL('auth/oauth/token', root).href,
-      clientId,
-      clientSecret,
-      ...(scope === undefined ? {} : { scope }),
-      ...(auth === undefined ? {} : { auth }),
-      ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
-    }),
-  };
+  return presetOptions(() => {
+    rejectUnknownOptions(options, OPSRAMP_OPTION_KEYS);
+    const { baseUrl, tenantId, clientId, clientSecret, scope, auth, tokenUrl, ...common } = options;
+    const insecure = common.allowInsecureHttp;
+    const root = directoryUrl('baseUrl', baseUrl, insecure);
+    requireServerRoot(root, /\/api\/v2\//, 'https://acme.api.opsramp.com/');
+    const tenant = requireString('tenantId', tenantId);
+    return {
+      ...clientOptions(common),
+      baseUrl: new URL(`api/v2/tenants/${encodeURIComponent(tenant)}/`, root).href,
+      flow: clientCredentials({
+        tokenUrl: tokenUrl ?? new URL('auth/oauth/token', root).href,
+        clientId,
+        clientSecret,
+        ...(scope === undefined ? {} : { scope }),
+        ...(auth === undefined ? {} : { auth }),
+        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+      }),
+    };
+  });
 }
