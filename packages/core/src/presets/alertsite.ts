@@ -16,7 +16,10 @@ export interface AlertSitePresetOptions extends PresetCommonOptions {
   username: string;
   /** AlertSite password. */
   password: string;
-  /** Management API base. Default `https://api.alertsite.com/api/v3/`. */
+  /**
+   * Management API base (not the server root, which is refused). Default
+   * `https://api.alertsite.com/api/v3/`.
+   */
   baseUrl?: string | URL;
   /** Token endpoint. Default `{baseUrl}access-tokens`. */
   tokenUrl?: string | URL;

@@ -12,7 +12,10 @@ import {
 
 /** Options of {@link presets.aspnetToken}. */
 export interface AspNetTokenPresetOptions extends PresetCommonOptions {
-  /** Root of the site, e.g. `https://sandbox.sample/`. */
+  /**
+   * Root of the site, e.g. `https://sandbox.sample/`. The API base (ending in `api/`) is refused:
+   * pass that as `apiBaseUrl`.
+   */
   baseUrl: string | URL;
   /** User name. */
   username: string;

@@ -12,7 +12,10 @@ import {
 
 /** Options of {@link presets.klearstack}. */
 export interface KlearStackPresetOptions extends PresetCommonOptions {
-  /** Root of the KlearStack server (the doc's `URL`), e.g. `https://acme.klearstack.com/`. */
+  /**
+   * Root of the KlearStack server (the doc's `URL`), e.g. `https://acme.klearstack.com/`. The API
+   * base (ending in `api/`) is refused: pass that as `apiBaseUrl`.
+   */
   baseUrl: string | URL;
   /** KlearStack user name. */
   username: string;

@@ -13,7 +13,10 @@ import {
 
 /** Options of {@link presets.opsramp}. */
 export interface OpsRampPresetOptions extends PresetCommonOptions {
-  /** Your OpsRamp API root, e.g. `https://acme.api.opsramp.com/`. */
+  /**
+   * Your OpsRamp API root, e.g. `https://acme.api.opsramp.com/`. A tenant API base
+   * (`.../api/v2/...`) is refused: the preset builds it from `tenantId`.
+   */
   baseUrl: string | URL;
   /** Tenant id (e.g. `client_1234`): a path segment of every API call. */
   tenantId: string;
