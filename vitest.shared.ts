@@ -14,13 +14,19 @@ export default defineConfig({
       '@auth/nestjs': src('nestjs'),
       '@auth/koa': src('koa'),
       '@auth/hono': src('hono'),
+      '@auth/axios': src('axios'),
+      '@auth/undici': src('undici'),
+      '@auth/opentelemetry': src('opentelemetry'),
       '@auth/demo-config': fileURLToPath(
         new URL('./apps/demo-config/src/index.ts', import.meta.url),
       ),
     },
   },
   test: {
-    setupFiles: [fileURLToPath(new URL('./test-support/no-secret-output.ts', import.meta.url))],
+    setupFiles: [
+      fileURLToPath(new URL('./test-support/no-secret-output.ts', import.meta.url)),
+      fileURLToPath(new URL('./test-support/no-process-warnings.ts', import.meta.url)),
+    ],
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -6,7 +6,19 @@
 // A contender is { id, call(): Promise<status>, close() }: `call` makes one authenticated API call,
 // reads the body, and resolves with the final HTTP status (it rejects when the call throws).
 import { createAuthClients, flows } from '@auth/core';
+import { instrumentAuthClients } from '@auth/opentelemetry';
 import { OAuth2Client, OAuth2Fetch } from '@badgateway/oauth2-client';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import * as oidc from 'openid-client';
 
 /** Display order and labels. */
@@ -14,6 +26,7 @@ export const CONTENDERS = {
   raw: 'raw fetch, fixed token (limit)',
   ours: '@auth/core AuthClient',
   oursNoTimeout: '@auth/core AuthClient, timeoutMs: Infinity',
+  oursObserved: '@auth/core AuthClient, events + OpenTelemetry on',
   badgateway: '@badgateway/oauth2-client OAuth2Fetch',
   openid: 'openid-client per request (no cache)',
   handwritten: 'hand-written cache',
@@ -61,7 +74,7 @@ async function raw(target) {
 }
 
 /** Ours: createAuthClients + flows.clientCredentials / flows.passwordGrant. */
-function ours(target, { store, maxCachedTenants, timeoutMs } = {}) {
+function ours(target, { store, maxCachedTenants, timeoutMs, observe } = {}) {
   const flow =
     target.grant === 'password'
       ? flows.passwordGrant({
@@ -84,10 +97,37 @@ function ours(target, { store, maxCachedTenants, timeoutMs } = {}) {
     },
   });
   const client = clients.upstream;
+  const stopObserving = observe ? observeEverything(clients) : () => {};
   return {
     id: 'ours',
     call: () => client.fetch(target.path).then(settle),
-    close: () => clients.close(),
+    close: () => {
+      stopObserving();
+      return clients.close();
+    },
+  };
+}
+
+/**
+ * Every observability feature on: an event listener on the registry and `@auth/opentelemetry`
+ * recording into the real OpenTelemetry SDK (in-memory metric reader, in-memory span exporter).
+ */
+function observeEverything(clients) {
+  const unsubscribe = clients.subscribe(() => {});
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    exportIntervalMillis: 3_600_000,
+  });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+  });
+  const stop = instrumentAuthClients(clients, { meterProvider, tracerProvider });
+  return () => {
+    stop();
+    unsubscribe();
+    void meterProvider.shutdown();
+    void tracerProvider.shutdown();
   };
 }
 
@@ -196,7 +236,12 @@ function oursNoTimeout(target) {
   return { ...ours(target, { timeoutMs: Number.POSITIVE_INFINITY }), id: 'oursNoTimeout' };
 }
 
-const factories = { raw, ours, oursNoTimeout, badgateway, openid, handwritten };
+/** Ours with an event listener and OpenTelemetry on: what observability costs on the hot path. */
+function oursObserved(target) {
+  return { ...ours(target, { observe: true }), id: 'oursObserved' };
+}
+
+const factories = { raw, ours, oursNoTimeout, oursObserved, badgateway, openid, handwritten };
 
 /** Builds contender `id` for `target`. */
 export async function createContender(id, target, options) {

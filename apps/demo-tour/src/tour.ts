@@ -1,7 +1,9 @@
 /**
  * `pnpm demo`: starts the provider emulators and the three demo apps, drives every route of every
  * app, then shows the token lifecycle (forced expiry, a 401 recovered, a fleet sharing one Redis
- * token). Prints a table; exits 0 when every row holds, 1 with the failing rows otherwise.
+ * token), the same rules through axios and undici, and the OpenTelemetry numbers of the registries
+ * the tour runs in its own process (read from the SDK's in-memory reader). Prints a table; exits 0
+ * when every row holds, 1 with the failing rows otherwise.
  * `pnpm demo --keep` leaves everything running and prints URLs and curl lines.
  */
 import {
@@ -12,6 +14,7 @@ import {
   TENANT_HEADER,
   TENANT_ROUTE,
 } from '@auth/demo-config';
+import { RedisTokenStore } from '@auth/redis';
 import {
   type Emulators,
   isRedisServerAvailable,
@@ -19,7 +22,9 @@ import {
   startEmulators,
   startRedisServer,
 } from '@auth/testing';
+import { axiosRow, undiciRow } from './client-rows.js';
 import { DEMO_APPS, type RunningApp, startApp } from './demo-processes.js';
+import { createDemoMetrics, type DemoMetrics } from './metrics-summary.js';
 import { bold, dim, green, progress, red, table, yellow } from './terminal.js';
 
 interface Row {
@@ -39,6 +44,8 @@ const rows: Row[] = [];
 
 async function main(): Promise<number> {
   const started = performance.now();
+  const metrics = createDemoMetrics();
+  cleanup.push(() => metrics.close());
   const emulators = await progress('starting the provider emulators', () => startEmulators());
   cleanup.push(() => emulators.close());
   const env = demoEnvFor(emulators);
@@ -55,13 +62,18 @@ async function main(): Promise<number> {
     }
   }
   for (const app of apps) rows.push(await driveTenants(emulators, app));
-  rows.push(await forcedExpiry());
+  rows.push(await forcedExpiry(metrics));
   rows.push(await recovered401(emulators, apps[1] ?? (apps[0] as RunningApp)));
   rows.push(await fleet(emulators));
+  rows.push(await axiosRow(emulators), await undiciRow(emulators));
+  rows.push(await observedInProcess(emulators, metrics));
 
   console.log(
     `\n${table(['check', 'HTTP', 'token requests', 'latency', ''], rows.map(toCells))}\n`,
   );
+  console.log(bold('OpenTelemetry, this process (@auth/opentelemetry → SDK in-memory reader):'));
+  for (const line of await metrics.summary()) console.log(`  ${line}`);
+  console.log('');
   const failed = rows.filter((row) => !row.ok);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (failed.length > 0) {
@@ -152,9 +164,10 @@ async function driveTenants(emulators: Emulators, app: RunningApp): Promise<Row>
  * 1 s tokens under 3 s of load: refreshed early in the background, no call fails. On a loaded
  * machine a call sent just before expiry can arrive after it: its 401 is retried, and counted.
  */
-async function forcedExpiry(): Promise<Row> {
+async function forcedExpiry(metrics: DemoMetrics): Promise<Row> {
   const short = await startEmulators({ lifetimes: { opsramp: 1 } });
   const clients = createDemoClients(demoConfigFor(short));
+  metrics.instrument(clients);
   let calls = 0;
   let failed = 0;
   const until = performance.now() + 3_000;
@@ -233,6 +246,48 @@ async function fleet(emulators: Emulators): Promise<Row> {
   } finally {
     await Promise.all(instances.map((i) => i.stop()));
     await redis.dispose();
+  }
+}
+
+/**
+ * Two registries in this process sharing one Redis (two instances of a service), instrumented:
+ * 40 concurrent calls to the single-active-token provider make 1 login while the other instance
+ * waits on the lease, then revoked tokens cost one 401 and one new login. Without redis-server,
+ * one registry (two with separate memory stores would revoke each other's tokens).
+ */
+async function observedInProcess(emulators: Emulators, metrics: DemoMetrics): Promise<Row> {
+  const redis = isRedisServerAvailable() ? await startRedisServer() : undefined;
+  const config = demoConfigFor(emulators);
+  const instances = (redis ? [0, 1] : [0]).map(() =>
+    createDemoClients(config, redis ? { store: new RedisTokenStore({ redis: redis.url }) } : {}),
+  );
+  try {
+    for (const clients of instances) metrics.instrument(clients);
+    const stats = emulators.aspnet.stats;
+    const before = stats.tokenRequests;
+    const call = async (i: number) => {
+      const clients = instances[i % instances.length] as (typeof instances)[number];
+      const res = await clients.aspnet.fetch('me');
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => call(i)));
+    const logins = stats.tokenRequests - before;
+    emulators.aspnet.revokeAll();
+    const unauthorizedBefore = stats.unauthorized;
+    statuses.push(await call(0));
+    const renewed = stats.tokenRequests - before - logins;
+    const unauthorized = stats.unauthorized - unauthorizedBefore;
+    return {
+      check: `observed: ${instances.length} registr${redis ? 'ies in this process, 1 Redis' : 'y in this process'}, then tokens revoked`,
+      status: [...new Set(statuses)].join(','),
+      tokenRequests: `${logins} for 40 calls, then ${renewed} after ${unauthorized} upstream 401`,
+      latency: '',
+      ok: statuses.every((s) => s === 200) && logins === 1 && renewed === 1 && unauthorized === 1,
+    };
+  } finally {
+    await Promise.all(instances.map((clients) => clients.close()));
+    await redis?.dispose();
   }
 }
 

@@ -44,6 +44,7 @@ export function isAuthClients(value: unknown): value is AuthClients<string> {
   return (
     typeof registry.withContext === 'function' &&
     typeof registry.close === 'function' &&
+    typeof registry.subscribe === 'function' &&
     Array.isArray(registry.names)
   );
 }

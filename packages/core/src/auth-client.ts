@@ -1,6 +1,7 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
 import { withDeadline } from './deadline.js';
+import type { UnauthorizedAction } from './events.js';
 import { isReplayableBody } from './request-body.js';
 import type { AccessToken } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -16,6 +17,8 @@ export interface AuthClientCore {
   readonly scheme: string | undefined;
   readonly timeoutMs: number;
   readonly fetch: typeof fetch;
+  /** The manager's monotonic clock, ms: measures call latency. */
+  readonly monotonic: () => number;
 }
 
 /** Options of {@link AuthClient.getToken}. */
@@ -26,6 +29,10 @@ export interface ClientGetTokenOptions {
 
 const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Headers `fetch` drops on a cross-origin redirect (undici), besides the client's token header. */
+const CROSS_ORIGIN_DROPPED = ['authorization', 'cookie', 'proxy-authorization'];
+/** Headers that describe a body, dropped with it when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type'];
 
 /**
  * A `fetch` bound to one API: relative URLs resolve against `baseUrl`, the token is attached for
@@ -69,6 +76,31 @@ export class AuthClient {
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     withDeadline(this.#fetch(input, init), this.#core.timeoutMs, discardResponse);
 
+  /**
+   * Whether a request to `url` may carry this client's token: its origin is the base URL's or one
+   * of `allowedOrigins`. A relative `url` resolves against `baseUrl`. For libraries that send the
+   * token themselves (`@auth/axios`, `@auth/undici`); `fetch` checks it on every hop.
+   *
+   * @example
+   * client.mayReceiveToken('devices'); // true
+   * client.mayReceiveToken('https://elsewhere.example/'); // false
+   */
+  mayReceiveToken(url: string | URL): boolean {
+    return this.#core.tokenOrigins.has(new URL(url, this.#core.baseUrl).origin);
+  }
+
+  /**
+   * The request header that carries `token` for this client: its lower-case `name` (the `header`
+   * option, default `authorization`) and `value` (`Bearer <token>` by default, per `scheme`).
+   * Contains the token: never log it.
+   *
+   * @example
+   * const { name, value } = client.tokenHeader(await client.getToken());
+   */
+  tokenHeader(token: AccessToken): { readonly name: string; readonly value: string } {
+    return { name: this.#core.header, value: this.#credential(token) };
+  }
+
   /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
   async getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
     const call = combineSignals([options.signal, this.#context.signal]);
@@ -77,6 +109,35 @@ export class AuthClient {
     } finally {
       call.release();
     }
+  }
+
+  /**
+   * Report that the API answered 401 to a request that carried `token`, for code that calls the
+   * API by other means than {@link fetch} (axios, undici...). `challenge` is the response's
+   * `WWW-Authenticate` header. Applies the same 401 rule as `fetch`:
+   * - `renewed` (the token was dropped) or `stale` (already replaced): send the call once more
+   *   with `await getToken()`;
+   * - `limited` (the current token was itself obtained because of a 401 moments ago) or
+   *   `ignored` (the challenge is about something else, e.g. `insufficient_scope`): hand the 401
+   *   back; do not retry.
+   *
+   * Never throws: a store failure while dropping the token is reported as an event.
+   *
+   * @example
+   * if (res.status === 401) {
+   *   const action = await client.rejectToken(token, res.headers.get('www-authenticate'));
+   *   if (action === 'renewed' || action === 'stale') res = await send(await client.getToken());
+   * }
+   */
+  async rejectToken(token: AccessToken, challenge?: string | null): Promise<UnauthorizedAction> {
+    const tenant = this.#context.tenant;
+    const action = await this.#core.manager.reject(token, tenant, challenge);
+    this.#core.manager.reportUnauthorized(
+      tenant,
+      action,
+      action === 'renewed' || action === 'stale',
+    );
+    return action;
   }
 
   /** A view of this client bound to one request. Cheap: no token work happens until it is used. */
@@ -102,22 +163,31 @@ export class AuthClient {
       if (!core.tokenOrigins.has(url.origin)) {
         return (await this.#send(url, request, undefined, call.signal)).response;
       }
-      const tenant = this.#context.tenant;
       const token = await this.#token(call.signal);
+      const sentAt = core.monotonic();
       const first = await this.#send(url, request, token, call.signal);
+      core.manager.observeLatency(core.monotonic() - sentAt);
       if (first.response.status !== 401 || !first.tokenSent) return first.response;
-      await core.manager.invalidate(token, tenant);
-      if (!isReplayableBody(request.body)) return first.response;
+      const action = await this.#unauthorized(first.response, token);
+      const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
+      core.manager.reportUnauthorized(this.#context.tenant, action, retry);
+      if (!retry) return first.response;
       await first.response.body?.cancel();
       const fresh = await this.#token(call.signal);
       const second = await this.#send(url, request, fresh, call.signal);
       if (second.response.status === 401 && second.tokenSent) {
-        await core.manager.invalidate(fresh, tenant);
+        const again = await this.#unauthorized(second.response, fresh);
+        core.manager.reportUnauthorized(this.#context.tenant, again, false);
       }
       return second.response;
     } finally {
       call.release();
     }
+  }
+
+  #unauthorized(response: Response, token: AccessToken): Promise<UnauthorizedAction> {
+    const challenge = response.headers.get('www-authenticate');
+    return this.#core.manager.reject(token, this.#context.tenant, challenge);
   }
 
   /** The current token without waiting when there is one (the hot path), else wait for it. */
@@ -127,7 +197,15 @@ export class AuthClient {
     return manager.peekToken(tenant) ?? manager.getToken({ tenant, signal });
   }
 
-  /** One logical request: follows redirects itself so the token never crosses origins. */
+  /**
+   * One logical request. Follows redirects itself, by the rules of `fetch` (WHATWG Fetch §4.4, as
+   * undici applies them), so that the token is attached per hop and only for its own origins:
+   * - a cross-origin hop drops `authorization`, `cookie`, `proxy-authorization` and the client's
+   *   token header for good;
+   * - 301/302 turn a POST into a GET, 303 anything but GET/HEAD, dropping the body and its headers;
+   * - only `http:`/`https:` targets; a 21st redirect, or a stream body on a redirect other than
+   *   303, fails with a `TypeError` like `fetch`.
+   */
   async #send(
     url: URL,
     init: RequestInit,
@@ -136,15 +214,13 @@ export class AuthClient {
   ): Promise<{ response: Response; tokenSent: boolean }> {
     const core = this.#core;
     const follow = (init.redirect ?? 'follow') === 'follow';
+    // The caller checked the first URL's origin; only a redirect target needs checking again.
+    const headers = this.#headers(init.headers, token);
+    let tokenSent = token !== undefined;
     let target = url;
     let method = (init.method ?? 'GET').toUpperCase();
     let body = init.body;
-    // The caller checked the first URL's origin; only a redirect target needs checking again.
-    let tokenSent = token !== undefined;
     for (let redirects = 0; ; redirects++) {
-      if (redirects > 0) tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
-      const headers = this.#headers(init.headers, tokenSent ? token : undefined);
-      if (body !== init.body) headers.delete('content-type');
       const response = await core.fetch(target, {
         ...init,
         method,
@@ -153,22 +229,34 @@ export class AuthClient {
         signal,
         ...(follow ? { redirect: 'manual' } : {}),
       });
-      const location = response.headers.get('location');
-      if (!follow || !REDIRECT_STATUSES.has(response.status) || location === null) {
-        return { response, tokenSent };
-      }
-      const changesToGet =
-        (response.status === 303 && method !== 'HEAD') ||
-        ((response.status === 301 || response.status === 302) && method === 'POST');
-      if (redirects >= MAX_REDIRECTS || (!changesToGet && !isReplayableBody(body))) {
+      const location = follow ? response.headers.get('location') : null;
+      if (location === null || !REDIRECT_STATUSES.has(response.status)) {
         return { response, tokenSent };
       }
       await response.body?.cancel();
-      target = new URL(location, target);
-      if (changesToGet) {
+      const next = URL.canParse(location, target) ? new URL(location, target) : undefined;
+      if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+        throw redirectError('the redirect location is not an http(s) URL');
+      }
+      if (redirects === MAX_REDIRECTS) throw redirectError('redirect count exceeded');
+      if (response.status !== 303 && !isReplayableBody(body)) {
+        throw redirectError('a stream body cannot follow a redirect');
+      }
+      if (
+        ((response.status === 301 || response.status === 302) && method === 'POST') ||
+        (response.status === 303 && method !== 'GET' && method !== 'HEAD')
+      ) {
         method = 'GET';
         body = undefined;
+        for (const name of BODY_HEADERS) headers.delete(name);
       }
+      if (next.origin !== target.origin) {
+        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
+        headers.delete(core.header);
+      }
+      target = next;
+      tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
+      if (tokenSent) headers.set(core.header, this.#credential(token as AccessToken));
     }
   }
 
@@ -181,17 +269,21 @@ export class AuthClient {
         if (!headers.has(name)) headers.set(name, propagated[name] as string);
       }
     }
-    if (token === undefined) {
-      headers.delete(core.header);
-    } else {
-      const scheme = core.scheme ?? schemeOf(token);
-      headers.set(
-        core.header,
-        scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`,
-      );
-    }
+    if (token === undefined) headers.delete(core.header);
+    else headers.set(core.header, this.#credential(token));
     return headers;
   }
+
+  /** The token header's value: scheme and token, or the bare token with `scheme: ''`. */
+  #credential(token: AccessToken): string {
+    const scheme = this.#core.scheme ?? schemeOf(token);
+    return scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`;
+  }
+}
+
+/** A redirect `fetch` would refuse: the same error shape (`TypeError: fetch failed` + cause). */
+function redirectError(reason: string): TypeError {
+  return new TypeError('fetch failed', { cause: new Error(reason) });
 }
 
 /** `bearer` from OAuth servers is sent as the conventional `Bearer`. */

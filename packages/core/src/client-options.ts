@@ -1,3 +1,4 @@
+import type { AuthEventListener } from './events.js';
 import type { OptionKeys } from './flows/validate-options.js';
 import type { TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
@@ -66,8 +67,23 @@ export interface AuthClientOptions {
   maxCachedTenants?: number;
   /** `fetch` used for API and token calls. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Clock, epoch ms. Default `Date.now`. */
+  /** Wall clock, epoch ms, for token expiry. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Monotonic clock, ms, for durations (backoff, the 401 interval, lease waits), so that a step
+   * of the wall clock never freezes recovery. Default `performance.now()`.
+   */
+  monotonic?: () => number;
+  /**
+   * Receives this client's events (token requests, failures, 401s, lease waits, store
+   * failures). Never given a secret or a token. Default: none (no event is built).
+   */
+  onEvent?: AuthEventListener;
+  /**
+   * Allow plain `http:` for `baseUrl` (and `allowedOrigins`) at a host that is not loopback: the
+   * token would travel in clear. Default `false`.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 /** Every option of a client, for the unknown-key check. */
@@ -87,4 +103,7 @@ export const CLIENT_OPTION_KEYS = {
   maxCachedTenants: true,
   fetch: true,
   now: true,
+  monotonic: true,
+  onEvent: true,
+  allowInsecureHttp: true,
 } satisfies OptionKeys<AuthClientOptions>;

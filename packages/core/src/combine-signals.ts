@@ -1,3 +1,5 @@
+import { onAbort } from './abort-listeners.js';
+
 /** The signal of one outbound call, and how to let go of its sources once the headers are in. */
 export interface CombinedSignal {
   /** `undefined` when there is no source. */
@@ -19,20 +21,18 @@ export function combineSignals(
   const present = sources.filter((source): source is AbortSignal => source != null);
   if (present.length <= 1) return { signal: present[0], release: NOTHING_TO_RELEASE };
   const controller = new AbortController();
-  const linked: [AbortSignal, () => void][] = [];
+  const unsubscribe: (() => void)[] = [];
   for (const source of present) {
     if (source.aborted) {
       controller.abort(source.reason);
       break;
     }
-    const onAbort = () => controller.abort(source.reason);
-    source.addEventListener('abort', onAbort, { once: true });
-    linked.push([source, onAbort]);
+    unsubscribe.push(onAbort(source, () => controller.abort(source.reason)));
   }
   return {
     signal: controller.signal,
     release() {
-      for (const [source, onAbort] of linked) source.removeEventListener('abort', onAbort);
+      for (const stop of unsubscribe) stop();
     },
   };
 }

@@ -1,6 +1,8 @@
 import { AuthClient } from './auth-client.js';
 import type { AuthClientOptions, RequestContext } from './client-options.js';
 import { AuthConfigError } from './errors.js';
+import { EventHub } from './event-hub.js';
+import type { AuthEventListener, ClientStatus } from './events.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { TokenManager } from './token-manager.js';
 import type { TokenStore } from './token-store.js';
@@ -34,6 +36,9 @@ export function createAuthClient(options: AuthClientOptions, name = 'client'): A
 function createClient(name: string, options: AuthClientOptions, path: string) {
   validateClientOptions(path, options);
   const now = options.now ?? Date.now;
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const events = new EventHub();
+  if (options.onEvent !== undefined) events.subscribe(options.onEvent);
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const maxCachedTenants = options.maxCachedTenants ?? DEFAULT_MAX_CACHED_TENANTS;
   const store = options.store ?? new MemoryTokenStore({ now, maxEntries: maxCachedTenants });
@@ -42,6 +47,9 @@ function createClient(name: string, options: AuthClientOptions, path: string) {
     store,
     fetch: fetchImpl,
     now,
+    monotonic,
+    client: name,
+    events,
     tokenTimeoutMs: options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
     maxTokenResponseBytes: options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
     leaseTtlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
@@ -59,8 +67,9 @@ function createClient(name: string, options: AuthClientOptions, path: string) {
     scheme: options.scheme,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     fetch: fetchImpl,
+    monotonic,
   });
-  return { client, store };
+  return { client, store, manager, events };
 }
 
 /** `https://x/api` and `https://x/api/` both mean the `api/` directory for relative URLs. */
@@ -84,6 +93,26 @@ export interface AuthClientsMethods<Name extends string> {
   readonly names: readonly Name[];
   /** Release every client's store (connections, memory). Call on shutdown. */
   close(): Promise<void>;
+  /**
+   * Adds a listener of every client's events; returns the function that removes it. Used by
+   * adapters and `@auth/opentelemetry`; a listener that throws is isolated.
+   */
+  subscribe(listener: AuthEventListener): () => void;
+  /**
+   * A JSON-safe, secret-free snapshot of every client and cached tenant: state (`valid`,
+   * `refreshing`, `expiring`, `failing`, `empty`), ms to expiry, failures, last error code, ms to
+   * the next retry. Cheap; usable as a readiness check.
+   *
+   * @example
+   * const ready = clients.status().every((row) => row.state !== 'failing');
+   */
+  status(): ClientStatus[];
+}
+
+/** Options of {@link createAuthClients} that concern the whole registry. */
+export interface AuthClientsOptions {
+  /** Receives the events of every client of the registry. Default: none. */
+  onEvent?: AuthEventListener;
 }
 
 /** A registry of named {@link AuthClient}s, typed by name: `clients.alertsite.fetch(...)`. */
@@ -91,7 +120,16 @@ export type AuthClients<Name extends string = string> = {
   readonly [K in Name]: AuthClient;
 } & AuthClientsMethods<Name>;
 
-const RESERVED_NAMES = new Set(['withContext', 'names', 'close', 'then', 'toJSON', 'constructor']);
+const RESERVED_NAMES = new Set([
+  'withContext',
+  'names',
+  'close',
+  'subscribe',
+  'status',
+  'then',
+  'toJSON',
+  'constructor',
+]);
 
 /**
  * Create the named clients of a service. Options are validated now: a mistake throws an
@@ -109,6 +147,7 @@ const RESERVED_NAMES = new Set(['withContext', 'names', 'close', 'then', 'toJSON
  */
 export function createAuthClients<const Definitions extends Record<string, AuthClientOptions>>(
   definitions: Definitions,
+  options: AuthClientsOptions = {},
 ): AuthClients<Extract<keyof Definitions, string>> {
   type Name = Extract<keyof Definitions, string>;
   if (definitions === null || typeof definitions !== 'object') {
@@ -118,6 +157,8 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
   if (names.length === 0) throw new AuthConfigError('clients', 'define at least one client');
   const clients = {} as Record<Name, AuthClient>;
   const stores = new Set<TokenStore>();
+  const managers: TokenManager[] = [];
+  const hubs: EventHub[] = [];
   for (const name of names) {
     if (RESERVED_NAMES.has(name)) {
       throw new AuthConfigError(`clients.${name}`, `"${name}" is reserved; choose another name`);
@@ -125,11 +166,22 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
     const created = createClient(name, definitions[name] as AuthClientOptions, `clients.${name}`);
     clients[name] = created.client;
     stores.add(created.store);
+    managers.push(created.manager);
+    hubs.push(created.events);
   }
+  const subscribe = (listener: AuthEventListener) => {
+    const unsubscribe = hubs.map((hub) => hub.subscribe(listener));
+    return () => {
+      for (const stop of unsubscribe) stop();
+    };
+  };
+  if (options.onEvent !== undefined) subscribe(options.onEvent);
   return buildRegistry(names, (name) => clients[name], {
     close: async () => {
       await Promise.all([...stores].map((store) => store.close?.()));
     },
+    subscribe,
+    status: () => managers.flatMap((manager) => manager.status()),
   });
 }
 
@@ -140,7 +192,7 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
 function buildRegistry<Name extends string>(
   names: readonly Name[],
   clientOf: (name: Name) => AuthClient,
-  shared: { close(): Promise<void> },
+  shared: Pick<AuthClientsMethods<Name>, 'close' | 'subscribe' | 'status'>,
 ): AuthClients<Name> {
   class RequestView {
     #context: ContextSource;
@@ -158,6 +210,12 @@ function buildRegistry<Name extends string>(
     }
     close(): Promise<void> {
       return shared.close();
+    }
+    subscribe(listener: AuthEventListener): () => void {
+      return shared.subscribe(listener);
+    }
+    status(): ClientStatus[] {
+      return shared.status();
     }
     toJSON(): Record<string, unknown> {
       return { clients: names };

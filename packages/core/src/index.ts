@@ -22,6 +22,7 @@ export type {
 export {
   type AuthClients,
   type AuthClientsMethods,
+  type AuthClientsOptions,
   type ContextSource,
   createAuthClient,
   createAuthClients,
@@ -81,7 +82,15 @@ export {
   type TokenProblemDetails,
   tokenProblem,
 } from './problem-details.js';
+export { isReplayableBody } from './request-body.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
+export {
+  DEFAULT_TOKEN_FAILURE_REPORT_INTERVAL_MS,
+  reportTokenFailures,
+  type TokenEventSource,
+  type TokenFailureReport,
+  type TokenFailureReportOptions,
+} from './token-failure-reports.js';
 export type { FlowRequest, TokenFlow } from './token-flow.js';
 export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';
 export type { TokenLease, TokenStore } from './token-store.js';

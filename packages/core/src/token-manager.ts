@@ -1,11 +1,26 @@
 import { abortable } from './abortable.js';
 import { cacheKey } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
-import { AuthError, TokenEndpointError, TokenStoreError } from './errors.js';
+import { AuthError, type AuthErrorCode, TokenEndpointError, TokenStoreError } from './errors.js';
+import { EventHub } from './event-hub.js';
+import type {
+  AuthEvent,
+  ClientStatus,
+  LeaseWaitEvent,
+  TokenRequestReason,
+  UnauthorizedAction,
+} from './events.js';
 import { AccessToken, type StoredToken } from './token.js';
 import type { FlowRequest, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
-import { backoffDelay, refreshPoint, toStoredToken } from './token-timing.js';
+import {
+  backoffDelay,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  refreshPoint,
+  toStoredToken,
+  unauthorizedInterval,
+} from './token-timing.js';
+import { challengeError } from './www-authenticate.js';
 
 /** Options of {@link TokenManager}. `createAuthClients` fills them from the client options. */
 export interface TokenManagerOptions {
@@ -15,15 +30,20 @@ export interface TokenManagerOptions {
   store: TokenStore;
   /** Used for token requests (the client's `fetch`; default there: `globalThis.fetch`). */
   fetch: typeof fetch;
-  /** Clock, epoch ms (the client's `now`; default there: `Date.now`). */
+  /** Wall clock, epoch ms, for token expiry (the client's `now`; default there: `Date.now`). */
   now: () => number;
+  /**
+   * Monotonic clock, ms, for durations: backoff, the 401 interval, lease waits. A step of the
+   * wall clock never changes them. Default `performance.now()`.
+   */
+  monotonic?: () => number;
   /** Timeout of each token request, ms (client default `10000`). */
   tokenTimeoutMs: number;
   /** Larger token responses are rejected (client default `65536`). */
   maxTokenResponseBytes: number;
   /** Fleet-wide lease duration, ms, with a shared store (client default `15000`). */
   leaseTtlMs: number;
-  /** Per-tenant entries kept in memory, the oldest dropped first (client default `10000`). */
+  /** Per-tenant entries kept in memory, the least recently used dropped first (client default `10000`). */
   maxCachedTenants: number;
   /** When a refresh starts. Default `{ beforeExpiryMs: 60000, lifetimeFraction: 0.1 }`. */
   refresh?: RefreshOptions;
@@ -31,6 +51,10 @@ export interface TokenManagerOptions {
   backoff?: BackoffOptions;
   /** Random source for backoff jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
+  /** The client's name, for events and status. Default `client`. */
+  client?: string;
+  /** Where events go. Default: a hub nobody listens to. */
+  events?: EventHub;
 }
 
 /** Per-call options of {@link TokenManager.getToken}. */
@@ -45,6 +69,7 @@ export interface GetTokenOptions {
 interface Entry {
   readonly flow: TokenFlow;
   readonly key: Promise<string>;
+  readonly tenant: string | undefined;
   /** The token handed out, while it is usable. */
   token: AccessToken | undefined;
   refreshAt: number;
@@ -53,41 +78,84 @@ interface Entry {
   inflight: Promise<AccessToken> | undefined;
   failures: number;
   lastError: unknown;
+  /** Monotonic ms before which no new token request is made after a failure. */
   retryAt: number;
+  /** Why the next token request is made, when something other than the clock decided it. */
+  pendingReason: TokenRequestReason | undefined;
+  /** Monotonic ms when the current token arrived. */
+  tokenAt: number;
+  /** Token requests made because of a 401, in a row; the current token came from one when > 0. */
+  unauthorizedRenewals: number;
 }
 
+/** Share of the gap by which a faster call lowers the latency estimate. */
+const LATENCY_DECAY = 0.01;
 const LEASE_POLL_MS = 25;
 const LEASE_POLL_MAX_MS = 250;
 const DEFAULT_TENANT = '';
 const ignore = () => {};
+const performanceNow = () => performance.now();
 
 /**
  * The only holder of token state. Per cache entry it keeps the current token, runs at most one
  * token request at a time (and, with a shared store offering leases, one per fleet), refreshes
  * early in the background while still serving the valid token, and backs off with jitter after
- * failures. Expiry counts from when a request was sent.
+ * failures. Expiry counts from when a request was sent, on the wall clock; backoff and the 401
+ * interval run on the monotonic clock.
  */
 export class TokenManager {
   readonly #options: TokenManagerOptions;
   readonly #entries = new Map<string, Entry>();
+  readonly #monotonic: () => number;
+  readonly #events: EventHub;
+  readonly #client: string;
+  readonly #perTenant: boolean;
+  #inflightCount = 0;
+  /** Decaying high estimate of recent API call latency, ms ({@link observeLatency}). */
+  #latencyMs = 0;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
+    this.#monotonic = options.monotonic ?? performanceNow;
+    this.#events = options.events ?? new EventHub();
+    this.#client = options.client ?? 'client';
+    this.#perTenant = typeof options.flow === 'function';
   }
 
   /**
    * The current token if it is still valid, without waiting; past the refresh point it starts a
-   * background refresh. `undefined` when the caller has to wait ({@link getToken}).
+   * background refresh. `undefined` when the caller has to wait ({@link getToken}): no token, an
+   * expired one, or one so close to expiry that a call would likely reach the API after it
+   * expired (within the recent call latency, {@link observeLatency}) while a refresh is running.
    */
   peekToken(tenant?: string): AccessToken | undefined {
     const entry = this.#entry(tenant);
     const token = entry.token;
+    if (token === undefined) return undefined;
     const now = this.#options.now();
-    if (token === undefined || now >= token.expiresAt) return undefined;
-    if (now >= entry.refreshAt && entry.inflight === undefined && now >= entry.retryAt) {
-      this.#startRenewal(entry);
+    if (now < entry.refreshAt) return token;
+    if (now >= token.expiresAt) return undefined;
+    if (entry.inflight === undefined && this.#monotonic() >= entry.retryAt) {
+      this.#startRenewal(entry, 'refresh');
     }
+    // The margin is bounded by the refresh window: the refresh started before it begins.
+    if (entry.inflight !== undefined && now >= token.expiresAt - this.#latencyMs) return undefined;
     return token;
+  }
+
+  /**
+   * Records how long an API call took until its response headers arrived, ms. The manager keeps a
+   * decaying high estimate (a slower call raises it at once; faster ones lower it by 1 % each)
+   * and stops handing out a token that would likely expire in flight.
+   */
+  observeLatency(ms: number): void {
+    const estimate = this.#latencyMs;
+    this.#latencyMs = ms > estimate ? ms : estimate - (estimate - ms) * LATENCY_DECAY;
+  }
+
+  /** The current latency estimate, ms ({@link observeLatency}). */
+  get latencyMs(): number {
+    return this.#latencyMs;
   }
 
   /**
@@ -99,72 +167,197 @@ export class TokenManager {
     if (current !== undefined) return current;
     const entry = this.#entry(options.tenant);
     if (entry.inflight === undefined) {
-      if (this.#options.now() < entry.retryAt) throw entry.lastError;
-      this.#startRenewal(entry);
+      if (this.#monotonic() < entry.retryAt) throw entry.lastError;
+      this.#startRenewal(entry, entry.pendingReason ?? (entry.last ? 'expired' : 'missing'));
     }
     return abortable(entry.inflight as Promise<AccessToken>, options.signal);
   }
 
   /**
-   * Report that the API rejected `token`. Drops it only if it is still the current token (someone
-   * may have replaced it already), locally and in the store (compare-and-delete).
+   * Report that the API answered 401 to a request carrying `token` (`challenge`: the response's
+   * `WWW-Authenticate`). The 401 budget of DESIGN §8 decides:
+   * - `ignored`: the challenge names another error than `invalid_token` (`insufficient_scope`...);
+   * - `stale`: `token` is no longer current (someone replaced or dropped it already);
+   * - `limited`: the current token was itself obtained because of a 401 within the interval
+   *   ({@link unauthorizedInterval}), so it is kept;
+   * - `renewed`: the token is dropped, locally and in the store; the next caller gets a new one.
+   *
+   * A store that fails to delete is reported as a `store.failure` event and never replaces the
+   * API's answer: this method does not throw.
    */
-  async invalidate(token: AccessToken, tenant?: string): Promise<void> {
+  async reject(
+    token: AccessToken,
+    tenant?: string,
+    challenge?: string | null,
+  ): Promise<UnauthorizedAction> {
+    const error = challengeError(challenge);
+    if (error !== undefined && error !== 'invalid_token') return 'ignored';
     const entry = this.#entry(tenant);
-    if (entry.token?.accessToken !== token.accessToken) return;
+    if (entry.token?.accessToken !== token.accessToken) return 'stale';
+    const age = this.#monotonic() - entry.tokenAt;
+    const interval = unauthorizedInterval(entry.unauthorizedRenewals, this.#options.backoff);
+    if (entry.unauthorizedRenewals > 0 && age < interval) return 'limited';
+    // A token that served well for a while: this 401 starts a new series.
+    if (age >= 2 * interval) entry.unauthorizedRenewals = 0;
     entry.token = undefined;
-    await this.#options.store.deleteIf(await entry.key, token.accessToken);
+    entry.pendingReason = 'rejected';
+    try {
+      await this.#options.store.deleteIf(await entry.key, token.accessToken);
+    } catch (cause) {
+      this.#emitStoreFailure(entry, cause, true);
+    }
+    return 'renewed';
   }
 
+  /** Emits `api.unauthorized` for a 401 handled by {@link reject} (the caller knows whether it retried). */
+  reportUnauthorized(
+    tenant: string | undefined,
+    action: UnauthorizedAction,
+    retried: boolean,
+  ): void {
+    if (!this.#events.listening) return;
+    this.#emit(this.#entry(tenant), { type: 'api.unauthorized', action, retried });
+  }
+
+  /** A JSON-safe, secret-free snapshot of every cached entry (one `empty` row when none). */
+  status(): ClientStatus[] {
+    const now = this.#options.now();
+    const monotonic = this.#monotonic();
+    const rows: ClientStatus[] = [];
+    for (const entry of this.#entries.values()) {
+      const row: ClientStatus = { client: this.#client, state: 'empty', failures: entry.failures };
+      if (entry.tenant !== undefined) row.tenant = entry.tenant;
+      const token = entry.token;
+      const valid = token !== undefined && now < token.expiresAt;
+      if (valid) row.expiresInMs = Math.round(token.expiresAt - now);
+      if (entry.inflight !== undefined) row.state = 'refreshing';
+      else if (entry.failures > 0) row.state = 'failing';
+      else if (valid) row.state = now < entry.refreshAt ? 'valid' : 'expiring';
+      if (entry.failures > 0) {
+        const code = errorCode(entry.lastError);
+        if (code !== undefined) row.lastError = code;
+        if (monotonic < entry.retryAt) row.retryInMs = Math.round(entry.retryAt - monotonic);
+      }
+      rows.push(row);
+    }
+    if (rows.length === 0) rows.push({ client: this.#client, state: 'empty', failures: 0 });
+    return rows;
+  }
+
+  /**
+   * The entry of a tenant. Per-tenant entries are kept in least-recently-used order and bounded
+   * by `maxCachedTenants`; an entry with a token request in flight is never evicted (that would
+   * start a second request for the same key).
+   */
   #entry(tenant: string | undefined): Entry {
+    const id = this.#perTenant ? (tenant ?? DEFAULT_TENANT) : DEFAULT_TENANT;
+    const entries = this.#entries;
+    let entry = entries.get(id);
+    if (entry !== undefined) {
+      if (this.#perTenant) {
+        entries.delete(id);
+        entries.set(id, entry);
+      }
+      return entry;
+    }
     const flowSource = this.#options.flow;
-    const id = typeof flowSource === 'function' ? (tenant ?? DEFAULT_TENANT) : DEFAULT_TENANT;
-    let entry = this.#entries.get(id);
-    if (entry !== undefined) return entry;
     const flow = typeof flowSource === 'function' ? flowSource({ tenant }) : flowSource;
+    const keyTenant = this.#perTenant ? tenant : undefined;
     entry = {
       flow,
-      key: cacheKey(flow, typeof flowSource === 'function' ? tenant : undefined),
+      key: cacheKey(flow, keyTenant),
+      tenant: keyTenant,
       token: undefined,
       refreshAt: 0,
       last: undefined,
       inflight: undefined,
       failures: 0,
       lastError: undefined,
-      retryAt: 0,
+      retryAt: Number.NEGATIVE_INFINITY,
+      pendingReason: undefined,
+      tokenAt: 0,
+      unauthorizedRenewals: 0,
     };
-    this.#entries.set(id, entry);
-    if (this.#entries.size > this.#options.maxCachedTenants) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
-    }
+    if (entries.size >= this.#options.maxCachedTenants) this.#makeRoom();
+    entries.set(id, entry);
     return entry;
   }
 
-  #startRenewal(entry: Entry): void {
-    const renewal = this.#renew(entry);
-    renewal.catch(ignore);
-    entry.inflight = renewal;
+  /**
+   * Drops least recently used entries without a request in flight until there is room for one
+   * more. Entries in flight met on the way move to the back, so that a crowd of them is not
+   * scanned again for every new tenant.
+   */
+  #makeRoom(): void {
+    const entries = this.#entries;
+    const max = this.#options.maxCachedTenants;
+    let visits = entries.size;
+    for (const [id, candidate] of entries) {
+      if (entries.size < max || this.#inflightCount >= entries.size || visits-- === 0) return;
+      entries.delete(id);
+      if (candidate.inflight !== undefined) entries.set(id, candidate);
+    }
   }
 
-  async #renew(entry: Entry): Promise<AccessToken> {
+  #startRenewal(entry: Entry, reason: TokenRequestReason): void {
+    const background = reason === 'refresh';
+    if (this.#events.listening) this.#emit(entry, { type: 'token.request', reason });
+    const renewal = this.#renew(entry, reason, background);
+    renewal.catch(ignore);
+    entry.inflight = renewal;
+    this.#inflightCount += 1;
+  }
+
+  async #renew(
+    entry: Entry,
+    reason: TokenRequestReason,
+    background: boolean,
+  ): Promise<AccessToken> {
+    const started = this.#monotonic();
     try {
-      const token = await this.#obtain(entry);
+      const { token, source } = await this.#obtain(entry);
       entry.token = token;
       entry.last = token;
       entry.refreshAt = refreshPoint(token.toRecord(), this.#options.refresh);
       entry.failures = 0;
-      entry.retryAt = 0;
+      entry.retryAt = Number.NEGATIVE_INFINITY;
       entry.lastError = undefined;
+      entry.pendingReason = undefined;
+      entry.tokenAt = this.#monotonic();
+      // Only a token this instance requested because of a 401 counts against the 401 budget: a
+      // peer's token adopted from a shared store cost no token request (and on providers that
+      // revoke older tokens, the next peer refresh legitimately rejects it moments later).
+      entry.unauthorizedRenewals =
+        reason === 'rejected' && source === 'endpoint' ? entry.unauthorizedRenewals + 1 : 0;
+      if (this.#events.listening) {
+        this.#emit(entry, {
+          type: 'token.success',
+          source,
+          durationMs: this.#monotonic() - started,
+          expiresInMs: token.expiresAt - this.#options.now(),
+        });
+      }
       return token;
     } catch (error) {
       entry.failures += 1;
       entry.lastError = error;
-      entry.retryAt =
-        this.#options.now() +
-        backoffDelay(entry.failures, this.#options.backoff, this.#options.random);
+      const delay = backoffDelay(entry.failures, this.#options.backoff, this.#options.random);
+      entry.retryAt = this.#monotonic() + delay;
+      if (this.#events.listening) {
+        const status = error instanceof TokenEndpointError ? error.status : undefined;
+        this.#emit(entry, {
+          type: 'token.failure',
+          code: errorCode(error) ?? 'TOKEN_ENDPOINT_UNREACHABLE',
+          ...(status === undefined ? {} : { status }),
+          durationMs: this.#monotonic() - started,
+          background,
+          retryInMs: delay,
+        });
+      }
       throw error;
     } finally {
       entry.inflight = undefined;
+      this.#inflightCount -= 1;
     }
   }
 
@@ -172,32 +365,53 @@ export class TokenManager {
    * Adopt a fresher token from the store, or win the lease and request one, or wait for the
    * holder: poll the store for its token and retry the lease (a dead holder's lease expires).
    */
-  async #obtain(entry: Entry): Promise<AccessToken> {
+  async #obtain(entry: Entry): Promise<{ token: AccessToken; source: 'endpoint' | 'store' }> {
     const { store, leaseTtlMs, now } = this.#options;
     const key = await entry.key;
     const stale = entry.last?.accessToken;
-    const adoptable = (stored: StoredToken | undefined): stored is StoredToken =>
-      stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt;
-    const deadline = now() + 2 * leaseTtlMs;
+    const adopt = (stored: StoredToken | undefined) =>
+      stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt
+        ? { token: new AccessToken(stored), source: 'store' as const }
+        : undefined;
+    const started = this.#monotonic();
+    const deadline = started + 2 * leaseTtlMs;
     let delay = LEASE_POLL_MS;
+    let waited = false;
+    const waitOver = (outcome: LeaseWaitEvent['outcome']) => {
+      if (waited && this.#events.listening) {
+        this.#emit(entry, {
+          type: 'lease.wait',
+          durationMs: this.#monotonic() - started,
+          outcome,
+        });
+      }
+    };
     for (;;) {
-      const stored = await store.get(key);
-      if (adoptable(stored)) return new AccessToken(stored);
+      const stored = await this.#storeCall(entry, () => store.get(key));
+      const adopted = adopt(stored);
+      if (adopted !== undefined) {
+        waitOver('adopted');
+        return adopted;
+      }
       if (store.acquireLease === undefined) return this.#requestAndStore(entry, key, stored);
-      const lease = await store.acquireLease(key, leaseTtlMs);
+      const lease = await this.#storeCall(entry, () =>
+        (store.acquireLease as NonNullable<TokenStore['acquireLease']>)(key, leaseTtlMs),
+      );
       if (lease !== undefined) {
+        waitOver('acquired');
         try {
           // A peer may have stored its token and released the lease since our read.
-          const latest = await store.get(key);
-          if (adoptable(latest)) return new AccessToken(latest);
-          return await this.#requestAndStore(entry, key, latest);
+          const latest = await this.#storeCall(entry, () => store.get(key));
+          return adopt(latest) ?? (await this.#requestAndStore(entry, key, latest));
         } finally {
           await lease.release().catch(ignore);
         }
       }
-      if (now() >= deadline) {
+      if (this.#monotonic() >= deadline) {
+        waitOver('timeout');
         throw new TokenStoreError('timed out waiting for another instance to store a token');
       }
+      waited = true;
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, LEASE_POLL_MAX_MS);
     }
@@ -207,7 +421,7 @@ export class TokenManager {
     entry: Entry,
     key: string,
     stored: StoredToken | undefined,
-  ): Promise<AccessToken> {
+  ): Promise<{ token: AccessToken; source: 'endpoint' }> {
     const { store, now } = this.#options;
     const refreshToken = stored?.refreshToken ?? entry.last?.refreshToken;
     const sentAt = now();
@@ -220,8 +434,34 @@ export class TokenManager {
         { flow: entry.flow.id },
       );
     }
-    await store.set(key, record);
-    return new AccessToken(record);
+    if (!(record.expiresAt - sentAt <= MAX_TOKEN_LIFETIME_SECONDS * 1000)) {
+      throw new TokenEndpointError(
+        'TOKEN_RESPONSE_INVALID',
+        'the token endpoint returned a token whose expiry is more than 10 years away',
+        { flow: entry.flow.id },
+      );
+    }
+    await this.#storeCall(entry, () => store.set(key, record));
+    return { token: new AccessToken(record), source: 'endpoint' };
+  }
+
+  /** A store operation; its failure is reported as an event, then thrown as it was. */
+  async #storeCall<T>(entry: Entry, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.#emitStoreFailure(entry, error, false);
+      throw error;
+    }
+  }
+
+  #emitStoreFailure(entry: Entry, error: unknown, fallback: boolean): void {
+    if (!this.#events.listening) return;
+    this.#emit(entry, {
+      type: 'store.failure',
+      code: errorCode(error) ?? 'TOKEN_STORE_UNAVAILABLE',
+      fallback,
+    });
   }
 
   /** Refresh token first when there is one; a rejected refresh falls back to one full login. */
@@ -243,4 +483,21 @@ export class TokenManager {
       maxResponseBytes: this.#options.maxTokenResponseBytes,
     };
   }
+
+  /** Adds the fields every event carries. Call only when someone listens. */
+  #emit(entry: Entry, event: DistributiveOmit<AuthEvent, 'client' | 'flow' | 'time'>): void {
+    this.#events.emit({
+      ...event,
+      client: this.#client,
+      ...(entry.tenant === undefined ? {} : { tenant: entry.tenant }),
+      flow: entry.flow.id,
+      time: this.#options.now(),
+    } as AuthEvent);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function errorCode(error: unknown): AuthErrorCode | undefined {
+  return error instanceof AuthError ? error.code : undefined;
 }

@@ -9,6 +9,14 @@ export const DEFAULT_REFRESH_LIFETIME_FRACTION = 0.1;
 export const DEFAULT_BACKOFF_INITIAL_MS = 1_000;
 /** Default longest backoff delay. */
 export const DEFAULT_BACKOFF_MAX_MS = 30_000;
+/** Longest token lifetime accepted, seconds (10 years): beyond it a response is refused. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 366 * 24 * 3600;
+/**
+ * Shortest lifetime a token is used for. Providers that hand back their cached token count
+ * `expires_in` down in whole seconds, so `0` means "valid for less than a second": the token is
+ * used for this long (a 401 inside it renews it), never refused and never requested again at once.
+ */
+export const MIN_TOKEN_LIFETIME_MS = 1_000;
 
 /**
  * Turns a flow's answer into a stored record. Expiry counts from `sentAt`, the moment the request
@@ -21,7 +29,7 @@ export function toStoredToken(
 ): StoredToken {
   const expiresAt =
     response.expiresIn !== undefined
-      ? sentAt + response.expiresIn * 1000
+      ? sentAt + Math.max(response.expiresIn * 1000, MIN_TOKEN_LIFETIME_MS)
       : (response.expiresAt ?? sentAt + defaultLifetimeSeconds * 1000);
   return {
     accessToken: response.accessToken,
@@ -56,4 +64,19 @@ export function backoffDelay(
   const max = options?.maxMs ?? DEFAULT_BACKOFF_MAX_MS;
   const delay = Math.min(max, initial * 2 ** (failures - 1));
   return delay / 2 + (random() * delay) / 2;
+}
+
+/**
+ * How long a token obtained because of a 401 is kept even if the API rejects it too: the
+ * deterministic part of the backoff schedule after `renewals` 401-caused renewals in a row (1 s,
+ * 2 s, 4 s ... up to `maxMs`). An API that rejects every token thus costs one token request per
+ * interval, never one per call.
+ */
+export function unauthorizedInterval(
+  renewals: number,
+  options: BackoffOptions | undefined,
+): number {
+  const initial = options?.initialMs ?? DEFAULT_BACKOFF_INITIAL_MS;
+  const max = options?.maxMs ?? DEFAULT_BACKOFF_MAX_MS;
+  return Math.min(max, initial * 2 ** Math.max(0, renewals - 1));
 }

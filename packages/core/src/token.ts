@@ -84,17 +84,23 @@ export class AccessToken {
     return {
       accessToken: REDACTED,
       tokenType: this.tokenType,
-      issuedAt: new Date(this.issuedAt).toISOString(),
-      expiresAt: new Date(this.expiresAt).toISOString(),
+      issuedAt: isoDate(this.issuedAt),
+      expiresAt: isoDate(this.expiresAt),
       ...(this.refreshToken === undefined ? {} : { refreshToken: REDACTED }),
     };
   }
   /** `AccessToken([redacted], expires <ISO date>)`: never the token itself. */
   toString(): string {
-    return `AccessToken(${REDACTED}, expires ${new Date(this.expiresAt).toISOString()})`;
+    return `AccessToken(${REDACTED}, expires ${isoDate(this.expiresAt)})`;
   }
   /** What `util.inspect` and `console.log` show: the same as {@link AccessToken.toString}. */
   [inspectSymbol](): string {
     return this.toString();
   }
+}
+
+/** An ISO date, or the number itself when it is no valid date: printing a token never throws. */
+function isoDate(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? String(epochMs) : date.toISOString();
 }

@@ -1,7 +1,7 @@
 import { HEADER_NAME } from './adapter-options.js';
 import { type AuthClientOptions, CLIENT_OPTION_KEYS } from './client-options.js';
 import { AuthConfigError } from './errors.js';
-import { rejectUnknownOptions } from './flows/validate-options.js';
+import { rejectUnknownOptions, transportProblem } from './flows/validate-options.js';
 import { presetError } from './presets/common.js';
 
 /** Checks a client's options once, at construction, naming the offending option in the error. */
@@ -12,10 +12,13 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
   const fromPreset = presetError(options, path);
   if (fromPreset) throw fromPreset;
   rejectUnknownOptions(options, CLIENT_OPTION_KEYS, path);
-  const baseUrl = parseUrl(`${path}.baseUrl`, options.baseUrl);
-  if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') {
-    throw new AuthConfigError(`${path}.baseUrl`, 'must be an http: or https: URL');
+  const insecure = options.allowInsecureHttp;
+  if (insecure !== undefined && typeof insecure !== 'boolean') {
+    throw new AuthConfigError(`${path}.allowInsecureHttp`, 'must be a boolean');
   }
+  const baseUrl = parseUrl(`${path}.baseUrl`, options.baseUrl);
+  const baseProblem = transportProblem(baseUrl, insecure);
+  if (baseProblem !== undefined) throw new AuthConfigError(`${path}.baseUrl`, baseProblem);
   const flow = options.flow;
   const isFlow =
     typeof flow === 'function' ||
@@ -28,6 +31,9 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
   }
   options.allowedOrigins?.forEach((origin, index) => {
     const url = parseUrl(`${path}.allowedOrigins[${index}]`, origin);
+    const problem = transportProblem(url, insecure);
+    if (problem !== undefined)
+      throw new AuthConfigError(`${path}.allowedOrigins[${index}]`, problem);
     if (url.origin !== origin.replace(/\/$/, '')) {
       throw new AuthConfigError(
         `${path}.allowedOrigins[${index}]`,
@@ -63,6 +69,11 @@ export function validateClientOptions(path: string, options: AuthClientOptions):
   if (options.header !== undefined && !HEADER_NAME.test(options.header)) {
     throw new AuthConfigError(`${path}.header`, 'must be a valid HTTP header name');
   }
+  for (const name of ['onEvent', 'monotonic', 'now', 'fetch'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new AuthConfigError(`${path}.${name}`, 'must be a function');
+    }
+  }
 }
 
 function parseUrl(path: string, value: unknown): URL {
@@ -72,6 +83,7 @@ function parseUrl(path: string, value: unknown): URL {
   try {
     return new URL(value);
   } catch {
-    throw new AuthConfigError(path, `"${String(value)}" is not an absolute URL`);
+    // The value is not echoed: a malformed URL may still carry a password.
+    throw new AuthConfigError(path, 'is not an absolute URL');
   }
 }

@@ -235,14 +235,14 @@ describe('passwordGrant (ASP.NET Token API emulator)', () => {
   });
 
   it('wrong password: REJECTED 400 invalid_grant with the description', async () => {
-    const f = flow({ password: 'bad-password-999' });
+    const f = flow({ password: 'bad-pw-7Qz!999' });
     const error = await failure(f.requestToken(request()));
     expect(error.code).toBe('TOKEN_ENDPOINT_REJECTED');
     expect(error.flow).toBe('passwordGrant');
     expect(error.status).toBe(400);
     expect(error.vendorCode).toBe('invalid_grant');
     expect(error.vendorMessage).toBe('The user name or password is incorrect.');
-    expectNoSecret(['bad-password-999', creds().password], error, f);
+    expectNoSecret(['bad-pw-7Qz!999', creds().password], error, f);
   });
 
   it('uses .expires when expires_in is absent', async () => {

@@ -151,7 +151,7 @@ describe('presets.opsramp', () => {
       allowInsecureHttp: true,
     });
     expect(o.baseUrl).toBe('http://ops.example.com/api/v2/tenants/t/');
-    expect('allowInsecureHttp' in o).toBe(false);
+    expect(o.allowInsecureHttp).toBe(true); // the client's baseUrl is plain http: too
     // Read directly, outside a registry, the options throw the same error without a client name.
     expect(
       thrownConfigError(() => presets.opsramp({ ...base, baseUrl: 'https://x', tenantId: '' }).flow)

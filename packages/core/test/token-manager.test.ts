@@ -17,6 +17,7 @@ function managerFor(
     store: new MemoryTokenStore({ now: clock.now }),
     fetch: globalThis.fetch,
     now: clock.now,
+    monotonic: clock.now,
     tokenTimeoutMs: 1_000,
     maxTokenResponseBytes: 65_536,
     leaseTtlMs: 1_000,
@@ -72,11 +73,57 @@ describe('TokenManager', () => {
     clock.advance(1_000); // at the refresh point
     const during = await Promise.all(Array.from({ length: 50 }, () => manager.getToken()));
     expect(during.every((t) => t.accessToken === first.accessToken)).toBe(true);
+    await flush();
     expect(flow.logins).toBe(2); // one background refresh, not 50
     gate.resolve();
     await flush();
     expect((await manager.getToken()).accessToken).toBe('token-2');
     expect(flow.logins).toBe(2);
+  });
+
+  it('does not hand out a token that would likely expire in flight while a refresh runs', async () => {
+    const flow = fakeFlow({ lifetime: 100 }); // window 10 s
+    const { manager, clock } = managerFor(flow);
+    const first = await manager.getToken();
+    manager.observeLatency(500); // calls have recently taken up to 500 ms
+    const gate = deferred();
+    flow.gate = gate.promise;
+    clock.advance(99_000); // refresh point passed, 1 s left: still handed out
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
+    clock.advance(600); // 400 ms left, less than a call takes: wait for the running refresh
+    let waited = false;
+    const pending = manager.getToken().then((t) => {
+      waited = true;
+      return t;
+    });
+    await flush();
+    expect(waited).toBe(false);
+    gate.resolve();
+    expect((await pending).accessToken).toBe('token-2');
+    expect(flow.logins).toBe(2);
+  });
+
+  it('still serves a valid token inside the latency margin when no refresh can run (backoff)', async () => {
+    const flow = fakeFlow({ lifetime: 100 });
+    const { manager, clock } = managerFor(flow, { backoff: { initialMs: 60_000 } });
+    const first = await manager.getToken();
+    manager.observeLatency(5_000);
+    flow.failWith = new Error('endpoint down');
+    clock.advance(91_000); // the background refresh fails
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
+    await flush();
+    clock.advance(5_000); // 4 s left, inside the 5 s margin, backing off: no refresh to wait for
+    expect((await manager.getToken()).accessToken).toBe(first.accessToken);
+  });
+
+  it('lets the latency estimate decay slowly after a slow call', () => {
+    const flow = fakeFlow();
+    const { manager } = managerFor(flow);
+    manager.observeLatency(1_000);
+    for (let i = 0; i < 100; i++) manager.observeLatency(10);
+    // 1 % of the gap per call: after 100 fast calls about 37 % of the peak remains.
+    expect(manager.latencyMs).toBeGreaterThan(300);
+    expect(manager.latencyMs).toBeLessThan(400);
   });
 
   it('uses a 60 s window for long-lived tokens', async () => {
@@ -174,10 +221,10 @@ describe('TokenManager', () => {
     const flow = fakeFlow();
     const { manager } = managerFor(flow);
     const first = await manager.getToken();
-    await manager.invalidate(first);
+    expect(await manager.reject(first)).toBe('renewed');
     const second = await manager.getToken();
     expect(second.accessToken).toBe('token-2');
-    await manager.invalidate(first); // a late 401 for the replaced token
+    expect(await manager.reject(first)).toBe('stale'); // a late 401 for the replaced token
     expect((await manager.getToken()).accessToken).toBe('token-2');
     expect(flow.logins).toBe(2);
   });
@@ -203,11 +250,23 @@ describe('TokenManager', () => {
     expect(created).toEqual(['a', 'b', 'c', 'd', 'e', 'a']);
   });
 
-  it('rejects a token that is already expired on arrival instead of caching it', async () => {
+  it('rejects a token whose absolute expiry has passed on arrival instead of caching it', async () => {
+    const flow = fakeFlow();
+    const { manager, clock } = managerFor({
+      ...flow,
+      requestToken: async () => ({ accessToken: 'late', expiresAt: clock.time - 1 }),
+    });
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_RESPONSE_INVALID' });
+  });
+
+  it('uses a token announced with expires_in 0 for one second instead of failing', async () => {
     const flow = fakeFlow();
     flow.lifetime = 0;
-    const { manager } = managerFor(flow);
-    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_RESPONSE_INVALID' });
+    const { manager, clock } = managerFor(flow);
+    const token = await manager.getToken();
+    expect(token.expiresAt - clock.time).toBe(1_000);
+    expect((await manager.getToken()).accessToken).toBe(token.accessToken);
+    expect(flow.logins).toBe(1);
   });
 });
 

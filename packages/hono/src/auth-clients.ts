@@ -1,8 +1,9 @@
-import { requestContext, resolveAdapterOptions } from '@auth/core';
+import { AuthConfigError, requestContext, resolveAdapterOptions } from '@auth/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { withGatewayErrors } from './gateway-errors.js';
 import type { AuthClientsOptions } from './options.js';
+import { handleTokenFailures, logToConsole } from './token-failure-log.js';
 import type { AuthClientsEnv, AuthClientsRegistry } from './types.js';
 
 /**
@@ -17,7 +18,8 @@ import type { AuthClientsEnv, AuthClientsRegistry } from './types.js';
  *
  * A token failure (an `AuthError` from `fetch`/`getToken`) leaves the handler as an
  * {@link AuthGatewayException}: `502` with an `application/problem+json` body holding only the
- * error code. An `app.onError` handler can answer it differently.
+ * error code. An `app.onError` handler can answer it differently. The failed token request
+ * itself is reported once, however many requests were waiting on it: see `onTokenFailure`.
  *
  * @example
  * import { createAuthClients, presets } from '@auth/core';
@@ -36,7 +38,14 @@ export function authClients<Registry extends AuthClientsRegistry>(
   clients: Registry,
   options?: AuthClientsOptions,
 ): MiddlewareHandler<AuthClientsEnv<Registry>> {
-  const resolved = resolveAdapterOptions<Context>(clients, options);
+  const resolved = resolveAdapterOptions<Context>(clients, options, ['onTokenFailure']);
+  const onTokenFailure = options?.onTokenFailure ?? logToConsole;
+  if (onTokenFailure !== false) {
+    if (typeof onTokenFailure !== 'function') {
+      throw new AuthConfigError('onTokenFailure', 'expected a function (report) => void, or false');
+    }
+    handleTokenFailures(resolved.clients, onTokenFailure);
+  }
   return createMiddleware<AuthClientsEnv<Registry>>(async function authClientsMiddleware(c, next) {
     // The context function runs on the first client use only: until then, nothing is read.
     const view = resolved.clients.withContext(() => {

@@ -6,6 +6,7 @@
  */
 export {
   DEFAULT_PROPAGATE_HEADERS,
+  type TokenFailureReport,
   type TokenProblemDetails as AuthProblem,
   tokenProblem as authProblem,
 } from '@auth/core';

@@ -1,4 +1,4 @@
-import type { RequestContext } from '@auth/core';
+import type { AuthEventListener, RequestContext } from '@auth/core';
 
 /**
  * What {@link authClients} needs from a registry: what `createAuthClients()` from `@auth/core`
@@ -11,6 +11,8 @@ export interface AuthClientsRegistry {
   readonly names: readonly string[];
   /** Releases every client's store. */
   close(): Promise<void>;
+  /** Adds an event listener (the middleware reports failed token requests); returns its remover. */
+  subscribe(listener: AuthEventListener): () => void;
 }
 
 /**

@@ -3,7 +3,7 @@ import { type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AuthGatewayException, authClients } from '../src/index.js';
+import { AuthGatewayException, authClients, type TokenFailureReport } from '../src/index.js';
 import { emulatorClients, listen, tenantAlerts } from './support.js';
 
 let emulators: Emulators;
@@ -31,15 +31,79 @@ function devicesApp(clients: ReturnType<typeof emulatorClients>) {
   });
 }
 
+describe('a failed token request is reported once', () => {
+  it('for 100 requests waiting on 1 failed login: 1 console line naming client, code and status', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const wrong = 'wr0ng-Secret-Value';
+    const app = devicesApp(
+      emulatorClients(emulators, { alertsitePassword: wrong, backoffMs: 60_000 }),
+    );
+    const attempts = emulators.alertsite.stats.tokenAttempts;
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, async () => (await app.request('/devices')).status),
+    );
+    expect(statuses.filter((status) => status === 502)).toHaveLength(100);
+    expect(emulators.alertsite.stats.tokenAttempts - attempts).toBe(1);
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(String(logged.mock.calls[0]?.[0])).toMatch(
+      /client "alertsite".*TOKEN_ENDPOINT_REJECTED, status 401/,
+    );
+    expect(String(logged.mock.calls[0]?.[0])).not.toContain(wrong);
+  });
+
+  it('once per registry, however many middlewares use it', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    emulators.alertsite.fault('error500');
+    const clients = emulatorClients(emulators);
+    const app = new Hono()
+      .use(authClients(clients))
+      .use(authClients(clients))
+      .get('/devices', async (c) =>
+        c.json(await (await c.var.authClients.alertsite.fetch('devices')).json()),
+      );
+    expect((await app.request('/devices')).status).toBe(502);
+    expect(logged).toHaveBeenCalledTimes(1);
+  });
+
+  it('to onTokenFailure when given, and nowhere with false', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    emulators.alertsite.fault('error500');
+    const reports: TokenFailureReport[] = [];
+    const clients = emulatorClients(emulators);
+    const mine = new Hono()
+      .use(authClients(clients, { onTokenFailure: (report) => reports.push(report) }))
+      .get('/devices', async (c) =>
+        c.json(await (await c.var.authClients.alertsite.fetch('devices')).json()),
+      );
+    expect((await mine.request('/devices')).status).toBe(502);
+    expect(reports).toMatchObject([
+      { suppressed: 0, event: { type: 'token.failure', client: 'alertsite', status: 500 } },
+    ]);
+    const silent = new Hono()
+      .use(authClients(emulatorClients(emulators), { onTokenFailure: false }))
+      .get('/devices', async (c) =>
+        c.json(await (await c.var.authClients.alertsite.fetch('devices')).json()),
+      );
+    expect((await silent.request('/devices')).status).toBe(502);
+    expect(logged).not.toHaveBeenCalled();
+  });
+});
+
 describe('a token acquisition failure becomes 502 problem details', () => {
-  it('answers 502 application/problem+json with the code only (token endpoint 500), logging nothing', async () => {
-    const logged = vi.spyOn(console, 'error');
+  it('answers 502 application/problem+json with the code only (token endpoint 500), logging one line', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     emulators.alertsite.fault('error500');
     const res = await devicesApp(emulatorClients(emulators)).request('/devices');
     expect(res.status).toBe(502);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await res.json()).toEqual(problem('TOKEN_ENDPOINT_REJECTED'));
-    expect(logged).not.toHaveBeenCalled();
+    expect(logged.mock.calls).toEqual([
+      [
+        expect.stringMatching(
+          /^Token request failed for client "alertsite" \(flow jsonCredentials\): TOKEN_ENDPOINT_REJECTED, status 500; callers get the error; next attempt in [\d.]+s$/,
+        ),
+      ],
+    ]);
   });
 
   it('keeps secrets and vendor messages out of the body (wrong credentials)', async () => {

@@ -28,6 +28,10 @@ describe('authClients() options: misconfiguration fails when the middleware is c
     ['a plain object of client options', { alertsite: { baseUrl: 'https://x' } }],
     ['a single AuthClient', clients.alertsite],
     ['an object with names but no withContext', { names: ['a'], close: async () => {} }],
+    [
+      'a registry-like object without subscribe',
+      { names: ['a'], withContext: () => ({}), close: async () => {} },
+    ],
   ])('rejects %s as the registry, naming "clients"', (_label, value) => {
     const error = configError(() => authClients(value as unknown as typeof clients));
     expect(error.option).toBe('clients');
@@ -56,6 +60,13 @@ describe('authClients() options: misconfiguration fails when the middleware is c
     expect(
       configError(() => authClients(clients, { propagateHeaders: [42 as never] })).option,
     ).toBe('propagateHeaders[0]');
+  });
+
+  it('rejects an onTokenFailure that is neither a function nor false', () => {
+    for (const value of [true, 'console', {}]) {
+      const error = configError(() => authClients(clients, { onTokenFailure: value as never }));
+      expect(error.option).toBe('onTokenFailure');
+    }
   });
 
   it('rejects an unknown option (a typo), naming it', () => {

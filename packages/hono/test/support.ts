@@ -15,7 +15,7 @@ export interface Outbound {
  */
 export function emulatorClients(
   emulators: Emulators,
-  options: { outbound?: Outbound[]; alertsitePassword?: string } = {},
+  options: { outbound?: Outbound[]; alertsitePassword?: string; backoffMs?: number } = {},
 ) {
   const outbound = options.outbound ?? [];
   const recording: typeof fetch = (input, init) => {
@@ -25,12 +25,17 @@ export function emulatorClients(
   };
   const { username, password } = emulators.alertsite.credentials;
   return createAuthClients({
-    alertsite: presets.alertsite({
-      username,
-      password: options.alertsitePassword ?? password,
-      baseUrl: emulators.alertsite.apiBaseUrl,
-      fetch: recording,
-    }),
+    alertsite: {
+      ...presets.alertsite({
+        username,
+        password: options.alertsitePassword ?? password,
+        baseUrl: emulators.alertsite.apiBaseUrl,
+        fetch: recording,
+      }),
+      ...(options.backoffMs === undefined
+        ? {}
+        : { backoff: { initialMs: options.backoffMs, maxMs: options.backoffMs } }),
+    },
     tenants: {
       baseUrl: `${emulators.opsramp.origin}/`,
       fetch: recording,

@@ -9,3 +9,4 @@ export { authClients } from './middleware.js';
 export type { AuthClientsOptions, TenantResolver } from './options.js';
 export type { KoaHttpError } from './problem.js';
 export type { ClientsOf, Register, RegisteredAuthClients } from './register.js';
+export { TokenFailureError } from './token-failure-error.js';

@@ -9,6 +9,7 @@ import type { Context, Middleware } from 'koa';
 import type { AuthClientsOptions } from './options.js';
 import { badGateway } from './problem.js';
 import { enter, isClientGone, leave } from './request-clients.js';
+import { tokenFailureApps } from './token-failure-error.js';
 
 /**
  * Koa middleware that puts a registry of authenticated clients on `ctx.authClients`, bound to
@@ -20,9 +21,11 @@ import { enter, isClientGone, leave } from './request-clients.js';
  *
  * Errors: an `AuthError` from below (a token could not be obtained) is answered `502` with an
  * `application/problem+json` body `{ type, title, status, code, detail }` that carries the
- * error's `code` only, and is reported with `ctx.app.emit('error', httpError, ctx)` as a Koa
- * `HttpError` (`status: 502`, `expose: true`, `cause`: the `AuthError`). Other errors pass
- * through untouched. The abort caused by a client disconnect ends the request quietly.
+ * error's `code` only. The failed token request itself is reported once, however many requests
+ * were waiting on it: `app.emit('error', tokenFailureError)` with a {@link TokenFailureError}
+ * (rate-limited to one per client per minute), which Koa's default error logger prints as one
+ * line. Other errors pass through untouched. The abort caused by a client disconnect ends the
+ * request quietly.
  *
  * @example
  * import Koa from 'koa';
@@ -40,19 +43,19 @@ export function authClients<Name extends string>(
   options?: AuthClientsOptions,
 ): Middleware {
   const config = resolveAdapterOptions<Context>(clients, options);
+  const reportedApps = tokenFailureApps(config.clients);
   return async function authClientsMiddleware(ctx, next) {
+    reportedApps.add(ctx.app);
     const outer = enter(ctx, config);
     try {
       await next();
     } catch (error) {
       if (isClientGone(ctx, error)) return;
       if (!isAuthError(error)) throw error;
-      const httpError = badGateway(ctx, error);
-      if (ctx.headerSent || !ctx.writable) throw httpError;
+      if (ctx.headerSent || !ctx.writable) throw badGateway(ctx, error);
       ctx.body = tokenProblem(error);
       ctx.status = 502;
       ctx.type = PROBLEM_CONTENT_TYPE;
-      ctx.app.emit('error', httpError, ctx);
     } finally {
       leave(ctx, outer);
     }

@@ -1,8 +1,8 @@
-import { isAuthError, TOKEN_PROBLEM_DETAIL, TokenEndpointError } from '@auth/core';
+import { TokenEndpointError } from '@auth/core';
 import { type Emulators, resetEmulators, startEmulators } from '@auth/testing';
 import Koa from 'koa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { authClients } from '../src/index.js';
+import { authClients, TokenFailureError } from '../src/index.js';
 import { createTestClients, expectNoSecret, listen, type Running } from './support.js';
 
 let emulators: Emulators;
@@ -21,7 +21,9 @@ afterEach(async () => {
 });
 
 /** An app relaying AlertSite's devices, and what it reports to `app.on('error')`. */
-async function relayApp(options: { alertsitePassword?: string; listen?: boolean } = {}) {
+async function relayApp(
+  options: { alertsitePassword?: string; listen?: boolean; backoffMs?: number } = {},
+) {
   const app = new Koa();
   const reported: unknown[] = [];
   if (options.listen !== false) app.on('error', (error) => reported.push(error));
@@ -71,23 +73,41 @@ describe('token failures', () => {
     expect(body.code).toMatch(/^TOKEN_/);
   });
 
-  it('are reported to app.on("error") as a Koa HttpError (502, expose) carrying no secret', async () => {
+  it('are reported once to app.on("error") as a TokenFailureError naming client, code and status', async () => {
     const { url, reported } = await relayApp({ alertsitePassword: 'wrong-password-must-not-leak' });
     await (await fetch(`${url}/`)).text();
+    await (await fetch(`${url}/`)).text();
 
-    const [error] = reported as (Error & Record<string, unknown>)[];
-    expect(error).toBeInstanceOf(Koa.HttpError);
+    expect(reported).toHaveLength(1);
+    const [error] = reported as TokenFailureError[];
+    expect(error).toBeInstanceOf(TokenFailureError);
     expect(error).toMatchObject({
-      status: 502,
-      expose: true,
       code: 'TOKEN_ENDPOINT_REJECTED',
-      message: TOKEN_PROBLEM_DETAIL,
+      expose: false,
+      event: { client: 'alertsite', status: 401, background: false },
     });
-    expect(isAuthError(error?.cause)).toBe(true);
+    expect(error?.message).toMatch(
+      /^Token request failed for client "alertsite" \(flow jsonCredentials\): TOKEN_ENDPOINT_REJECTED, status 401; callers get the error/,
+    );
     expectNoSecret(error, error?.stack, JSON.stringify(error), String(error));
   });
 
-  it("print no secret through Koa's default error logger", async () => {
+  it('report 100 requests waiting on 1 failed login once', async () => {
+    const { url, reported } = await relayApp({
+      alertsitePassword: 'wrong-password-must-not-leak',
+      backoffMs: 60_000,
+    });
+    const attempts = emulators.alertsite.stats.tokenAttempts;
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, async () => (await fetch(`${url}/`)).status),
+    );
+    expect(statuses.filter((status) => status === 502)).toHaveLength(100);
+    expect(emulators.alertsite.stats.tokenAttempts - attempts).toBe(1);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toBeInstanceOf(TokenFailureError);
+  });
+
+  it("print one line and no secret through Koa's default error logger", async () => {
     const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { url } = await relayApp({
       alertsitePassword: 'wrong-password-must-not-leak',
@@ -97,8 +117,10 @@ describe('token failures', () => {
     expect(res.status).toBe(502);
     await (await fetch(`${url}/`)).text();
     expectNoSecret(printed.mock.calls);
-    // `expose: true` errors are not printed by Koa's default logger at all.
-    expect(printed).not.toHaveBeenCalled();
+    expect(printed).toHaveBeenCalledTimes(1);
+    expect(String(printed.mock.calls[0]?.[0]).trim()).toMatch(
+      /^TokenFailureError: Token request failed for client "alertsite" \(flow jsonCredentials\): TOKEN_ENDPOINT_REJECTED, status 401;[^\n]*$/,
+    );
   });
 
   it('never echo the vendor message (it may repeat input)', async () => {

@@ -44,15 +44,19 @@ export const expectNoSecret = secretCheck(SECRETS);
  */
 export function createTestClients(
   emulators: Emulators,
-  options: { echoUrl?: string; alertsitePassword?: string } = {},
+  options: { echoUrl?: string; alertsitePassword?: string; backoffMs?: number } = {},
 ) {
   const { alertsite, opsramp } = emulators;
+  const backoffMs = options.backoffMs;
   return createAuthClients({
-    alertsite: presets.alertsite({
-      baseUrl: alertsite.apiBaseUrl,
-      username: alertsite.credentials.username,
-      password: options.alertsitePassword ?? alertsite.credentials.password,
-    }),
+    alertsite: {
+      ...presets.alertsite({
+        baseUrl: alertsite.apiBaseUrl,
+        username: alertsite.credentials.username,
+        password: options.alertsitePassword ?? alertsite.credentials.password,
+      }),
+      ...(backoffMs === undefined ? {} : { backoff: { initialMs: backoffMs, maxMs: backoffMs } }),
+    },
     tenants: {
       baseUrl: `${opsramp.origin}/`,
       flow: ({ tenant }) => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AuthClients, type ResolvedAdapterOptions, requestContext } from '@auth/core';
+import { logTokenFailures } from './auth-clients.failure-log.js';
 import type { PlatformRequest } from './auth-clients.options.js';
 import { disconnectSignal } from './client-disconnected.js';
 
@@ -14,7 +15,8 @@ export interface HttpExchange {
 }
 
 /**
- * Hands each request a lazy, request-bound view of the registry. One per application, built from
+ * Hands each request a lazy, request-bound view of the registry, and logs the registry's token
+ * failures (once per failed token request) until it is closed. One per application, built from
  * the validated options at bootstrap; singleton (no request-scoped providers).
  * @internal
  */
@@ -23,11 +25,13 @@ export class AuthClientsBinder {
   readonly clients: AuthClients<string>;
   readonly #options: ResolvedAdapterOptions<PlatformRequest>;
   readonly #views = new WeakMap<IncomingMessage, AuthClients<string>>();
+  readonly #stopLogging: () => void;
   #closed: Promise<void> | undefined;
 
   constructor(options: ResolvedAdapterOptions<PlatformRequest>) {
     this.clients = options.clients;
     this.#options = options;
+    this.#stopLogging = logTokenFailures(options.clients);
   }
 
   /**
@@ -56,6 +60,7 @@ export class AuthClientsBinder {
 
   /** Closes the registry once, however often it is called. */
   close(): Promise<void> {
+    this.#stopLogging();
     this.#closed ??= this.clients.close();
     return this.#closed;
   }

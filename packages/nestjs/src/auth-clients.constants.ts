@@ -33,3 +33,17 @@ export const AUTH_CLIENTS_BINDER: unique symbol = Symbol.for('@auth/nestjs:AuthC
 export function getAuthClientToken(name: string): symbol {
   return Symbol.for(`@auth/nestjs:AuthClient:${name}`);
 }
+
+/**
+ * Injection token of the authenticated `HttpService` of one client, as provided by
+ * `AuthClientsModule` for {@link InjectAuthHttp}. Stable: the same name always gives the same token.
+ *
+ * @example
+ * // Replace it in a unit test:
+ * Test.createTestingModule({
+ *   providers: [DevicesService, { provide: getAuthHttpToken('alertsite'), useValue: fakeHttp }],
+ * });
+ */
+export function getAuthHttpToken(name: string): symbol {
+  return Symbol.for(`@auth/nestjs:AuthHttp:${name}`);
+}

@@ -1,24 +1,35 @@
 import { type AuthClient, type AuthClients, AuthConfigError, isAuthClients } from '@auth/core';
 import {
   type DynamicModule,
+  type FactoryProvider,
   Inject,
   Module,
   type OnApplicationShutdown,
-  type Provider,
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { AuthClientsBinder } from './auth-clients.binder.js';
-import { AUTH_CLIENTS, AUTH_CLIENTS_BINDER, getAuthClientToken } from './auth-clients.constants.js';
+import {
+  AUTH_CLIENTS,
+  AUTH_CLIENTS_BINDER,
+  getAuthClientToken,
+  getAuthHttpToken,
+} from './auth-clients.constants.js';
 import { AuthClientsConfigurableModule } from './auth-clients.module-definition.js';
 import type {
   AuthClientsModuleAsyncOptions,
   AuthClientsModuleForRootOptions,
 } from './auth-clients.options.js';
-import { consumersInApp, onRequestedClientName } from './requested-client-names.js';
+import { loadAuthHttp } from './auth-http.js';
+import {
+  consumersInApp,
+  onRequestedClientName,
+  onRequestedHttpName,
+} from './requested-client-names.js';
 
 /**
  * Registers the app's named clients (a registry from `createAuthClients()`) once, for
- * `@InjectAuthClient('name')`, `@InjectAuthClients()` and the request-bound `@AuthClients()`.
+ * `@InjectAuthClient('name')`, `@InjectAuthClients()` and the request-bound `@AuthClients()`; with
+ * `@nestjs/axios`, for `@InjectAuthHttp('name')` and `@AuthHttp()` too (an `HttpService` per client).
  * Import it once, usually in the root module. Options are validated at bootstrap; the registry
  * is closed on application shutdown (`app.close()`).
  *
@@ -101,21 +112,35 @@ function provideClients(definition: DynamicModule, knownNames: readonly string[]
   const provide = (name: string) => {
     if (provided.has(name)) return;
     provided.add(name);
-    const token = getAuthClientToken(name);
-    const provider: Provider = {
-      provide: token,
+    addProvider(definition, {
+      provide: getAuthClientToken(name),
       inject: [AUTH_CLIENTS, ModulesContainer],
       useFactory: (clients: AuthClients<string>, modules: ModulesContainer) =>
         clientOrFail(clients, name, modules),
-    };
-    definition.providers = definition.providers ?? [];
-    definition.providers.push(provider);
-    definition.exports = definition.exports ?? [];
-    definition.exports.push(token);
+    });
   };
   for (const name of knownNames) provide(name);
   onRequestedClientName(provide);
+  onRequestedHttpName((name) => {
+    addProvider(definition, {
+      provide: getAuthHttpToken(name),
+      inject: [getAuthClientToken(name)],
+      useFactory: async (client: AuthClient | undefined) =>
+        client === undefined ? undefined : (await loadAuthHttp())(client),
+    });
+  });
   return definition;
+}
+
+/** Adds `provider` to the module and exports its token. */
+function addProvider(
+  definition: DynamicModule,
+  provider: FactoryProvider & { provide: symbol },
+): void {
+  definition.providers = definition.providers ?? [];
+  definition.providers.push(provider);
+  definition.exports = definition.exports ?? [];
+  definition.exports.push(provider.provide);
 }
 
 /**

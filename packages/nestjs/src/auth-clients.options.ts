@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   type AdapterOptions,
   AuthConfigError,
+  type AuthEventListener,
   type RequestContext,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
@@ -28,6 +29,8 @@ export interface AuthClientsRegistry {
   withContext(context: RequestContext): object;
   /** Releases the clients' stores. */
   close(): Promise<void>;
+  /** Adds an event listener (the module logs failed token requests); returns its remover. */
+  subscribe(listener: AuthEventListener): () => void;
 }
 
 /**

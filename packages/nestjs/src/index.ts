@@ -28,6 +28,7 @@ export {
   AUTH_CLIENTS,
   AUTH_CLIENTS_MODULE_OPTIONS,
   getAuthClientToken,
+  getAuthHttpToken,
 } from './auth-clients.constants.js';
 export { AuthClients, InjectAuthClient, InjectAuthClients } from './auth-clients.decorators.js';
 export { AuthClientsModule } from './auth-clients.module.js';
@@ -41,4 +42,5 @@ export type {
   PlatformRequest,
 } from './auth-clients.options.js';
 export { AuthErrorFilter } from './auth-error.filter.js';
+export { AuthHttp, InjectAuthHttp } from './auth-http.decorators.js';
 export { ClientDisconnectedError, ClientDisconnectedFilter } from './client-disconnected.js';

@@ -22,10 +22,10 @@ export class RequestAuthClientsPipe
   }
 }
 
-/** Express and Fastify requests and responses, reduced to what a request view needs. */
-function httpExchangeOf(context: ExecutionContext): HttpExchange {
+/** Express and Fastify requests and responses, reduced to what a request view needs. @internal */
+export function httpExchangeOf(context: ExecutionContext): HttpExchange {
   if (context?.getType?.() !== 'http') {
-    throw new TypeError('@AuthClients() works in HTTP controllers only');
+    throw new TypeError('@AuthClients() and @AuthHttp() work in HTTP controllers only');
   }
   const http = context.switchToHttp();
   const request = http.getRequest<PlatformRequest & { raw?: IncomingMessage }>();

@@ -45,3 +45,21 @@ export function consumersInApp(name: string, modules: ModulesContainer): string[
   }
   return [...found];
 }
+
+/** Client names asked for with `@InjectAuthHttp(name)`: each gets an `HttpService` provider. */
+const httpNames = new Set<string>();
+const httpListeners = new Set<(name: string) => void>();
+
+/** Records that `consumer` asked for the `HttpService` of the client `name` (and so the client). */
+export function requestHttpName(name: string, consumer: unknown): void {
+  requestClientName(name, consumer);
+  if (httpNames.has(name)) return;
+  httpNames.add(name);
+  for (const listener of httpListeners) listener(name);
+}
+
+/** Calls `listener` with every `HttpService` name asked for so far, and with each later one. */
+export function onRequestedHttpName(listener: (name: string) => void): void {
+  for (const name of httpNames) listener(name);
+  httpListeners.add(listener);
+}

@@ -17,7 +17,7 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLATFORMS, type Platform, startApp } from './support.js';
+import { type CapturingLogger, PLATFORMS, type Platform, startApp } from './support.js';
 
 let emulators: Emulators;
 beforeAll(async () => {
@@ -39,11 +39,15 @@ const PROBLEM = {
 function createClients() {
   const { alertsite, klearstack } = emulators;
   return createAuthClients({
-    wrong: presets.alertsite({
-      baseUrl: alertsite.apiBaseUrl,
-      username: alertsite.credentials.username,
-      password: WRONG_PASSWORD,
-    }),
+    wrong: {
+      ...presets.alertsite({
+        baseUrl: alertsite.apiBaseUrl,
+        username: alertsite.credentials.username,
+        password: WRONG_PASSWORD,
+      }),
+      // No second login within a test: every request after the failure shares it.
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+    },
     klearstack: presets.klearstack({ baseUrl: `${klearstack.origin}/`, ...klearstack.credentials }),
   });
 }
@@ -101,6 +105,11 @@ function appModule(clients: Clients, options: { exceptionFilter?: boolean } = {}
   return AppModule;
 }
 
+/** The lines the module logged about failed token requests. */
+function failureLines(logger: CapturingLogger): string[] {
+  return logger.lines.filter((line) => line.includes('Token request failed'));
+}
+
 describe.each(PLATFORMS)('token failures on %s', (platform: Platform) => {
   it('answer 502 with a safe problem-details body (wrong credentials)', async () => {
     const { app, url, logger } = await startApp(appModule(createClients()), platform);
@@ -113,8 +122,30 @@ describe.each(PLATFORMS)('token failures on %s', (platform: Platform) => {
         expect(JSON.parse(text)).toEqual({ ...PROBLEM, code: 'TOKEN_ENDPOINT_REJECTED' });
         expect(text).not.toContain(WRONG_PASSWORD);
       }
-      expect(logger.text()).toMatch(/warn .*TOKEN_ENDPOINT_REJECTED.*status=401.*on GET \/wrong/);
+      const lines = failureLines(logger);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^error Token request failed for client "wrong" \(flow jsonCredentials\): TOKEN_ENDPOINT_REJECTED, status 401; callers get the error; next attempt in \d+(\.\d)?s\b.*AuthClients/,
+      );
       expect(logger.text()).not.toContain(WRONG_PASSWORD);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('log 100 requests waiting on 1 failed login as 1 line', async () => {
+    const { app, url, logger } = await startApp(appModule(createClients()), platform);
+    const attempts = emulators.alertsite.stats.tokenAttempts;
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 100 }, async () => (await fetch(`${url}/wrong`)).status),
+      );
+      expect(statuses.filter((status) => status === 502)).toHaveLength(100);
+      expect(emulators.alertsite.stats.tokenAttempts - attempts).toBe(1);
+      // One line in all: nothing per request.
+      const warnings = logger.lines.filter((line) => /^(warn|error) /.test(line));
+      expect(warnings).toHaveLength(1);
+      expect(warnings).toEqual(failureLines(logger));
     } finally {
       await app.close();
     }

@@ -6,6 +6,7 @@
  * @internal
  */
 import { type AuthErrorCode, TokenEndpointError } from '../errors.js';
+import { createRedactor } from './redactor.js';
 
 /** Per-flow error context. Created once by each flow factory; holds no secret in a property. */
 export interface FlowContext {
@@ -13,11 +14,10 @@ export interface FlowContext {
   readonly flow: string;
   /** `origin + pathname` of the endpoint (query string left out), for messages. */
   readonly endpoint: string;
-  /** Removes every known secret (and its URL-encoded form) from `text`. */
+  /** Removes every known secret, in every form a server may echo it, from `text`. */
   redact(text: string): string;
 }
 
-const REDACTED = '[redacted]';
 /** Longest vendor text copied into an error. */
 export const MAX_VENDOR_TEXT = 200;
 
@@ -35,29 +35,23 @@ export function createFlowContext(
   endpoint: URL,
   secrets: readonly (string | undefined)[],
 ): FlowContext {
-  const needles = [
-    ...new Set(
-      secrets
-        .filter((s): s is string => typeof s === 'string' && s.length >= 3)
-        .flatMap((s) => [s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)]),
-    ),
-  ].sort((a, b) => b.length - a.length);
+  const redact = createRedactor(secrets);
   return Object.freeze({
     flow,
     endpoint: describeEndpoint(endpoint),
-    redact(text: string): string {
-      let out = text;
-      for (const needle of needles) out = out.split(needle).join(REDACTED);
-      return out;
-    },
+    redact,
   });
 }
 
-/** Collapses whitespace, redacts secrets and cuts to {@link MAX_VENDOR_TEXT} characters. */
+/**
+ * Redacts secrets, collapses whitespace and cuts to {@link MAX_VENDOR_TEXT} characters.
+ * Redaction comes first (a secret with a tab or two spaces would not match once collapsed) and
+ * again after collapsing (which may join a secret's characters).
+ */
 export function safeVendorText(ctx: FlowContext, value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return undefined;
-  const text = ctx.redact(value.replace(/\s+/g, ' ').trim());
+  const text = ctx.redact(ctx.redact(value).replace(/\s+/g, ' ').trim());
   if (text.length === 0) return undefined;
   return text.length > MAX_VENDOR_TEXT ? `${text.slice(0, MAX_VENDOR_TEXT - 1)}…` : text;
 }

@@ -26,7 +26,12 @@ import { type FlowContext, flowError } from './flow-context.js';
 import { mapOpenIdError } from './openid-errors.js';
 import { isSuccess, rejectedError, sendTokenRequest, tooLargeError } from './read-token-body.js';
 import { toTokenResponse } from './token-fields.js';
-import { optionalString, requireEndpointUrl, requireOneOf } from './validate-options.js';
+import {
+  optionalString,
+  requireEndpointUrl,
+  requireOneOf,
+  transportProblem,
+} from './validate-options.js';
 
 /**
  * How the client authenticates at the token endpoint.
@@ -122,6 +127,16 @@ export function endpointSource(options: {
               ctx,
               'TOKEN_RESPONSE_INVALID',
               `${ctx.endpoint} discovery document names no token_endpoint`,
+            );
+          }
+          const problem = URL.canParse(server.token_endpoint)
+            ? transportProblem(new URL(server.token_endpoint), allowInsecureHttp)
+            : 'must be an absolute URL';
+          if (problem !== undefined) {
+            throw flowError(
+              ctx,
+              'TOKEN_RESPONSE_INVALID',
+              `${ctx.endpoint} discovery document names a token_endpoint that is refused: it ${problem}`,
             );
           }
           return { ...server };

@@ -5,6 +5,7 @@
  * @internal
  */
 import type { TokenResponse } from '../token.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../token-timing.js';
 import { type FlowContext, flowError } from './flow-context.js';
 
 /** How {@link toTokenResponse} finds the expiry. */
@@ -23,9 +24,9 @@ const MAPPED = new Set(['access_token', 'refresh_token', 'id_token', 'token_type
 /**
  * Validates and maps a token response body.
  *
- * - `access_token`: required non-empty string.
+ * - `access_token`: required non-empty string of characters an HTTP header can carry.
  * - `token_type`: optional; must be `bearer` (any case) and is returned as `Bearer`.
- * - expiry: `expires_in` (seconds, number or numeric string) → `expiresIn`; else the JWT `exp`
+ * - expiry: `expires_in` (seconds ≥ 0 and ≤ 10 years, number or numeric string) → `expiresIn`; else the JWT `exp`
  *   (when `rules.jwtExp`) or `.expires` (RFC 1123 date) → `expiresAt`; else the fallback lifetime.
  * - `refresh_token`: optional non-empty string.
  * - every other field is kept in `extras` (`scope`, `userName`, `.issued`, `release_version`...).
@@ -47,6 +48,12 @@ export function toTokenResponse(
       accessToken === undefined
         ? 'JSON without "access_token"'
         : `"access_token" of type ${describeType(accessToken)} (expected a non-empty string)`,
+    );
+  }
+  const unsafe = firstUnsafeCharacter(accessToken);
+  if (unsafe !== -1) {
+    throw invalid(
+      `an "access_token" with a character that cannot be sent in an HTTP header (at index ${unsafe})`,
     );
   }
 
@@ -76,10 +83,16 @@ export function toTokenResponse(
 
   if (json.expires_in !== undefined) {
     const seconds =
-      typeof json.expires_in === 'string' ? Number(json.expires_in) : (json.expires_in as number);
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
-      throw invalid(`"expires_in" that is not a positive number`);
+      typeof json.expires_in === 'string' && json.expires_in.trim() !== ''
+        ? Number(json.expires_in)
+        : json.expires_in;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+      throw invalid(`"expires_in" that is not a number of seconds ≥ 0`);
     }
+    if (seconds > MAX_TOKEN_LIFETIME_SECONDS) {
+      throw invalid(`"expires_in" beyond ${MAX_TOKEN_LIFETIME_SECONDS} s (10 years)`);
+    }
+    // `0` is a provider's cached token counted down in whole seconds: still valid for < 1 s.
     result.expiresIn = seconds;
   } else {
     const expiresAt =
@@ -90,12 +103,24 @@ export function toTokenResponse(
 
   if (refreshToken !== undefined) result.refreshToken = refreshToken;
 
-  const extras: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(json)) {
-    if (!MAPPED.has(key)) extras[key] = value;
-  }
+  // fromEntries defines own properties: a `__proto__` key can never become a prototype.
+  const extras = Object.fromEntries(
+    Object.entries(json).filter(([key]) => !MAPPED.has(key) && key !== '__proto__'),
+  );
   if (Object.keys(extras).length > 0) result.extras = Object.freeze(extras);
   return result;
+}
+
+/**
+ * Index of the first character an HTTP header value cannot carry (controls, space, DEL, anything
+ * beyond Latin-1; RFC 9110 §5.5 `field-vchar`), or `-1`.
+ */
+function firstUnsafeCharacter(token: string): number {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f || code > 0xff) return i;
+  }
+  return -1;
 }
 
 function describeType(value: unknown): string {

@@ -56,19 +56,30 @@ export function requireEndpointUrl(
     );
   }
   const url = new URL(text);
+  const problem = transportProblem(url, allowInsecureHttp);
+  if (problem !== undefined) throw new AuthConfigError(option, problem);
+  return url;
+}
+
+/**
+ * Why `url` must not receive a secret or a token, or `undefined` when it may: it must be `http:`
+ * or `https:`, carry no user-info (it would be printed with the URL), and be `https:` unless its
+ * host is loopback or `allowInsecureHttp` is `true`. Applies to configured and discovered URLs.
+ */
+export function transportProblem(
+  url: URL,
+  allowInsecureHttp: boolean | undefined,
+): string | undefined {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AuthConfigError(option, `must use https: (got ${url.protocol})`);
+    return `must use https: (got ${url.protocol})`;
   }
   if (url.username !== '' || url.password !== '') {
-    throw new AuthConfigError(option, 'must not contain credentials; pass them as options instead');
+    return 'must not contain credentials (user-info); pass them as options instead';
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && allowInsecureHttp !== true) {
-    throw new AuthConfigError(
-      option,
-      `must use https: (plain http: is only allowed for loopback hosts, or with allowInsecureHttp: true); got host ${url.host}`,
-    );
+    return `must use https: (plain http: is only allowed for loopback hosts, or with allowInsecureHttp: true); got host ${url.host}`;
   }
-  return url;
+  return undefined;
 }
 
 /** A record of string values (extra form fields). */

@@ -3,7 +3,6 @@ import { AuthConfigError } from '../errors.js';
 import { jsonCredentials } from '../flows/json-credentials.js';
 import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
 import {
-  clientOptions,
   directoryUrl,
   PRESET_COMMON_KEYS,
   type PresetCommonOptions,
@@ -67,7 +66,7 @@ export function alertsite(options: AlertSitePresetOptions): AuthClientOptions {
       );
     }
     return {
-      ...clientOptions(common),
+      ...common,
       baseUrl: base.href,
       flow: jsonCredentials({
         tokenUrl: tokenUrl ?? new URL('access-tokens', base).href,

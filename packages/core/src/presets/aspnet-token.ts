@@ -2,7 +2,6 @@ import type { AuthClientOptions } from '../client-options.js';
 import { passwordGrant } from '../flows/password-grant.js';
 import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
 import {
-  clientOptions,
   directoryUrl,
   PRESET_COMMON_KEYS,
   type PresetCommonOptions,
@@ -72,7 +71,7 @@ export function aspnetToken(options: AspNetTokenPresetOptions): AuthClientOption
     requireServerRoot(root, /\/api\/$/, 'https://sandbox.sample/');
     const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
     return {
-      ...clientOptions(common),
+      ...common,
       baseUrl: api.href,
       flow: passwordGrant({
         tokenUrl: tokenUrl ?? new URL('/Token', root).href,

@@ -9,12 +9,10 @@ import { requireEndpointUrl } from '../flows/validate-options.js';
 
 /**
  * Client options every preset accepts and passes through unchanged (`timeoutMs`, `store`,
- * `fetch`, `refresh`...), plus `allowInsecureHttp` for the token endpoint.
+ * `fetch`, `refresh`, `allowInsecureHttp`...). `allowInsecureHttp` also applies to the token
+ * endpoint.
  */
-export interface PresetCommonOptions extends Omit<AuthClientOptions, 'baseUrl' | 'flow'> {
-  /** Allow plain `http:` to a non-loopback host for the token endpoint and base URL. Default `false`. */
-  allowInsecureHttp?: boolean;
-}
+export interface PresetCommonOptions extends Omit<AuthClientOptions, 'baseUrl' | 'flow'> {}
 
 /**
  * A base URL as a directory: absolute, `https:` unless loopback or opted in, and ending in `/`
@@ -28,18 +26,10 @@ export function directoryUrl(option: string, value: unknown, allowInsecureHttp?:
   return url;
 }
 
-/** The passthrough options without `allowInsecureHttp` (it belongs to the flow). */
-export function clientOptions(
-  common: PresetCommonOptions,
-): Omit<AuthClientOptions, 'baseUrl' | 'flow'> {
-  const { allowInsecureHttp: _ignored, ...rest } = common;
-  return rest;
-}
-
-/** The keys every preset accepts besides its own: the client options and `allowInsecureHttp`. */
+/** The keys every preset accepts besides its own: the client options it passes through. */
 export const PRESET_COMMON_KEYS: Readonly<Record<string, true>> = (() => {
   const { baseUrl: _baseUrl, flow: _flow, ...passthrough } = CLIENT_OPTION_KEYS;
-  return { ...passthrough, allowInsecureHttp: true };
+  return passthrough;
 })();
 
 const INVALID_PRESET = Symbol('invalid preset options');

@@ -2,7 +2,6 @@ import type { AuthClientOptions } from '../client-options.js';
 import { formCredentials } from '../flows/form-credentials.js';
 import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
 import {
-  clientOptions,
   directoryUrl,
   PRESET_COMMON_KEYS,
   type PresetCommonOptions,
@@ -84,7 +83,7 @@ export function klearstack(options: KlearStackPresetOptions): AuthClientOptions 
     const company = requireString('companyName', companyName);
     const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
     return {
-      ...clientOptions(common),
+      ...common,
       baseUrl: api.href,
       flow: formCredentials({
         tokenUrl: tokenUrl ?? new URL('access/klearstack/get_access_token', root).href,

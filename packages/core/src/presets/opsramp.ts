@@ -3,7 +3,6 @@ import { clientCredentials } from '../flows/client-credentials.js';
 import type { ClientAuthMethod } from '../flows/oauth2-client.js';
 import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
 import {
-  clientOptions,
   directoryUrl,
   PRESET_COMMON_KEYS,
   type PresetCommonOptions,
@@ -72,7 +71,7 @@ export function opsramp(options: OpsRampPresetOptions): AuthClientOptions {
     requireServerRoot(root, /\/api\/v2\//, 'https://acme.api.opsramp.com/');
     const tenant = requireString('tenantId', tenantId);
     return {
-      ...clientOptions(common),
+      ...common,
       baseUrl: new URL(`api/v2/tenants/${encodeURIComponent(tenant)}/`, root).href,
       flow: clientCredentials({
         tokenUrl: tokenUrl ?? new URL('auth/oauth/token', root).href,
