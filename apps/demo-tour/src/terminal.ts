@@ -4,6 +4,7 @@ const tty = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
 const paint = (code: number) => (text: string) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
 export const green = paint(32);
 export const red = paint(31);
+export const yellow = paint(33);
 export const dim = paint(2);
 export const bold = paint(1);
 

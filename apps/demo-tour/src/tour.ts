@@ -26,7 +26,7 @@ import {
 import { axiosRow, undiciRow } from './client-rows.js';
 import { DEMO_APPS, type RunningApp, startApp } from './demo-processes.js';
 import { createDemoMetrics, type DemoMetrics } from './metrics-summary.js';
-import { bold, dim, green, progress, red, table } from './terminal.js';
+import { bold, dim, green, progress, red, table, yellow } from './terminal.js';
 
 interface Row {
   check: string;
@@ -34,6 +34,8 @@ interface Row {
   tokenRequests: string;
   latency: string;
   ok: boolean;
+  /** The row could not run here (e.g. no `redis-server`): counted as skipped, never as held. */
+  skipped?: boolean;
 }
 
 const CALLS_PER_ROUTE = 20;
@@ -79,7 +81,18 @@ async function main(): Promise<number> {
     console.log(red(`✖ ${failed.length} row(s) failed: ${failed.map((r) => r.check).join('; ')}`));
     return 1;
   }
-  console.log(green(`✔ all ${rows.length} rows hold (${seconds} s)`));
+  const skipped = rows.filter((row) => row.skipped);
+  if (skipped.length > 0) {
+    const why = skipped.map((row) => `${row.check}: ${row.tokenRequests}`).join('; ');
+    const held = rows.length - skipped.length;
+    console.log(
+      yellow(
+        `! ${held} of ${rows.length} rows hold, ${skipped.length} SKIPPED (${why}) (${seconds} s)`,
+      ),
+    );
+  } else {
+    console.log(green(`✔ all ${rows.length} rows hold (${seconds} s)`));
+  }
   if (keep) await keepRunning(emulators, apps);
   return 0;
 }
@@ -97,7 +110,7 @@ function toCells(row: Row): string[] {
     row.status,
     row.tokenRequests,
     row.latency,
-    row.ok ? green('ok') : red('FAILED'),
+    row.skipped ? yellow('skipped') : row.ok ? green('ok') : red('FAILED'),
   ];
 }
 
@@ -210,6 +223,7 @@ async function fleet(emulators: Emulators): Promise<Row> {
       tokenRequests: 'no redis-server on the PATH',
       latency: '',
       ok: true,
+      skipped: true,
     };
   }
   const redis = await startRedisServer();

@@ -1,4 +1,5 @@
 import type { AuthEventListener } from './events.js';
+import type { OptionKeys } from './flows/validate-options.js';
 import type { TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
 
@@ -89,3 +90,25 @@ export interface AuthClientOptions {
    */
   allowInsecureHttp?: boolean;
 }
+
+/** Every option of a client, for the unknown-key check. */
+export const CLIENT_OPTION_KEYS = {
+  baseUrl: true,
+  flow: true,
+  allowedOrigins: true,
+  header: true,
+  scheme: true,
+  timeoutMs: true,
+  tokenTimeoutMs: true,
+  maxTokenResponseBytes: true,
+  refresh: true,
+  backoff: true,
+  store: true,
+  leaseTtlMs: true,
+  maxCachedTenants: true,
+  fetch: true,
+  now: true,
+  monotonic: true,
+  onEvent: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<AuthClientOptions>;

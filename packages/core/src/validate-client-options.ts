@@ -1,13 +1,17 @@
 import { HEADER_NAME } from './adapter-options.js';
-import type { AuthClientOptions } from './client-options.js';
+import { type AuthClientOptions, CLIENT_OPTION_KEYS } from './client-options.js';
 import { AuthConfigError } from './errors.js';
-import { transportProblem } from './flows/validate-options.js';
+import { rejectUnknownOptions, transportProblem } from './flows/validate-options.js';
+import { presetError } from './presets/common.js';
 
 /** Checks a client's options once, at construction, naming the offending option in the error. */
 export function validateClientOptions(path: string, options: AuthClientOptions): void {
   if (options === null || typeof options !== 'object') {
     throw new AuthConfigError(path, 'expected an object with at least { baseUrl, flow }');
   }
+  const fromPreset = presetError(options, path);
+  if (fromPreset) throw fromPreset;
+  rejectUnknownOptions(options, CLIENT_OPTION_KEYS, path);
   const insecure = options.allowInsecureHttp;
   if (insecure !== undefined && typeof insecure !== 'boolean') {
     throw new AuthConfigError(`${path}.allowInsecureHttp`, 'must be a boolean');

@@ -19,7 +19,11 @@ function registry(onEvent?: (event: AuthEvent) => void) {
     {
       opsramp: {
         baseUrl: apiBaseUrl,
-        flow: flows.clientCredentials({ tokenUrl, ...credentials }),
+        flow: flows.clientCredentials({
+          tokenUrl,
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+        }),
         now: clock.now,
         monotonic: () => elapsed,
       },
@@ -102,7 +106,11 @@ describe('events', () => {
     const { tokenUrl, credentials, apiBaseUrl } = emulators.opsramp;
     const options = {
       baseUrl: apiBaseUrl,
-      flow: flows.clientCredentials({ tokenUrl, ...credentials }),
+      flow: flows.clientCredentials({
+        tokenUrl,
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
+      }),
       now: clock.now,
       store,
     };
@@ -185,7 +193,12 @@ describe('status()', () => {
     const clients = createAuthClients({
       perTenant: {
         baseUrl: apiBaseUrl,
-        flow: () => flows.clientCredentials({ tokenUrl, ...credentials }),
+        flow: () =>
+          flows.clientCredentials({
+            tokenUrl,
+            clientId: credentials.clientId,
+            clientSecret: credentials.clientSecret,
+          }),
         now: clock.now,
       },
     });

@@ -155,10 +155,14 @@ function flowAt(name: string, tokenUrl: string, _flow: () => TokenFlow): TokenFl
   switch (name) {
     case 'jsonCredentials':
       return flows.jsonCredentials({ ...emulators.alertsite.credentials, tokenUrl });
-    case 'formCredentials':
-      return flows.formCredentials({ ...emulators.klearstack.credentials, tokenUrl });
-    case 'clientCredentials':
-      return flows.clientCredentials({ ...emulators.opsramp.credentials, tokenUrl });
+    case 'formCredentials': {
+      const { username, password } = emulators.klearstack.credentials;
+      return flows.formCredentials({ username, password, tokenUrl });
+    }
+    case 'clientCredentials': {
+      const { clientId, clientSecret } = emulators.opsramp.credentials;
+      return flows.clientCredentials({ clientId, clientSecret, tokenUrl });
+    }
     default:
       return flows.passwordGrant({ ...emulators.aspnet.credentials, tokenUrl });
   }

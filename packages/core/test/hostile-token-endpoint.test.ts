@@ -128,7 +128,10 @@ function leakedRun(secret: string, text: string): string | undefined {
 }
 
 describe('secrets echoed by a hostile token endpoint', () => {
-  it('never survive in an error, in any encoding, for every flow, body format and status', async () => {
+  // 1,800 real requests: generous on a busy 2-core CI machine.
+  it('never survive in an error, in any encoding, for every flow, body format and status', {
+    timeout: 120_000,
+  }, async () => {
     const leaks: string[] = [];
     let cases = 0;
     for (const password of PASSWORDS) {
@@ -167,7 +170,7 @@ describe('secrets under every emulator fault', () => {
   });
   afterAll(() => emulators.close());
 
-  it('never appear, whatever the password holds', async () => {
+  it('never appear, whatever the password holds', { timeout: 120_000 }, async () => {
     const faults: FaultKind[] = [
       'down',
       'slow',
@@ -305,7 +308,7 @@ describe('hostile token values', () => {
 });
 
 describe('a provider that hands back its cached token with a shrinking expires_in', () => {
-  it('fails no call, down to expires_in 0', async () => {
+  it('fails no call, down to expires_in 0', { timeout: 120_000 }, async () => {
     let now = Date.UTC(2026, 5, 1);
     let current: { token: string; expiresAt: number } | undefined;
     let issued = 0;

@@ -97,9 +97,11 @@ describe('presets.klearstack', () => {
     );
   });
 
-  it('requires companyName and names it', () => {
-    const error = thrownConfigError(() => options({ companyName: '' }));
-    expect(error.option).toBe('companyName');
+  it('requires companyName and names it with the client', () => {
+    const error = thrownConfigError(() =>
+      createAuthClients({ klearstack: options({ companyName: '' }) }),
+    );
+    expect(error.option).toBe('clients.klearstack.companyName');
   });
 
   it('accepts apiBaseUrl and passes client options through', () => {
@@ -139,9 +141,9 @@ describe('presets.opsramp', () => {
   it('requires https for a remote base URL unless allowInsecureHttp', () => {
     const base = { tenantId: 't', clientId: 'c', clientSecret: 'opsramp-s3cret' };
     const error = thrownConfigError(() =>
-      presets.opsramp({ ...base, baseUrl: 'http://ops.example.com' }),
+      createAuthClients({ ops: presets.opsramp({ ...base, baseUrl: 'http://ops.example.com' }) }),
     );
-    expect(error.option).toBe('baseUrl');
+    expect(error.option).toBe('clients.ops.baseUrl');
     expect(inspect(error)).not.toContain('opsramp-s3cret');
     const o = presets.opsramp({
       ...base,
@@ -150,8 +152,9 @@ describe('presets.opsramp', () => {
     });
     expect(o.baseUrl).toBe('http://ops.example.com/api/v2/tenants/t/');
     expect(o.allowInsecureHttp).toBe(true); // the client's baseUrl is plain http: too
+    // Read directly, outside a registry, the options throw the same error without a client name.
     expect(
-      thrownConfigError(() => presets.opsramp({ ...base, baseUrl: 'https://x', tenantId: '' }))
+      thrownConfigError(() => presets.opsramp({ ...base, baseUrl: 'https://x', tenantId: '' }).flow)
         .option,
     ).toBe('tenantId');
   });

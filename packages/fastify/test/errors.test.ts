@@ -116,6 +116,21 @@ describe('token failures', () => {
     expectNoSecret(text);
   });
 
+  it('answer 502 in routes of a plugin registered after it, without awaiting register()', async () => {
+    const { app } = loggingApp();
+    app.register(authClientsPlugin, {
+      clients: createTestClients(emulators, { alertsitePassword: 'wrong-password-must-not-leak' }),
+    });
+    app.register(async (routes) => {
+      routes.get('/', async (request) =>
+        (await request.authClients.alertsite.fetch('devices')).json(),
+      );
+    });
+    const res = await fetch(await serve(app));
+    expect(res.status).toBe(502);
+    expectProblem(await res.json(), 'TOKEN_ENDPOINT_REJECTED');
+  });
+
   it("other errors go on to the app's error handler, and a route's own errorHandler is kept", async () => {
     const { app } = loggingApp();
     const passedOn: unknown[] = [];

@@ -8,7 +8,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type AuthClientsEnv, authClients } from '../src/index.js';
 
 const clients = createAuthClients({
-  alertsite: presets.alertsite({ username: 'u', password: 'p', baseUrl: 'http://127.0.0.1:9/' }),
+  alertsite: presets.alertsite({ username: 'u', password: 'p', baseUrl: 'http://127.0.0.1:9/a/' }),
   billing: presets.alertsite({ username: 'u', password: 'p', baseUrl: 'http://127.0.0.1:9/b/' }),
 });
 

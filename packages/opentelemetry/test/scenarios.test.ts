@@ -83,7 +83,11 @@ describe('client credentials (OpsRamp emulator), 100 s tokens', () => {
       createAuthClients({
         opsramp: {
           baseUrl: apiBaseUrl,
-          flow: flows.clientCredentials({ tokenUrl, ...credentials }),
+          flow: flows.clientCredentials({
+            tokenUrl,
+            clientId: credentials.clientId,
+            clientSecret: credentials.clientSecret,
+          }),
           now,
         },
       }),
@@ -212,7 +216,7 @@ describe.skipIf(!isRedisServerAvailable())(
           return instrumented(
             createAuthClients({
               aspnet: presets.aspnetToken({
-                baseUrl: aspnet.apiBaseUrl,
+                baseUrl: `${aspnet.origin}/`,
                 ...aspnet.credentials,
                 store: new RedisTokenStore({ redis: redis.url, prefix }),
                 now,

@@ -14,9 +14,19 @@ if (options.help) {
   process.exit(0);
 }
 
-const emulators = await startEmulators(
-  options.portBase === undefined ? {} : { ports: portsFrom(options.portBase) },
-);
+let emulators: Awaited<ReturnType<typeof startEmulators>>;
+try {
+  emulators = await startEmulators(
+    options.portBase === undefined ? {} : { ports: portsFrom(options.portBase) },
+  );
+} catch (error) {
+  const { code, port } = error as NodeJS.ErrnoException & { port?: number };
+  if (code !== 'EADDRINUSE') throw error;
+  process.stderr.write(
+    `auth-emulators: port ${port} is already in use (are the emulators already running?); choose other ports with --port-base <port>\n`,
+  );
+  process.exit(1);
+}
 process.stdout.write(`${formatEmulators(emulators)}\nEmulators running. Press Ctrl+C to stop.\n`);
 
 const stop = () => {

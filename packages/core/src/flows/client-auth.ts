@@ -22,7 +22,7 @@ import {
   type PrivateKeyInput,
   requirePrivateKey,
 } from './signing-key.js';
-import { optionalString, requireOneOf } from './validate-options.js';
+import { type OptionKeys, optionalString, requireOneOf } from './validate-options.js';
 
 /**
  * How the client authenticates at the token endpoint.
@@ -79,6 +79,15 @@ export interface ClientAuthOptions {
    */
   tls?: MutualTls;
 }
+
+/** The keys of {@link ClientAuthOptions}, for the flows' unknown-option check. */
+export const CLIENT_AUTH_OPTION_KEYS = {
+  auth: true,
+  privateKey: true,
+  keyId: true,
+  algorithm: true,
+  tls: true,
+} satisfies OptionKeys<ClientAuthOptions>;
 
 /** The resolved client authentication of a flow. */
 export interface ClientAuthentication {

@@ -2,10 +2,20 @@ import { clientCredentialsGrant } from 'openid-client';
 import { type DPoPOption, dpopProver } from '../dpop.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
+import {
+  CLIENT_AUTH_OPTION_KEYS,
+  type ClientAuthOptions,
+  clientAuthentication,
+} from './client-auth.js';
 import { createFlowContext } from './flow-context.js';
 import { endpointSource, runGrant, scopeOption } from './oauth2-client.js';
-import { optionalString, requirePositive, requireString } from './validate-options.js';
+import {
+  type OptionKeys,
+  optionalString,
+  rejectUnknownOptions,
+  requirePositive,
+  requireString,
+} from './validate-options.js';
 
 /** Options of {@link flows.clientCredentials}. */
 export interface ClientCredentialsOptions extends ClientAuthOptions {
@@ -41,6 +51,20 @@ export interface ClientCredentialsOptions extends ClientAuthOptions {
   allowInsecureHttp?: boolean;
 }
 
+const CLIENT_CREDENTIALS_OPTION_KEYS = {
+  tokenUrl: true,
+  issuer: true,
+  clientId: true,
+  clientSecret: true,
+  scope: true,
+  audience: true,
+  resource: true,
+  ...CLIENT_AUTH_OPTION_KEYS,
+  dpop: true,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<ClientCredentialsOptions>;
+
 /**
  * OAuth2 client credentials grant (RFC 6749 §4.4) through openid-client: form
  * `grant_type=client_credentials` plus client authentication, `scope` / `audience` / `resource`
@@ -64,6 +88,7 @@ export interface ClientCredentialsOptions extends ClientAuthOptions {
  * });
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenFlow {
+  rejectUnknownOptions(options, CLIENT_CREDENTIALS_OPTION_KEYS);
   const clientId = requireString('clientId', options.clientId);
   const clientSecret = optionalString('clientSecret', options.clientSecret);
   const scope = scopeOption(options.scope);

@@ -5,6 +5,8 @@ import { createFlowContext, type FlowContext } from './flow-context.js';
 import { parseTokenBody, type RejectionHint, sendTokenRequest } from './read-token-body.js';
 import { toTokenResponse } from './token-fields.js';
 import {
+  type OptionKeys,
+  rejectUnknownOptions,
   requireEndpointUrl,
   requirePositive,
   requireString,
@@ -42,6 +44,16 @@ export interface FormCredentialsOptions {
   allowInsecureHttp?: boolean;
 }
 
+const FORM_CREDENTIALS_OPTION_KEYS = {
+  tokenUrl: true,
+  username: true,
+  password: true,
+  fields: true,
+  refresh: true,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<FormCredentialsOptions>;
+
 /**
  * A form login: `POST {tokenUrl}` form-urlencoded `username`, `password` and `fields`, answered by
  * `access_token` (a JWT valid for minutes), `refresh_token` (days) and extras such as
@@ -67,6 +79,7 @@ export interface FormCredentialsOptions {
  * });
  */
 export function formCredentials(options: FormCredentialsOptions): TokenFlow {
+  rejectUnknownOptions(options, FORM_CREDENTIALS_OPTION_KEYS);
   const insecure = options.allowInsecureHttp;
   const tokenUrl = requireEndpointUrl('tokenUrl', options.tokenUrl, insecure);
   const username = requireString('username', options.username);

@@ -3,7 +3,13 @@ import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import { createFlowContext } from './flow-context.js';
 import { parseTokenBody, sendTokenRequest } from './read-token-body.js';
 import { toTokenResponse } from './token-fields.js';
-import { requireEndpointUrl, requirePositive, requireString } from './validate-options.js';
+import {
+  type OptionKeys,
+  rejectUnknownOptions,
+  requireEndpointUrl,
+  requirePositive,
+  requireString,
+} from './validate-options.js';
 
 /** Options of {@link flows.jsonCredentials}. */
 export interface JsonCredentialsOptions {
@@ -18,6 +24,14 @@ export interface JsonCredentialsOptions {
   /** Allow plain `http:` to a non-loopback host. Default `false`. */
   allowInsecureHttp?: boolean;
 }
+
+const JSON_CREDENTIALS_OPTION_KEYS = {
+  tokenUrl: true,
+  username: true,
+  password: true,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<JsonCredentialsOptions>;
 
 /**
  * A JSON login: `POST {tokenUrl}` with `{"username","password"}` as JSON, answered by
@@ -35,6 +49,7 @@ export interface JsonCredentialsOptions {
  * });
  */
 export function jsonCredentials(options: JsonCredentialsOptions): TokenFlow {
+  rejectUnknownOptions(options, JSON_CREDENTIALS_OPTION_KEYS);
   const tokenUrl = requireEndpointUrl('tokenUrl', options.tokenUrl, options.allowInsecureHttp);
   const username = requireString('username', options.username);
   const password = requireString('password', options.password);

@@ -4,7 +4,11 @@ import { type DPoPOption, dpopProver } from '../dpop.js';
 import { AuthConfigError, AuthError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
+import {
+  CLIENT_AUTH_OPTION_KEYS,
+  type ClientAuthOptions,
+  clientAuthentication,
+} from './client-auth.js';
 import { createFlowContext, flowError } from './flow-context.js';
 import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2-client.js';
 import {
@@ -14,7 +18,13 @@ import {
   type PrivateKeyInput,
   requirePrivateKey,
 } from './signing-key.js';
-import { optionalString, requirePositive, requireString } from './validate-options.js';
+import {
+  type OptionKeys,
+  optionalString,
+  rejectUnknownOptions,
+  requirePositive,
+  requireString,
+} from './validate-options.js';
 
 /** `grant_type` of RFC 7523 §2.1. */
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -60,6 +70,19 @@ export interface JwtBearerOptions extends ClientAuthOptions {
   allowInsecureHttp?: boolean;
 }
 
+/** Every option key, for the unknown-option check. */
+const JWT_BEARER_OPTION_KEYS = {
+  ...CLIENT_AUTH_OPTION_KEYS,
+  tokenUrl: true,
+  assertion: true,
+  clientId: true,
+  clientSecret: true,
+  scope: true,
+  dpop: true,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<JwtBearerOptions>;
+
 /**
  * JWT bearer authorization grant (RFC 7523 §2.1): `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`
  * with a signed `assertion` (Google service accounts, Salesforce, many enterprise servers).
@@ -75,6 +98,7 @@ export interface JwtBearerOptions extends ClientAuthOptions {
  * });
  */
 export function jwtBearer(options: JwtBearerOptions): TokenFlow {
+  rejectUnknownOptions(options, JWT_BEARER_OPTION_KEYS);
   const clientId = optionalString('clientId', options.clientId);
   const clientSecret = optionalString('clientSecret', options.clientSecret);
   if (clientSecret !== undefined && clientId === undefined) {

@@ -2,10 +2,20 @@ import { genericGrantRequest, refreshTokenGrant } from 'openid-client';
 import { AuthConfigError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
+import {
+  CLIENT_AUTH_OPTION_KEYS,
+  type ClientAuthOptions,
+  clientAuthentication,
+} from './client-auth.js';
 import { createFlowContext } from './flow-context.js';
 import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2-client.js';
-import { optionalString, requirePositive, requireString } from './validate-options.js';
+import {
+  type OptionKeys,
+  optionalString,
+  rejectUnknownOptions,
+  requirePositive,
+  requireString,
+} from './validate-options.js';
 
 /** Options of {@link flows.passwordGrant}. */
 export interface PasswordGrantOptions extends ClientAuthOptions {
@@ -26,6 +36,18 @@ export interface PasswordGrantOptions extends ClientAuthOptions {
   /** Allow plain `http:` to a non-loopback host. Default `false`. */
   allowInsecureHttp?: boolean;
 }
+
+const PASSWORD_GRANT_OPTION_KEYS = {
+  tokenUrl: true,
+  username: true,
+  password: true,
+  clientId: true,
+  clientSecret: true,
+  scope: true,
+  ...CLIENT_AUTH_OPTION_KEYS,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<PasswordGrantOptions>;
 
 /**
  * OAuth2 resource owner password credentials grant (RFC 6749 §4.3) through openid-client: form
@@ -48,6 +70,7 @@ export interface PasswordGrantOptions extends ClientAuthOptions {
  * });
  */
 export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
+  rejectUnknownOptions(options, PASSWORD_GRANT_OPTION_KEYS);
   const username = requireString('username', options.username);
   const password = requireString('password', options.password);
   const clientId = optionalString('clientId', options.clientId);

@@ -2,10 +2,20 @@ import { genericGrantRequest } from 'openid-client';
 import { type DPoPOption, dpopProver } from '../dpop.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
+import {
+  CLIENT_AUTH_OPTION_KEYS,
+  type ClientAuthOptions,
+  clientAuthentication,
+} from './client-auth.js';
 import { createFlowContext, flowError } from './flow-context.js';
 import { endpointSource, runGrant, scopeOption } from './oauth2-client.js';
-import { optionalString, requirePositive, requireString } from './validate-options.js';
+import {
+  type OptionKeys,
+  optionalString,
+  rejectUnknownOptions,
+  requirePositive,
+  requireString,
+} from './validate-options.js';
 
 /** `grant_type` of RFC 8693. */
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -47,6 +57,25 @@ export interface TokenExchangeOptions extends ClientAuthOptions {
   allowInsecureHttp?: boolean;
 }
 
+/** Every option key, for the unknown-option check. */
+const TOKEN_EXCHANGE_OPTION_KEYS = {
+  ...CLIENT_AUTH_OPTION_KEYS,
+  tokenUrl: true,
+  issuer: true,
+  clientId: true,
+  clientSecret: true,
+  subjectTokenType: true,
+  audience: true,
+  resource: true,
+  scope: true,
+  requestedTokenType: true,
+  actorToken: true,
+  actorTokenType: true,
+  dpop: true,
+  lifetimeSeconds: true,
+  allowInsecureHttp: true,
+} satisfies OptionKeys<TokenExchangeOptions>;
+
 /**
  * OAuth 2.0 Token Exchange (RFC 8693): trades the caller's subject token for a token to a
  * downstream service, on behalf of that subject. The subject token comes per request:
@@ -69,6 +98,7 @@ export interface TokenExchangeOptions extends ClientAuthOptions {
  * const billing = clients.billing.withContext({ subjectToken: incomingAccessToken });
  */
 export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
+  rejectUnknownOptions(options, TOKEN_EXCHANGE_OPTION_KEYS);
   const clientId = requireString('clientId', options.clientId);
   const clientSecret = optionalString('clientSecret', options.clientSecret);
   const subjectTokenType = requireString('subjectTokenType', options.subjectTokenType);

@@ -114,3 +114,62 @@ export function requireOneOf<T extends string>(
   }
   return value as T;
 }
+
+/**
+ * Every key of an options interface, listed once (`satisfies OptionKeys<Options>` makes the
+ * compiler reject a list that misses a new option).
+ */
+export type OptionKeys<Options> = { readonly [Key in keyof Required<Options>]: true };
+
+/**
+ * Throws an {@link AuthConfigError} for the first key of `options` that `known` does not list (a
+ * typo such as `clientSecert`, or an option of a newer version), naming the nearest known key.
+ * `path` prefixes the key in the error (`clients.billing`).
+ */
+export function rejectUnknownOptions(
+  options: unknown,
+  known: Readonly<Record<string, true>>,
+  path?: string,
+): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new AuthConfigError(path ?? 'options', 'expected an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(known, key)) continue;
+    const nearest = nearestKey(key, Object.keys(known));
+    throw new AuthConfigError(
+      path === undefined ? key : `${path}.${key}`,
+      `unknown option; did you mean "${nearest}"?`,
+    );
+  }
+}
+
+/**
+ * The candidate with the smallest edit distance to `key`, case-insensitively; a candidate that
+ * starts with `key` (`lifetime` → `lifetimeSeconds`) counts as one edit away.
+ */
+function nearestKey(key: string, candidates: readonly string[]): string {
+  let best = candidates[0] ?? '';
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const typed = key.toLowerCase();
+  for (const candidate of candidates) {
+    const known = candidate.toLowerCase();
+    const distance = known.startsWith(typed) ? 1 : editDistance(typed, known);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

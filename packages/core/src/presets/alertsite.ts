@@ -1,6 +1,13 @@
 import type { AuthClientOptions } from '../client-options.js';
+import { AuthConfigError } from '../errors.js';
 import { jsonCredentials } from '../flows/json-credentials.js';
-import { directoryUrl, type PresetCommonOptions } from './common.js';
+import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
+import {
+  directoryUrl,
+  PRESET_COMMON_KEYS,
+  type PresetCommonOptions,
+  presetOptions,
+} from './common.js';
 
 /** Options of {@link presets.alertsite}. */
 export interface AlertSitePresetOptions extends PresetCommonOptions {
@@ -8,7 +15,10 @@ export interface AlertSitePresetOptions extends PresetCommonOptions {
   username: string;
   /** AlertSite password. */
   password: string;
-  /** Management API base. Default `https://api.alertsite.com/api/v3/`. */
+  /**
+   * Management API base (not the server root, which is refused). Default
+   * `https://api.alertsite.com/api/v3/`.
+   */
   baseUrl?: string | URL;
   /** Token endpoint. Default `{baseUrl}access-tokens`. */
   tokenUrl?: string | URL;
@@ -18,6 +28,17 @@ export interface AlertSitePresetOptions extends PresetCommonOptions {
 
 /** AlertSite's documented Management API base. */
 export const ALERTSITE_BASE_URL = 'https://api.alertsite.com/api/v3/';
+
+const ALERTSITE_OPTION_KEYS = {
+  ...PRESET_COMMON_KEYS,
+  ...({
+    username: true,
+    password: true,
+    baseUrl: true,
+    tokenUrl: true,
+    lifetimeSeconds: true,
+  } satisfies OptionKeys<Omit<AlertSitePresetOptions, keyof PresetCommonOptions>>),
+};
 
 /**
  * AlertSite Management API: {@link flows.jsonCredentials} against `{baseUrl}access-tokens`, tokens
@@ -33,18 +54,27 @@ export const ALERTSITE_BASE_URL = 'https://api.alertsite.com/api/v3/';
  * const res = await clients.alertsite.fetch('devices');
  */
 export function alertsite(options: AlertSitePresetOptions): AuthClientOptions {
-  const { username, password, baseUrl, tokenUrl, lifetimeSeconds, ...common } = options;
-  const insecure = common.allowInsecureHttp;
-  const base = directoryUrl('baseUrl', baseUrl ?? ALERTSITE_BASE_URL, insecure);
-  return {
-    ...common,
-    baseUrl: base.href,
-    flow: jsonCredentials({
-      tokenUrl: tokenUrl ?? new URL('access-tokens', base).href,
-      username,
-      password,
-      ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }),
-      ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
-    }),
-  };
+  return presetOptions(() => {
+    rejectUnknownOptions(options, ALERTSITE_OPTION_KEYS);
+    const { username, password, baseUrl, tokenUrl, lifetimeSeconds, ...common } = options;
+    const insecure = common.allowInsecureHttp;
+    const base = directoryUrl('baseUrl', baseUrl ?? ALERTSITE_BASE_URL, insecure);
+    if (base.pathname === '/') {
+      throw new AuthConfigError(
+        'baseUrl',
+        `expected the Management API base (e.g. "${ALERTSITE_BASE_URL}"), got the server root "${base.href}"`,
+      );
+    }
+    return {
+      ...common,
+      baseUrl: base.href,
+      flow: jsonCredentials({
+        tokenUrl: tokenUrl ?? new URL('access-tokens', base).href,
+        username,
+        password,
+        ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }),
+        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+      }),
+    };
+  });
 }

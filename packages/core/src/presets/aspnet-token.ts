@@ -1,10 +1,20 @@
 import type { AuthClientOptions } from '../client-options.js';
 import { passwordGrant } from '../flows/password-grant.js';
-import { directoryUrl, type PresetCommonOptions } from './common.js';
+import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
+import {
+  directoryUrl,
+  PRESET_COMMON_KEYS,
+  type PresetCommonOptions,
+  presetOptions,
+  requireServerRoot,
+} from './common.js';
 
 /** Options of {@link presets.aspnetToken}. */
 export interface AspNetTokenPresetOptions extends PresetCommonOptions {
-  /** Root of the site, e.g. `https://sandbox.sample/`. */
+  /**
+   * Root of the site, e.g. `https://sandbox.sample/`. The API base (ending in `api/`) is refused:
+   * pass that as `apiBaseUrl`.
+   */
   baseUrl: string | URL;
   /** User name. */
   username: string;
@@ -19,6 +29,19 @@ export interface AspNetTokenPresetOptions extends PresetCommonOptions {
   /** Client secret (needs `clientId`). Default: none. */
   clientSecret?: string;
 }
+
+const ASPNET_TOKEN_OPTION_KEYS = {
+  ...PRESET_COMMON_KEYS,
+  ...({
+    baseUrl: true,
+    username: true,
+    password: true,
+    tokenUrl: true,
+    apiBaseUrl: true,
+    clientId: true,
+    clientSecret: true,
+  } satisfies OptionKeys<Omit<AspNetTokenPresetOptions, keyof PresetCommonOptions>>),
+};
 
 /**
  * An ASP.NET-style Token API: {@link flows.passwordGrant} against `/Token`, expiry from `expires_in`
@@ -39,21 +62,25 @@ export interface AspNetTokenPresetOptions extends PresetCommonOptions {
  * const me = await clients.platform.fetch('me');
  */
 export function aspnetToken(options: AspNetTokenPresetOptions): AuthClientOptions {
-  const { baseUrl, username, password, tokenUrl, apiBaseUrl, clientId, clientSecret, ...common } =
-    options;
-  const insecure = common.allowInsecureHttp;
-  const root = directoryUrl('baseUrl', baseUrl, insecure);
-  const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
-  return {
-    ...common,
-    baseUrl: api.href,
-    flow: passwordGrant({
-      tokenUrl: tokenUrl ?? new URL('/Token', root).href,
-      username,
-      password,
-      ...(clientId === undefined ? {} : { clientId }),
-      ...(clientSecret === undefined ? {} : { clientSecret }),
-      ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
-    }),
-  };
+  return presetOptions(() => {
+    rejectUnknownOptions(options, ASPNET_TOKEN_OPTION_KEYS);
+    const { baseUrl, username, password, tokenUrl, apiBaseUrl, clientId, clientSecret, ...common } =
+      options;
+    const insecure = common.allowInsecureHttp;
+    const root = directoryUrl('baseUrl', baseUrl, insecure);
+    requireServerRoot(root, /\/api\/$/, 'https://sandbox.sample/');
+    const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
+    return {
+      ...common,
+      baseUrl: api.href,
+      flow: passwordGrant({
+        tokenUrl: tokenUrl ?? new URL('/Token', root).href,
+        username,
+        password,
+        ...(clientId === undefined ? {} : { clientId }),
+        ...(clientSecret === undefined ? {} : { clientSecret }),
+        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+      }),
+    };
+  });
 }

@@ -1,11 +1,20 @@
 import type { AuthClientOptions } from '../client-options.js';
 import { formCredentials } from '../flows/form-credentials.js';
-import { requireString } from '../flows/validate-options.js';
-import { directoryUrl, type PresetCommonOptions } from './common.js';
+import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
+import {
+  directoryUrl,
+  PRESET_COMMON_KEYS,
+  type PresetCommonOptions,
+  presetOptions,
+  requireServerRoot,
+} from './common.js';
 
 /** Options of {@link presets.klearstack}. */
 export interface KlearStackPresetOptions extends PresetCommonOptions {
-  /** Root of the KlearStack server (the doc's `URL`), e.g. `https://acme.klearstack.com/`. */
+  /**
+   * Root of the KlearStack server (the doc's `URL`), e.g. `https://acme.klearstack.com/`. The API
+   * base (ending in `api/`) is refused: pass that as `apiBaseUrl`.
+   */
   baseUrl: string | URL;
   /** KlearStack user name. */
   username: string;
@@ -20,6 +29,19 @@ export interface KlearStackPresetOptions extends PresetCommonOptions {
   /** Refresh endpoint. Default `{baseUrl}access/klearstack/refresh_token`. */
   refreshUrl?: string | URL;
 }
+
+const KLEARSTACK_OPTION_KEYS = {
+  ...PRESET_COMMON_KEYS,
+  ...({
+    baseUrl: true,
+    username: true,
+    password: true,
+    companyName: true,
+    apiBaseUrl: true,
+    tokenUrl: true,
+    refreshUrl: true,
+  } satisfies OptionKeys<Omit<KlearStackPresetOptions, keyof PresetCommonOptions>>),
+};
 
 /**
  * KlearStack: {@link flows.formCredentials} with `company_name`, JWT expiry, refresh tokens.
@@ -43,22 +65,34 @@ export interface KlearStackPresetOptions extends PresetCommonOptions {
  * const res = await clients.klearstack.fetch('documents');
  */
 export function klearstack(options: KlearStackPresetOptions): AuthClientOptions {
-  const { baseUrl, username, password, companyName, apiBaseUrl, tokenUrl, refreshUrl, ...common } =
-    options;
-  const insecure = common.allowInsecureHttp;
-  const root = directoryUrl('baseUrl', baseUrl, insecure);
-  const company = requireString('companyName', companyName);
-  const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
-  return {
-    ...common,
-    baseUrl: api.href,
-    flow: formCredentials({
-      tokenUrl: tokenUrl ?? new URL('access/klearstack/get_access_token', root).href,
+  return presetOptions(() => {
+    rejectUnknownOptions(options, KLEARSTACK_OPTION_KEYS);
+    const {
+      baseUrl,
       username,
       password,
-      fields: { company_name: company },
-      refresh: { url: refreshUrl ?? new URL('access/klearstack/refresh_token', root).href },
-      ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
-    }),
-  };
+      companyName,
+      apiBaseUrl,
+      tokenUrl,
+      refreshUrl,
+      ...common
+    } = options;
+    const insecure = common.allowInsecureHttp;
+    const root = directoryUrl('baseUrl', baseUrl, insecure);
+    requireServerRoot(root, /\/api\/$/, 'https://acme.klearstack.com/');
+    const company = requireString('companyName', companyName);
+    const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
+    return {
+      ...common,
+      baseUrl: api.href,
+      flow: formCredentials({
+        tokenUrl: tokenUrl ?? new URL('access/klearstack/get_access_token', root).href,
+        username,
+        password,
+        fields: { company_name: company },
+        refresh: { url: refreshUrl ?? new URL('access/klearstack/refresh_token', root).href },
+        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+      }),
+    };
+  });
 }

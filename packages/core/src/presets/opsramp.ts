@@ -1,12 +1,21 @@
 import type { AuthClientOptions } from '../client-options.js';
 import type { ClientAuthMethod } from '../flows/client-auth.js';
 import { clientCredentials } from '../flows/client-credentials.js';
-import { requireString } from '../flows/validate-options.js';
-import { directoryUrl, type PresetCommonOptions } from './common.js';
+import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
+import {
+  directoryUrl,
+  PRESET_COMMON_KEYS,
+  type PresetCommonOptions,
+  presetOptions,
+  requireServerRoot,
+} from './common.js';
 
 /** Options of {@link presets.opsramp}. */
 export interface OpsRampPresetOptions extends PresetCommonOptions {
-  /** Your OpsRamp API root, e.g. `https://acme.api.opsramp.com/`. */
+  /**
+   * Your OpsRamp API root, e.g. `https://acme.api.opsramp.com/`. A tenant API base
+   * (`.../api/v2/...`) is refused: the preset builds it from `tenantId`.
+   */
   baseUrl: string | URL;
   /** Tenant id (e.g. `client_1234`): a path segment of every API call. */
   tenantId: string;
@@ -21,6 +30,19 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
   /** Token endpoint. Default `{baseUrl}auth/oauth/token`. */
   tokenUrl?: string | URL;
 }
+
+const OPSRAMP_OPTION_KEYS = {
+  ...PRESET_COMMON_KEYS,
+  ...({
+    baseUrl: true,
+    tenantId: true,
+    clientId: true,
+    clientSecret: true,
+    scope: true,
+    auth: true,
+    tokenUrl: true,
+  } satisfies OptionKeys<Omit<OpsRampPresetOptions, keyof PresetCommonOptions>>),
+};
 
 /**
  * OpsRamp: {@link flows.clientCredentials} against `{baseUrl}auth/oauth/token`; the client's base URL
@@ -41,20 +63,24 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
  * const res = await clients.opsramp.fetch('alerts/search?queryString=state:open');
  */
 export function opsramp(options: OpsRampPresetOptions): AuthClientOptions {
-  const { baseUrl, tenantId, clientId, clientSecret, scope, auth, tokenUrl, ...common } = options;
-  const insecure = common.allowInsecureHttp;
-  const root = directoryUrl('baseUrl', baseUrl, insecure);
-  const tenant = requireString('tenantId', tenantId);
-  return {
-    ...common,
-    baseUrl: new URL(`api/v2/tenants/${encodeURIComponent(tenant)}/`, root).href,
-    flow: clientCredentials({
-      tokenUrl: tokenUrl ?? new URL('auth/oauth/token', root).href,
-      clientId,
-      clientSecret,
-      ...(scope === undefined ? {} : { scope }),
-      ...(auth === undefined ? {} : { auth }),
-      ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
-    }),
-  };
+  return presetOptions(() => {
+    rejectUnknownOptions(options, OPSRAMP_OPTION_KEYS);
+    const { baseUrl, tenantId, clientId, clientSecret, scope, auth, tokenUrl, ...common } = options;
+    const insecure = common.allowInsecureHttp;
+    const root = directoryUrl('baseUrl', baseUrl, insecure);
+    requireServerRoot(root, /\/api\/v2\//, 'https://acme.api.opsramp.com/');
+    const tenant = requireString('tenantId', tenantId);
+    return {
+      ...common,
+      baseUrl: new URL(`api/v2/tenants/${encodeURIComponent(tenant)}/`, root).href,
+      flow: clientCredentials({
+        tokenUrl: tokenUrl ?? new URL('auth/oauth/token', root).href,
+        clientId,
+        clientSecret,
+        ...(scope === undefined ? {} : { scope }),
+        ...(auth === undefined ? {} : { auth }),
+        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+      }),
+    };
+  });
 }
