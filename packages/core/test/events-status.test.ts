@@ -153,7 +153,11 @@ describe('store.unreadable', () => {
       {
         opsramp: {
           baseUrl: apiBaseUrl,
-          flow: flows.clientCredentials({ tokenUrl, ...credentials }),
+          flow: flows.clientCredentials({
+            tokenUrl,
+            clientId: credentials.clientId,
+            clientSecret: credentials.clientSecret,
+          }),
           now: clock.now,
           store,
         },
