@@ -38,3 +38,8 @@ export {
   type TokenProblemDetails,
   tokenProblem,
 } from './problem-details.js';
+export {
+  handleTokenFailures,
+  logTokenFailure,
+  type TokenFailureOption,
+} from './token-failure-option.js';

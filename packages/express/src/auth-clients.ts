@@ -1,9 +1,8 @@
 import type { AuthClients } from '@auth/core';
-import { resolveAdapterOptions } from '@auth/core/adapter';
+import { handleTokenFailures, resolveAdapterOptions } from '@auth/core/adapter';
 import type { Request, RequestHandler } from 'express';
 import type { AuthClientsOptions } from './options.js';
 import { enter } from './request-clients.js';
-import { handleTokenFailures } from './token-failure-log.js';
 
 /**
  * Express middleware that puts a registry of authenticated clients on `req.authClients`, bound to

@@ -1,10 +1,8 @@
-import { AuthConfigError } from '@auth/core';
-import { requestContext, resolveAdapterOptions } from '@auth/core/adapter';
+import { handleTokenFailures, requestContext, resolveAdapterOptions } from '@auth/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { withGatewayErrors } from './gateway-errors.js';
 import type { AuthClientsOptions } from './options.js';
-import { handleTokenFailures, logToConsole } from './token-failure-log.js';
 import type { AuthClientsEnv, AuthClientsRegistry } from './types.js';
 
 /**
@@ -40,13 +38,7 @@ export function authClients<Registry extends AuthClientsRegistry>(
   options?: AuthClientsOptions,
 ): MiddlewareHandler<AuthClientsEnv<Registry>> {
   const resolved = resolveAdapterOptions<Context>(clients, options, ['onTokenFailure']);
-  const onTokenFailure = options?.onTokenFailure ?? logToConsole;
-  if (onTokenFailure !== false) {
-    if (typeof onTokenFailure !== 'function') {
-      throw new AuthConfigError('onTokenFailure', 'expected a function (report) => void, or false');
-    }
-    handleTokenFailures(resolved.clients, onTokenFailure);
-  }
+  handleTokenFailures(resolved.clients, options?.onTokenFailure);
   return createMiddleware<AuthClientsEnv<Registry>>(async function authClientsMiddleware(c, next) {
     // The context function runs on the first client use only: until then, nothing is read.
     const view = resolved.clients.withContext(() => {
