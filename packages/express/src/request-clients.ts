@@ -5,6 +5,8 @@
  *
  * @internal
  */
+
+import { IncomingMessage } from 'node:http';
 import type { AuthClients } from '@auth/core';
 import {
   abortOnDisconnect,
@@ -36,8 +38,8 @@ interface Slots {
 type SlottedRequest = Request & Slots;
 
 /**
- * An own accessor on each request, not one on `app.request`: a mounted sub-app swaps the
- * request's prototype for its own, which would hide an accessor defined on the parent's.
+ * The accessor. Not on `app.request`: a mounted sub-app swaps the request's prototype for its own,
+ * which would hide an accessor defined on the parent's; see {@link install}.
  */
 const ACCESSOR: PropertyDescriptor = Object.freeze({
   configurable: true,
@@ -49,7 +51,21 @@ const ACCESSOR: PropertyDescriptor = Object.freeze({
 /** Makes `req.authClients` resolve to `config`'s registry for this request (a later one wins). */
 export function enter(req: Request, config: MiddlewareConfig): void {
   (req as SlottedRequest)[CONFIG] = config;
-  Object.defineProperty(req, 'authClients', ACCESSOR);
+  if (!('authClients' in req)) install(req);
+}
+
+/**
+ * Defines the accessor once on Express's shared request prototype (`express.request`, the one
+ * right above `http.IncomingMessage.prototype`, which every app's and mounted sub-app's request
+ * prototype inherits from), so that a request pays one property write, not a `defineProperty` that
+ * would turn it into a slow dictionary object. A request outside that chain gets its own accessor.
+ */
+function install(req: Request): void {
+  let prototype: object | null = Object.getPrototypeOf(req);
+  while (prototype !== null && Object.getPrototypeOf(prototype) !== IncomingMessage.prototype) {
+    prototype = Object.getPrototypeOf(prototype);
+  }
+  Object.defineProperty(prototype ?? req, 'authClients', ACCESSOR);
 }
 
 /** `true` when `error` is the abort raised because this request's client disconnected. */
@@ -58,8 +74,10 @@ export function isClientGone(req: Request, error: unknown): boolean {
   return signal?.aborted === true && signal.reason === error;
 }
 
-function getAuthClients(this: SlottedRequest): AuthClients {
-  const config = this[CONFIG] as MiddlewareConfig;
+function getAuthClients(this: SlottedRequest): AuthClients | undefined {
+  const config = this[CONFIG];
+  // A request of an app (or a route) the middleware does not serve.
+  if (config === undefined) return undefined;
   const bound = this[BOUND];
   if (bound !== undefined && bound.config === config) return bound.view;
   // Express links every request to its response (`req.res`) before any middleware runs.

@@ -44,6 +44,20 @@ function freshClients(): TestClients {
 }
 
 describe.each(EXPRESS_VERSIONS)('req.authClients on Express $major', ({ express }) => {
+  it('reads undefined in an app the middleware does not serve, after another app used it', async () => {
+    const served = express();
+    served.use(authClients(freshClients()));
+    served.get('/', (req, res) => {
+      res.json({ has: req.authClients !== undefined });
+    });
+    const bare = express();
+    bare.get('/', (req, res) => {
+      res.json({ has: (req as { authClients?: unknown }).authClients !== undefined });
+    });
+    expect(await (await fetch(`${await serve(served)}/`)).json()).toEqual({ has: true });
+    expect(await (await fetch(`${await serve(bare)}/`)).json()).toEqual({ has: false });
+  });
+
   it('calls the API with a token: req.authClients.<name>.fetch', async () => {
     const app = express();
     app.use(authClients(freshClients()));
