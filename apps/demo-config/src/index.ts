@@ -157,3 +157,5 @@ export async function relay(
   const text = await response.text();
   return { status: response.status, body: text === '' ? null : JSON.parse(text) };
 }
+
+export { runDemoServer } from './run-demo-server.js';
