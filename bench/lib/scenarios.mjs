@@ -5,110 +5,80 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBinary } from '../../.ci/matrix/lib.mjs';
 import { forkChild, freePort, spawnTracked, stopChild, waitForPort } from './children.mjs';
 import { createContender } from './contenders.mjs';
-import { burst, median, round, runLoad } from './load.mjs';
+import { hotPathRounds } from './hot-path.mjs';
+import { burst, measured, median, round, runLoad, sum } from './load.mjs';
 import { aspnetTarget, opsrampTarget, rotate } from './targets.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const sum = (values) => values.reduce((a, b) => a + (b ?? 0), 0);
-
-/** Per-contender medians over rounds, ratios computed within each round. */
-function summarise(ids, rounds, baseline) {
-  const out = {};
-  for (const id of ids) {
-    const runs = rounds.map((r) => r[id]).filter(Boolean);
-    out[id] = {
-      callsPerSec: round(median(runs.map((x) => x.callsPerSec)), 1),
-      ratioToRaw: baseline
-        ? round(median(rounds.map((r) => r[id].callsPerSec / r[baseline].callsPerSec)), 3)
-        : null,
-      cpuMicrosPerCall: round(median(runs.map((x) => x.cpuMicrosPerCall)), 1),
-      cpuRatioToRaw: baseline
-        ? round(median(rounds.map((r) => r[baseline].cpuMicrosPerCall / r[id].cpuMicrosPerCall)), 3)
-        : null,
-      p50: round(median(runs.map((x) => x.p50)), 3),
-      p99: round(median(runs.map((x) => x.p99)), 3),
-      calls: sum(runs.map((x) => x.calls)),
-      failed: sum(runs.map((x) => x.failed)),
-      tokenRequests: sum(runs.map((x) => x.tokenRequests)),
-      upstream401: sum(runs.map((x) => x.upstream401)),
-    };
-  }
-  return out;
-}
-
-/** Runs `call` under load against `upstream`, with the upstream's counters for that run only. */
-async function measured(upstream, provider, call, load) {
-  await upstream.reset();
-  const result = await runLoad(call, load);
-  const stats = (await upstream.stats())[provider];
-  return { ...result, tokenRequests: stats.tokenRequests, upstream401: stats.unauthorized };
-}
 
 // 1 ─ hot path ──────────────────────────────────────────────────────────────────────────────────
 export async function hotPath(ctx) {
   const cfg = ctx.quick
     ? { rounds: 2, durationMs: 400, warmMs: 200, concurrency: 50 }
-    : { rounds: 10, durationMs: 750, warmMs: 500, concurrency: 50 };
+    : { rounds: 12, durationMs: 600, warmMs: 500, concurrency: 50 };
   const upstream = await ctx.upstream('long');
-  const target = opsrampTarget(upstream.info);
-  const ids = [
-    'raw',
-    'ours',
-    'oursNoTimeout',
-    'oursObserved',
-    'badgateway',
-    'openid',
-    'handwritten',
-  ];
-  const instances = {};
-  for (const id of ids) {
-    instances[id] = await createContender(id, target);
-    await runLoad(instances[id].call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
+  const runs = [await hotPathRounds(upstream, cfg, ctx.log)];
+  for (const version of ctx.otherNodes) {
+    ctx.log(`  on Node ${version}:`);
+    runs.push(await hotPathOn(version, upstream.info, cfg, ctx.log));
   }
-  const rounds = [];
-  for (let r = 0; r < cfg.rounds; r++) {
-    const results = {};
-    for (const id of rotate(ids, r)) {
-      results[id] = await measured(upstream, 'opsramp', instances[id].call, {
-        concurrency: cfg.concurrency,
-        durationMs: cfg.durationMs,
-      });
-      ctx.log(
-        `  round ${r + 1} ${id.padEnd(11)} ${results[id].callsPerSec} calls/s p99 ${results[id].p99} ms`,
-      );
+  const targets = runs.flatMap((run) => {
+    if (run.skipped) {
+      return [
+        { label: `hot path on Node ${run.node}`, goal: 'measured', value: run.skipped, met: null },
+      ];
     }
-    rounds.push(results);
+    const ours = run.contenders.ours;
+    const on = `on Node ${run.node}`;
+    return [
+      {
+        label: `hot path ${on}: AuthClient calls/s ÷ raw fetch`,
+        goal: '≥ 0.97',
+        value: ours.ratioToRaw,
+        met: ours.ratioToRaw >= 0.97,
+      },
+      {
+        label: `hot path ${on}: AuthClient CPU per call ÷ raw fetch's`,
+        goal: '≤ 1.05',
+        value: ours.cpuPerCallVsRaw,
+        met: ours.cpuPerCallVsRaw <= 1.05,
+      },
+      {
+        label: `hot path ${on}: events + OpenTelemetry on ÷ off (AuthClient calls/s)`,
+        goal: '≥ 0.97',
+        value: run.observedRatio,
+        met: run.observedRatio >= 0.97,
+      },
+    ];
+  });
+  // The first run (this process' Node) keeps the top-level fields the report and chart read.
+  return { config: cfg, ...runs[0], runs, targets };
+}
+
+/** Scenario 1 on Node `version` (its binary from the registry), or why it could not run. */
+async function hotPathOn(version, info, cfg, log) {
+  let execPath;
+  try {
+    execPath = nodeBinary(version);
+  } catch (error) {
+    return {
+      node: version,
+      skipped: `no Node ${version} binary (${error.message.split('\n')[0]})`,
+    };
   }
-  await Promise.all(ids.map((id) => instances[id].close()));
-  const contenders = summarise(ids, rounds, 'raw');
-  const ratio = contenders.ours.ratioToRaw;
-  // Events + OpenTelemetry on vs off, within each round, then the median.
-  const observedRatio = round(
-    median(rounds.map((r) => r.oursObserved.callsPerSec / r.ours.callsPerSec)),
-    3,
-  );
-  return {
-    config: cfg,
-    contenders,
-    observedRatio,
-    rounds,
-    targets: [
-      {
-        label: 'hot path: AuthClient calls/s ÷ raw fetch',
-        goal: '≥ 0.97',
-        value: ratio,
-        met: ratio >= 0.97,
-      },
-      {
-        label: 'hot path: events + OpenTelemetry on ÷ off (AuthClient calls/s)',
-        goal: '≥ 0.97',
-        value: observedRatio,
-        met: observedRatio >= 0.97,
-      },
-    ],
-  };
+  const worker = await forkChild('hot-path-worker.mjs', [], { execPath });
+  const relay = (message) => message?.type === 'log' && log(message.line);
+  worker.child.on('message', relay);
+  try {
+    const { result } = await worker.request({ type: 'run', info, cfg }, 'result', 600_000);
+    return result;
+  } finally {
+    worker.child.off('message', relay);
+    await worker.stop();
+  }
 }
 
 // 2 ─ cold-start stampede ───────────────────────────────────────────────────────────────────────
@@ -162,78 +132,111 @@ export async function stampede(ctx) {
 // 3 ─ expiry under load ─────────────────────────────────────────────────────────────────────────
 export async function expiry(ctx) {
   const cfg = ctx.quick
-    ? { durationMs: 1500, concurrency: 100, lifetimeSeconds: 1, warmMs: 200 }
-    : { durationMs: 5000, concurrency: 100, lifetimeSeconds: 1, warmMs: 300 };
+    ? { durationMs: 1500, concurrency: 100, lifetimeSeconds: 1, warmMs: 200, runs: 2 }
+    : { durationMs: 5000, concurrency: 100, lifetimeSeconds: 1, warmMs: 300, runs: 10 };
   const short = await ctx.upstream('short');
   const long = await ctx.upstream('long');
-  const target = opsrampTarget(short.info);
   const load = { concurrency: cfg.concurrency, durationMs: cfg.durationMs };
-
-  // Control: ours at the same concurrency with a long-lived token. Closed-loop latency grows with
-  // the number of callers, so this (not scenario 1's 50 callers) is the like-for-like p99.
-  const control = await createContender('ours', opsrampTarget(long.info));
-  await runLoad(control.call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
-  const controlRun = await measured(long, 'opsramp', control.call, load);
-  await control.close();
-  ctx.log(
-    `  control (ours, long-lived token) p99 ${controlRun.p99} ms, ${controlRun.callsPerSec} calls/s`,
-  );
-
-  const ids = ['ours', 'badgateway', 'handwritten', 'openid'];
-  const s1 = ctx.results.scenarios['1']?.contenders;
-  const contenders = {};
-  for (const id of ids) {
-    const instance = await createContender(id, target);
-    await runLoad(instance.call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
-    const run = await measured(short, 'opsramp', instance.call, load);
-    await instance.close();
-    contenders[id] = {
-      calls: run.calls,
-      failed: run.failed,
-      upstream401: run.upstream401,
-      tokenRequests: run.tokenRequests,
-      callsPerSec: run.callsPerSec,
-      p50: run.p50,
-      p99: run.p99,
-      p99VsScenario1: s1?.[id]?.p99 ? round(run.p99 / s1[id].p99, 2) : null,
-      p99VsControl: id === 'ours' ? round(run.p99 / controlRun.p99, 2) : null,
-      statuses: run.statuses,
-      errors: run.errors,
+  // A second process keeps one core busy the whole time: calls take longer, and a token handed
+  // out near its end is the more likely to expire on the way.
+  const burner = await forkChild('cpu-burner.mjs');
+  try {
+    /** One run of `id` against `upstream` with a fresh client, warmed up first. */
+    const runOf = async (id, upstream) => {
+      const instance = await createContender(id, opsrampTarget(upstream.info));
+      await runLoad(instance.call, { concurrency: cfg.concurrency, durationMs: cfg.warmMs });
+      const run = await measured(upstream, 'opsramp', instance.call, load);
+      await instance.close();
+      return run;
     };
-    ctx.log(
-      `  ${id.padEnd(11)} failed ${run.failed}, 401s ${run.upstream401}, token requests ${run.tokenRequests}, p99 ${run.p99} ms`,
-    );
+    // Ours, `runs` times, each paired with a control: the same client at the same concurrency
+    // against a long-lived token (closed-loop latency grows with the number of callers, so this,
+    // not scenario 1's 50 callers, is the like-for-like p99).
+    const oursRuns = [];
+    for (let r = 0; r < cfg.runs; r++) {
+      const control = await runOf('ours', long);
+      const run = await runOf('ours', short);
+      oursRuns.push({
+        ...pick(run),
+        controlP99: control.p99,
+        p99VsControl: round(run.p99 / control.p99, 2),
+      });
+      ctx.log(
+        `  ours run ${r + 1}: failed ${run.failed}, 401s ${run.upstream401}, token requests ${run.tokenRequests}, p99 ${run.p99} ms (control ${control.p99} ms)`,
+      );
+    }
+    const s1 = ctx.results.scenarios['1']?.contenders;
+    const contenders = {
+      ours: {
+        ...summed(oursRuns),
+        p99: round(median(oursRuns.map((x) => x.p99)), 3),
+        p99VsControl: round(median(oursRuns.map((x) => x.p99VsControl)), 2),
+        runs: oursRuns.length,
+      },
+    };
+    for (const id of ['badgateway', 'handwritten', 'openid']) {
+      const run = pick(await runOf(id, short));
+      contenders[id] = { ...run, runs: 1 };
+      ctx.log(
+        `  ${id.padEnd(11)} failed ${run.failed}, 401s ${run.upstream401}, token requests ${run.tokenRequests}, p99 ${run.p99} ms`,
+      );
+    }
+    for (const [id, c] of Object.entries(contenders)) {
+      c.p99VsScenario1 = s1?.[id]?.p99 ? round(c.p99 / s1[id].p99, 2) : null;
+    }
+    const clean = oursRuns.filter((x) => x.failed === 0 && x.upstream401 === 0).length;
+    const worstP99 = Math.max(...oursRuns.map((x) => x.p99VsControl));
+    return {
+      config: cfg,
+      oursRuns,
+      contenders,
+      targets: [
+        {
+          label: `expiry under load, one core busy: runs with 0 failed calls and 0 upstream 401s`,
+          goal: `${cfg.runs} of ${cfg.runs}`,
+          value: `${clean} of ${cfg.runs}`,
+          met: clean === cfg.runs,
+        },
+        {
+          label: 'expiry under load: failed calls (all runs)',
+          goal: '= 0',
+          value: contenders.ours.failed,
+          met: contenders.ours.failed === 0,
+        },
+        {
+          label: 'expiry under load: upstream 401s (all runs)',
+          goal: '= 0',
+          value: contenders.ours.upstream401,
+          met: contenders.ours.upstream401 === 0,
+        },
+        {
+          label: `expiry under load: p99 ÷ p99 with a long-lived token (${cfg.concurrency} callers), median of runs (worst ${worstP99})`,
+          goal: '≤ 1.2',
+          value: contenders.ours.p99VsControl,
+          met: contenders.ours.p99VsControl !== null && contenders.ours.p99VsControl <= 1.2,
+        },
+      ],
+    };
+  } finally {
+    await burner.stop();
   }
-  const ours = contenders.ours;
+}
+
+/** The numbers of a run that the tables show. */
+function pick(run) {
+  const { calls, failed, upstream401, tokenRequests, callsPerSec, p50, p99, statuses, errors } =
+    run;
+  return { calls, failed, upstream401, tokenRequests, callsPerSec, p50, p99, statuses, errors };
+}
+
+/** Counts added over runs. */
+function summed(runs) {
+  const total = (key) => sum(runs.map((x) => x[key]));
   return {
-    config: cfg,
-    control: {
-      p50: controlRun.p50,
-      p99: controlRun.p99,
-      callsPerSec: controlRun.callsPerSec,
-      failed: controlRun.failed,
-    },
-    contenders,
-    targets: [
-      {
-        label: 'expiry under load: failed calls',
-        goal: '= 0',
-        value: ours.failed,
-        met: ours.failed === 0,
-      },
-      {
-        label: 'expiry under load: upstream 401s',
-        goal: '= 0',
-        value: ours.upstream401,
-        met: ours.upstream401 === 0,
-      },
-      {
-        label: `expiry under load: p99 ÷ p99 with a long-lived token (${cfg.concurrency} callers)`,
-        goal: '≤ 1.2',
-        value: ours.p99VsControl,
-        met: ours.p99VsControl !== null && ours.p99VsControl <= 1.2,
-      },
-    ],
+    calls: total('calls'),
+    failed: total('failed'),
+    upstream401: total('upstream401'),
+    tokenRequests: total('tokenRequests'),
   };
 }
 

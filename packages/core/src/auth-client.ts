@@ -5,6 +5,7 @@ import type { DPoPProver } from './dpop.js';
 import { isAuthError } from './errors.js';
 import type { UnauthorizedAction } from './events.js';
 import { isReplayableBody } from './request-body.js';
+import type { RequestTarget, RequestTargets } from './request-targets.js';
 import type { AccessToken } from './token.js';
 import type { TokenManager } from './token-manager.js';
 import { challengeError } from './www-authenticate.js';
@@ -14,8 +15,8 @@ export interface AuthClientCore {
   readonly name: string;
   readonly baseUrl: URL;
   readonly manager: TokenManager;
-  /** Origins that may receive the token: the base URL's plus the allow-list. */
-  readonly tokenOrigins: ReadonlySet<string>;
+  /** Request URLs resolved against `baseUrl`, and whether each may carry the token. */
+  readonly targets: RequestTargets;
   readonly header: string;
   readonly scheme: string | undefined;
   readonly timeoutMs: number;
@@ -89,7 +90,7 @@ export class AuthClient {
    * client.mayReceiveToken('https://elsewhere.example/'); // false
    */
   mayReceiveToken(url: string | URL): boolean {
-    return this.#core.tokenOrigins.has(new URL(url, this.#core.baseUrl).origin);
+    return this.#core.targets.resolve(url).tokenAllowed;
   }
 
   /**
@@ -106,7 +107,7 @@ export class AuthClient {
 
   /** A valid token for this client (and this view's tenant). Never logs or prints its value. */
   async getToken(options: ClientGetTokenOptions = {}): Promise<AccessToken> {
-    const call = combineSignals([options.signal, this.#context.signal]);
+    const call = combineSignals(options.signal, this.#context.signal);
     try {
       return await withDeadline(this.#token(call.signal), this.#core.timeoutMs);
     } finally {
@@ -160,16 +161,20 @@ export class AuthClient {
 
   async #fetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const core = this.#core;
-    const url = input instanceof Request ? new URL(input.url) : new URL(input, core.baseUrl);
-    const request = input instanceof Request ? { ...requestInit(input), ...init } : init;
-    const call = combineSignals([request.signal, this.#context.signal]);
+    let target: RequestTarget;
+    let request = init;
+    if (input instanceof Request) {
+      target = core.targets.of(new URL(input.url));
+      request = { ...requestInit(input), ...init };
+    } else target = core.targets.resolve(input);
+    const call = combineSignals(request.signal, this.#context.signal);
     try {
-      if (!core.tokenOrigins.has(url.origin)) {
-        return (await this.#send(url, request, undefined, call.signal)).response;
+      if (!target.tokenAllowed) {
+        return (await this.#send(target, request, undefined, call.signal)).response;
       }
-      const token = await this.#token(call.signal);
+      const token = this.#currentToken() ?? (await this.#waitForToken(call.signal));
       const sentAt = core.monotonic();
-      const first = await this.#send(url, request, token, call.signal);
+      const first = await this.#send(target, request, token, call.signal);
       core.manager.observeLatency(core.monotonic() - sentAt);
       if (first.response.status !== 401 || !first.tokenSent) return first.response;
       const action = await this.#unauthorized(first.response, token);
@@ -179,14 +184,14 @@ export class AuthClient {
       if (!retry) return first.response;
       let fresh: AccessToken;
       try {
-        fresh = await this.#token(call.signal);
+        fresh = this.#currentToken() ?? (await this.#waitForToken(call.signal));
       } catch (error) {
         // A store outage never replaces the API's own answer.
         if (isAuthError(error, 'TOKEN_STORE_UNAVAILABLE')) return first.response;
         throw error;
       }
       await first.response.body?.cancel();
-      const second = await this.#send(url, request, fresh, call.signal);
+      const second = await this.#send(target, request, fresh, call.signal);
       if (second.response.status === 401 && second.tokenSent) {
         const again = await this.#unauthorized(second.response, fresh);
         core.manager.reportUnauthorized(tenant, again, false, subjectToken);
@@ -203,13 +208,21 @@ export class AuthClient {
     return this.#core.manager.reject(token, tenant, challenge, subjectToken);
   }
 
-  /** The current token without waiting when there is one (the hot path), else wait for it. */
-  #token(signal: AbortSignal | undefined): AccessToken | Promise<AccessToken> {
-    const manager = this.#core.manager;
+  /** The current token when there is one: the hot path, nothing to wait for. */
+  #currentToken(): AccessToken | undefined {
     const { tenant, subjectToken } = this.#context;
-    return (
-      manager.peekToken(tenant, subjectToken) ?? manager.getToken({ tenant, subjectToken, signal })
-    );
+    return this.#core.manager.peekToken(tenant, subjectToken);
+  }
+
+  /** Waits for this view's token (the manager requests one if none is on the way). */
+  #waitForToken(signal: AbortSignal | undefined): Promise<AccessToken> {
+    const { tenant, subjectToken } = this.#context;
+    return this.#core.manager.getToken({ tenant, subjectToken, signal });
+  }
+
+  /** The current token without waiting when there is one, else wait for it. */
+  #token(signal: AbortSignal | undefined): AccessToken | Promise<AccessToken> {
+    return this.#currentToken() ?? this.#waitForToken(signal);
   }
 
   /**
@@ -225,31 +238,32 @@ export class AuthClient {
    * (`use_dpop_nonce`) is sent once more with the nonce, when the body can be sent again.
    */
   async #send(
-    url: URL,
+    first: RequestTarget,
     init: RequestInit,
     token: AccessToken | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ response: Response; tokenSent: boolean }> {
     const core = this.#core;
     const follow = (init.redirect ?? 'follow') === 'follow';
-    // The caller checked the first URL's origin; only a redirect target needs checking again.
-    const headers = this.#headers(init.headers, token);
+    // The caller checked the first target's origin; only a redirect target needs checking again.
+    let headers = this.#headers(init.headers, token);
     let tokenSent = token !== undefined;
-    let target = url;
-    let method = (init.method ?? 'GET').toUpperCase();
+    let target = first;
+    let method = init.method === undefined ? 'GET' : init.method.toUpperCase();
     let body = init.body;
     // Only DPoP-bound tokens pay for proofs: bearer calls skip all of this.
     const dpop = token?.tokenType === 'DPoP' ? this.#dpop() : undefined;
     let nonceRetried = false;
     for (let redirects = 0; ; redirects++) {
-      const nonce = dpop?.nonceFor(target);
+      const nonce = dpop?.nonceFor(target.url);
       if (dpop !== undefined) {
+        headers = mutable(headers);
         if (tokenSent) {
           const access = (token as AccessToken).accessToken;
-          headers.set('dpop', await dpop.proof(method, target, access));
+          headers.set('dpop', await dpop.proof(method, target.url, access));
         } else headers.delete('dpop');
       }
-      const response = await core.fetch(target, {
+      const response = await core.fetch(target.href, {
         ...init,
         method,
         body,
@@ -257,7 +271,7 @@ export class AuthClient {
         signal,
         ...(follow ? { redirect: 'manual' } : {}),
       });
-      const newNonce = dpop?.rememberNonce(target, response.headers, nonce) === true;
+      const newNonce = dpop?.rememberNonce(target.url, response.headers, nonce) === true;
       if (
         newNonce &&
         tokenSent &&
@@ -271,12 +285,11 @@ export class AuthClient {
         await response.body?.cancel();
         continue;
       }
-      const location = follow ? response.headers.get('location') : null;
-      if (location === null || !REDIRECT_STATUSES.has(response.status)) {
-        return { response, tokenSent };
-      }
+      if (!follow || !REDIRECT_STATUSES.has(response.status)) return { response, tokenSent };
+      const location = response.headers.get('location');
+      if (location === null) return { response, tokenSent };
       await response.body?.cancel();
-      const next = URL.canParse(location, target) ? new URL(location, target) : undefined;
+      const next = URL.canParse(location, target.url) ? new URL(location, target.url) : undefined;
       if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
         throw redirectError('the redirect location is not an http(s) URL');
       }
@@ -284,6 +297,7 @@ export class AuthClient {
       if (response.status !== 303 && !isReplayableBody(body)) {
         throw redirectError('a stream body cannot follow a redirect');
       }
+      headers = mutable(headers);
       if (
         ((response.status === 301 || response.status === 302) && method === 'POST') ||
         (response.status === 303 && method !== 'GET' && method !== 'HEAD')
@@ -292,20 +306,28 @@ export class AuthClient {
         body = undefined;
         for (const name of BODY_HEADERS) headers.delete(name);
       }
-      if (next.origin !== target.origin) {
+      if (next.origin !== target.url.origin) {
         for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
         headers.delete(core.header);
       }
-      target = next;
-      tokenSent = token !== undefined && core.tokenOrigins.has(target.origin);
+      target = core.targets.of(next);
+      tokenSent = token !== undefined && target.tokenAllowed;
       if (tokenSent) headers.set(core.header, this.#credential(token as AccessToken));
     }
   }
 
-  #headers(callerHeaders: HeadersInit | undefined, token: AccessToken | undefined): Headers {
+  /**
+   * The first hop's headers: the caller's, the view's propagated ones the caller did not set, and
+   * the token header (or none). Without caller or propagated headers (the usual call) a plain
+   * object: `fetch` reads it as cheaply as a `Headers`, and none has to be built.
+   */
+  #headers(callerHeaders: HeadersInit | undefined, token: AccessToken | undefined): HeadersInit {
     const core = this.#core;
-    const headers = new Headers(callerHeaders);
     const propagated = this.#context.headers;
+    if (callerHeaders === undefined && propagated === undefined) {
+      return token === undefined ? {} : { [core.header]: this.#credential(token) };
+    }
+    const headers = new Headers(callerHeaders);
     if (propagated !== undefined) {
       for (const name in propagated) {
         if (!headers.has(name)) headers.set(name, propagated[name] as string);
@@ -337,6 +359,11 @@ function redirectError(reason: string): TypeError {
 /** `bearer` from OAuth servers is sent as the conventional `Bearer`. */
 function schemeOf(token: AccessToken): string {
   return token.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : token.tokenType;
+}
+
+/** `headers` as a `Headers` that can be changed (for a redirect hop or a DPoP proof). */
+function mutable(headers: HeadersInit): Headers {
+  return headers instanceof Headers ? headers : new Headers(headers);
 }
 
 function requestInit(request: Request): RequestInit {

@@ -16,13 +16,15 @@ const NOTHING_TO_RELEASE = () => {};
  * `AbortSignal.any()` much more, so none is made that is not needed.
  */
 export function combineSignals(
-  sources: readonly (AbortSignal | null | undefined)[],
+  first: AbortSignal | null | undefined,
+  second: AbortSignal | null | undefined,
 ): CombinedSignal {
-  const present = sources.filter((source): source is AbortSignal => source != null);
-  if (present.length <= 1) return { signal: present[0], release: NOTHING_TO_RELEASE };
+  if (first == null || second == null) {
+    return { signal: first ?? second ?? undefined, release: NOTHING_TO_RELEASE };
+  }
   const controller = new AbortController();
   const unsubscribe: (() => void)[] = [];
-  for (const source of present) {
+  for (const source of [first, second]) {
     if (source.aborted) {
       controller.abort(source.reason);
       break;

@@ -4,6 +4,7 @@ import { AuthConfigError } from './errors.js';
 import { EventHub } from './event-hub.js';
 import type { AuthEventListener, ClientStatus } from './events.js';
 import { MemoryTokenStore } from './memory-token-store.js';
+import { RequestTargets } from './request-targets.js';
 import { TokenManager } from './token-manager.js';
 import type { TokenStore } from './token-store.js';
 import { validateClientOptions } from './validate-client-options.js';
@@ -62,7 +63,10 @@ function createClient(name: string, options: AuthClientOptions, path: string) {
     name,
     baseUrl,
     manager,
-    tokenOrigins: new Set([baseUrl.origin, ...(options.allowedOrigins ?? [])]),
+    targets: new RequestTargets(
+      baseUrl,
+      new Set([baseUrl.origin, ...(options.allowedOrigins ?? [])]),
+    ),
     header: (options.header ?? 'authorization').toLowerCase(),
     scheme: options.scheme,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
