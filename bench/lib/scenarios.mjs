@@ -415,6 +415,11 @@ export const ADAPTERS = ['nestjs', 'koa', 'hono', 'express', 'fastify'];
  * ratio is the framework's own price of that stack, the floor for the adapter's row.
  */
 export const FLOORS = ['hono-noop-middleware', 'express-noop-middleware'];
+/**
+ * Adapters also measured directly against their floor app with its no-ops (a third server in the
+ * same interleaved rounds): `floorRatio` is req/s with the adapter ÷ the floor's with the no-ops.
+ */
+export const FLOOR_OF = { hono: 'hono-noop-middleware' };
 
 /** `apps/demo-<adapter>/dist/app.js` exists: the app was built. */
 export function adapterBuilt(adapter) {
@@ -441,20 +446,23 @@ export async function adapters(ctx) {
       continue;
     }
     const servers = {};
+    const floor = FLOOR_OF[adapter];
+    const variants = floor ? ['with', 'without', 'floor'] : ['with', 'without'];
     try {
-      for (const variant of ['with', 'without']) {
+      for (const variant of variants) {
         const port = await freePort();
+        const args = variant === 'floor' ? [floor, 'with'] : [adapter, variant];
         servers[variant] = {
           port,
-          handle: await forkChild('adapter-server.mjs', [adapter, variant, String(port)]),
+          handle: await forkChild('adapter-server.mjs', [...args, String(port)]),
         };
       }
-      for (const variant of ['with', 'without']) {
+      for (const variant of variants) {
         await drive(`http://127.0.0.1:${servers[variant].port}/ping`, cfg.warmSec);
       }
       const rounds = [];
       for (let r = 0; r < cfg.rounds; r++) {
-        const order = r % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
+        const order = rotate(variants, r);
         const round_ = {};
         for (const variant of order) {
           const { handle, port } = servers[variant];
@@ -478,8 +486,15 @@ export async function adapters(ctx) {
           round_.without.serverCpuMicrosPerRequest / round_.with.serverCpuMicrosPerRequest,
           3,
         );
+        if (floor) {
+          round_.floorRatio = round(round_.with.requestsPerSec / round_.floor.requestsPerSec, 3);
+          round_.floorCpuRatio = round(
+            round_.floor.serverCpuMicrosPerRequest / round_.with.serverCpuMicrosPerRequest,
+            3,
+          );
+        }
         ctx.log(
-          `  ${adapter} round ${r + 1}: with ${round_.with.requestsPerSec} req/s, without ${round_.without.requestsPerSec} req/s (${round_.ratio}; server CPU ratio ${round_.cpuRatio})`,
+          `  ${adapter} round ${r + 1}: with ${round_.with.requestsPerSec} req/s, without ${round_.without.requestsPerSec} req/s (${round_.ratio}; server CPU ratio ${round_.cpuRatio})${floor ? `; floor ${round_.floor.requestsPerSec} req/s (with ÷ floor ${round_.floorRatio}; CPU ratio ${round_.floorCpuRatio})` : ''}`,
         );
         rounds.push(round_);
       }
@@ -496,8 +511,20 @@ export async function adapters(ctx) {
           2,
         ),
         cpuRatio: round(median(rounds.map((x) => x.cpuRatio)), 3),
-        non2xx: sum(rounds.flatMap((x) => [x.with.non2xx, x.without.non2xx])),
-        errors: sum(rounds.flatMap((x) => [x.with.errors, x.without.errors])),
+        ...(floor && {
+          floor: {
+            app: floor,
+            requestsPerSec: round(median(rounds.map((x) => x.floor.requestsPerSec)), 1),
+            serverCpuMicrosPerRequest: round(
+              median(rounds.map((x) => x.floor.serverCpuMicrosPerRequest)),
+              2,
+            ),
+            ratio: round(median(rounds.map((x) => x.floorRatio)), 3),
+            cpuRatio: round(median(rounds.map((x) => x.floorCpuRatio)), 3),
+          },
+        }),
+        non2xx: sum(rounds.flatMap((x) => variants.map((v) => x[v].non2xx))),
+        errors: sum(rounds.flatMap((x) => variants.map((v) => x[v].errors))),
         rounds,
       };
     } catch (error) {
@@ -510,21 +537,24 @@ export async function adapters(ctx) {
   return {
     config: cfg,
     adapters: results,
-    targets: ADAPTERS.filter((adapter) => selected.includes(adapter)).map((adapter) => {
+    targets: ADAPTERS.filter((adapter) => selected.includes(adapter)).flatMap((adapter) => {
       const r = results[adapter];
-      return r.ratio === undefined
-        ? {
-            label: `adapter overhead (${adapter}): req/s with ÷ without`,
-            goal: '≥ 0.97',
-            value: r.pending,
-            met: null,
-          }
-        : {
-            label: `adapter overhead (${adapter}): req/s with ÷ without`,
-            goal: '≥ 0.97',
-            value: r.ratio,
-            met: r.ratio >= 0.97 && r.non2xx === 0 && r.errors === 0,
-          };
+      const rows = [
+        [`adapter overhead (${adapter}): req/s with ÷ without`, r.ratio],
+        ...(FLOOR_OF[adapter]
+          ? [[`adapter overhead (${adapter}) ÷ no-op-middleware floor`, r.floor?.ratio]]
+          : []),
+      ];
+      return rows.map(([label, ratio]) =>
+        ratio === undefined
+          ? { label, goal: '≥ 0.97', value: r.pending, met: null }
+          : {
+              label,
+              goal: '≥ 0.97',
+              value: ratio,
+              met: ratio >= 0.97 && r.non2xx === 0 && r.errors === 0,
+            },
+      );
     }),
   };
 }

@@ -1,6 +1,6 @@
 import { AuthClient } from '@auth/core';
 import { type Emulators, startEmulators } from '@auth/testing';
-import { Hono } from 'hono';
+import { Context, Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authClients } from '../src/index.js';
 import { emulatorClients, type Outbound, tenantAlerts } from './support.js';
@@ -34,6 +34,7 @@ class CountingRequest extends Request {
 describe('the request-bound view on c.var.authClients', () => {
   it('costs a route that never touches a client nothing: no binding, no signal, no headers, no tenant', async () => {
     const clients = emulatorClients(emulators);
+    const view = vi.spyOn(clients, 'withContext');
     const bind = spyOnBind();
     const tenant = vi.fn(() => 'client_1234');
     const app = new Hono()
@@ -46,9 +47,18 @@ describe('the request-bound view on c.var.authClients', () => {
     const res = await app.request(request);
     expect(await res.text()).toBe('pong');
     expect(request.reads).toEqual({ signal: 0, headers: 0 });
+    expect(view).not.toHaveBeenCalled();
     expect(bind).not.toHaveBeenCalled();
     expect(tenant).not.toHaveBeenCalled();
     expect(emulators.alertsite.stats.tokenAttempts).toBe(0);
+  });
+
+  it('hands on the promise of next() itself: no async wrapper of its own', async () => {
+    const middleware = authClients(emulatorClients(emulators));
+    const c = new Context(new Request('http://local/ping'));
+    const downstream = Promise.resolve();
+    expect(middleware(c, () => downstream)).toBe(downstream);
+    expect(c.get('authClients').names).toEqual(['alertsite', 'tenants']);
   });
 
   it('binds once per request on first use: signal, tenant and headers read once', async () => {
@@ -85,6 +95,7 @@ describe('the request-bound view on c.var.authClients', () => {
     const seen: unknown[] = [];
     const app = new Hono().use(authClients(clients)).get('/view', (c) => {
       seen.push(c.var.authClients);
+      expect(c.get('authClients')).toBe(c.var.authClients);
       const client = c.var.authClients.alertsite;
       expect(client).toBeInstanceOf(AuthClient);
       expect(client.name).toBe('alertsite');
