@@ -1,6 +1,7 @@
 import { abortable } from './abortable.js';
 import { cacheKey } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
+import { withDeadline } from './deadline.js';
 import {
   AuthError,
   type AuthErrorCode,
@@ -246,8 +247,8 @@ export class TokenManager {
   /**
    * After a limited 401, whether a token other than `rejected` is current now, without a token
    * request: this instance's own renewal in flight, else the fleet's token when the store holds a
-   * valid one or gets one soon (a peer holds the lease: its login is in flight; waits at most the
-   * first backoff interval for it). Never throws. Concurrent 401s of the same token share one
+   * valid one or gets one soon (a peer holds the lease: its login is in flight). Each wait lasts at
+   * most the first backoff interval. Never throws. Concurrent 401s of the same token share one
    * search.
    */
   async #adoptPeerToken(entry: Entry, rejected: AccessToken): Promise<boolean> {
@@ -266,13 +267,14 @@ export class TokenManager {
 
   async #searchPeerToken(entry: Entry, rejected: AccessToken): Promise<boolean> {
     const replaced = () => entry.token?.accessToken !== rejected.accessToken;
-    if (entry.inflight !== undefined) await entry.inflight.catch(ignore);
+    const waitMs = unauthorizedInterval(0, this.#options.backoff);
+    if (entry.inflight !== undefined) await withDeadline(entry.inflight, waitMs).catch(ignore);
     if (replaced()) return true;
     await this.#withdraw(entry, rejected);
     const found = await this.#fromFleet(entry, {
       request: false,
       stale: rejected.accessToken,
-      waitMs: unauthorizedInterval(0, this.#options.backoff),
+      waitMs,
     });
     if (replaced()) return true;
     if (found === undefined) return false;

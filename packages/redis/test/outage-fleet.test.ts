@@ -10,7 +10,10 @@ const CALLERS = 5;
 const OUTAGE_MS = 6_000;
 /** The client's first backoff delay (core's default), the unit of the 401 budget. */
 const BACKOFF_MS = 1_000;
-/** Token requests a 4 s run of 2 s tokens needs without any 401, plus one in flight at the reconnect. */
+/**
+ * Token requests in the 4 s after the reconnect: one per 2 s lifetime for the fleet, plus one at
+ * the reconnect (with `'none'` nobody has a token left; with `'memory'` a login may be in flight).
+ */
 const REQUESTS_AFTER_MAX = 4_000 / (LIFETIME_S * 1000) + 1;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
