@@ -502,6 +502,8 @@ export class TokenManager {
       stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt
         ? { token: new AccessToken(stored), source: 'store' as const }
         : undefined;
+    // Without a request the lease only tells whether a peer holds it: hold it briefly.
+    const leaseTtl = request ? leaseTtlMs : Math.max(1, Math.ceil(Math.min(leaseTtlMs, waitMs)));
     const started = this.#monotonic();
     const deadline = started + waitMs;
     let delay = LEASE_POLL_MS;
@@ -526,7 +528,7 @@ export class TokenManager {
         return request ? this.#requestAndStore(entry, key, stored) : undefined;
       }
       const lease = await this.#storeCall(entry, () =>
-        (store.acquireLease as NonNullable<TokenStore['acquireLease']>)(key, leaseTtlMs),
+        (store.acquireLease as NonNullable<TokenStore['acquireLease']>)(key, leaseTtl),
       );
       if (lease !== undefined) {
         if (request) waitOver('acquired');
