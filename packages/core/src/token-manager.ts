@@ -1,6 +1,7 @@
 import { abortable } from './abortable.js';
 import { cacheKey } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
+import { withDeadline } from './deadline.js';
 import {
   AuthError,
   type AuthErrorCode,
@@ -99,6 +100,16 @@ interface Entry {
   tokenAt: number;
   /** Token requests made because of a 401, in a row; the current token came from one when > 0. */
   unauthorizedRenewals: number;
+  /** The search for a peer's token after a limited 401 ({@link TokenManager.reject}), shared. */
+  adopting: { rejected: string; done: Promise<boolean> } | undefined;
+  /** The last token this entry withdrew from the store because the API rejected it. */
+  withdrawn: AccessToken | undefined;
+}
+
+/** A token from the fleet's store or from the token endpoint. */
+interface Obtained {
+  token: AccessToken;
+  source: 'endpoint' | 'store';
 }
 
 /** Share of the gap by which a faster call lowers the latency estimate. */
@@ -217,8 +228,8 @@ export class TokenManager {
     const age = this.#monotonic() - entry.tokenAt;
     const interval = unauthorizedInterval(entry.unauthorizedRenewals, this.#options.backoff);
     if (entry.unauthorizedRenewals > 0 && age < interval) {
-      // No new request; but a peer may have stored a newer token (its login revoked this one), and
-      // adopting that costs the endpoint nothing.
+      // No new request; but a peer may have stored a newer token, or be getting one (its login
+      // revoked this one), and adopting that costs the endpoint nothing.
       return (await this.#adoptPeerToken(entry, token)) ? 'stale' : 'limited';
     }
     // A token that served well for a while: this 401 starts a new series.
@@ -233,17 +244,59 @@ export class TokenManager {
     return 'renewed';
   }
 
-  /** Adopts the store's token when it is valid and not `rejected`; `false` otherwise (never throws). */
+  /**
+   * After a limited 401, whether a token other than `rejected` is current now, without a token
+   * request: this instance's own renewal in flight, else the fleet's token when the store holds a
+   * valid one or gets one soon (a peer holds the lease: its login is in flight). Each wait lasts at
+   * most the first backoff interval. Never throws. Concurrent 401s of the same token share one
+   * search.
+   */
   async #adoptPeerToken(entry: Entry, rejected: AccessToken): Promise<boolean> {
-    const stored = await this.#options.store.get(await entry.key).catch(() => undefined);
-    if (stored === undefined || stored.accessToken === rejected.accessToken) return false;
-    if (this.#options.now() >= stored.expiresAt) return false;
-    if (entry.token?.accessToken !== rejected.accessToken) return true; // replaced meanwhile
-    const token = new AccessToken(stored);
-    entry.token = token;
-    entry.last = token;
-    entry.refreshAt = refreshPoint(stored, this.#options.refresh);
+    let adopting = entry.adopting;
+    if (adopting?.rejected !== rejected.accessToken) {
+      const done = this.#searchPeerToken(entry, rejected)
+        .catch(() => false)
+        .finally(() => {
+          if (entry.adopting === adopting) entry.adopting = undefined;
+        });
+      adopting = { rejected: rejected.accessToken, done };
+      entry.adopting = adopting;
+    }
+    return adopting.done;
+  }
+
+  async #searchPeerToken(entry: Entry, rejected: AccessToken): Promise<boolean> {
+    const replaced = () => entry.token?.accessToken !== rejected.accessToken;
+    const waitMs = unauthorizedInterval(0, this.#options.backoff);
+    if (entry.inflight !== undefined) await withDeadline(entry.inflight, waitMs).catch(ignore);
+    if (replaced()) return true;
+    await this.#withdraw(entry, rejected);
+    const found = await this.#fromFleet(entry, {
+      request: false,
+      stale: rejected.accessToken,
+      waitMs,
+    });
+    if (replaced()) return true;
+    if (found === undefined) return false;
+    entry.token = found.token;
+    entry.last = found.token;
+    entry.refreshAt = refreshPoint(found.token.toRecord(), this.#options.refresh);
     return true;
+  }
+
+  /**
+   * Deletes `rejected` from the store (once per token) while this entry keeps it for the 401
+   * budget: the API refused it, so no peer should adopt it, and a store that kept it while its
+   * backend was down must not write it back (it would replace the fleet's valid token).
+   */
+  async #withdraw(entry: Entry, rejected: AccessToken): Promise<void> {
+    if (entry.withdrawn?.accessToken === rejected.accessToken) return;
+    entry.withdrawn = rejected;
+    try {
+      await this.#options.store.deleteIf(await entry.key, rejected.accessToken);
+    } catch (cause) {
+      this.#emitStoreFailure(entry, cause, true);
+    }
   }
 
   /** Emits `api.unauthorized` for a 401 handled by {@link reject} (the caller knows whether it retried). */
@@ -327,6 +380,8 @@ export class TokenManager {
       pendingReason: undefined,
       tokenAt: 0,
       unauthorizedRenewals: 0,
+      adopting: undefined,
+      withdrawn: undefined,
     };
     if (entries.size >= this.#options.maxCachedTenants) this.#makeRoom();
     entries.set(id, entry);
@@ -419,16 +474,38 @@ export class TokenManager {
    * Adopt a fresher token from the store, or win the lease and request one, or wait for the
    * holder: poll the store for its token and retry the lease (a dead holder's lease expires).
    */
-  async #obtain(entry: Entry): Promise<{ token: AccessToken; source: 'endpoint' | 'store' }> {
+  async #obtain(entry: Entry): Promise<Obtained> {
+    const obtained = await this.#fromFleet(entry, {
+      request: true,
+      stale: entry.last?.accessToken,
+      waitMs: 2 * this.#options.leaseTtlMs,
+    });
+    if (obtained === undefined) {
+      throw new TokenStoreError('timed out waiting for another instance to store a token');
+    }
+    return obtained;
+  }
+
+  /**
+   * The fleet's side of {@link obtain}: a stored token other than `stale` is adopted. With
+   * `request: false` it never asks the endpoint: it resolves `undefined` instead of requesting
+   * (when it gets the lease, or the store has none), as it does when `waitMs` passes while a peer
+   * holds the lease.
+   */
+  async #fromFleet(
+    entry: Entry,
+    { request, stale, waitMs }: { request: boolean; stale: string | undefined; waitMs: number },
+  ): Promise<Obtained | undefined> {
     const { store, leaseTtlMs, now } = this.#options;
     const key = await entry.key;
-    const stale = entry.last?.accessToken;
     const adopt = (stored: StoredToken | undefined) =>
       stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt
         ? { token: new AccessToken(stored), source: 'store' as const }
         : undefined;
+    // Without a request the lease only tells whether a peer holds it: hold it briefly.
+    const leaseTtl = request ? leaseTtlMs : Math.max(1, Math.ceil(Math.min(leaseTtlMs, waitMs)));
     const started = this.#monotonic();
-    const deadline = started + 2 * leaseTtlMs;
+    const deadline = started + waitMs;
     let delay = LEASE_POLL_MS;
     let waited = false;
     const waitOver = (outcome: LeaseWaitEvent['outcome']) => {
@@ -447,23 +524,27 @@ export class TokenManager {
         waitOver('adopted');
         return adopted;
       }
-      if (store.acquireLease === undefined) return this.#requestAndStore(entry, key, stored);
+      if (store.acquireLease === undefined) {
+        return request ? this.#requestAndStore(entry, key, stored) : undefined;
+      }
       const lease = await this.#storeCall(entry, () =>
-        (store.acquireLease as NonNullable<TokenStore['acquireLease']>)(key, leaseTtlMs),
+        (store.acquireLease as NonNullable<TokenStore['acquireLease']>)(key, leaseTtl),
       );
       if (lease !== undefined) {
-        waitOver('acquired');
+        if (request) waitOver('acquired');
         try {
           // A peer may have stored its token and released the lease since our read.
           const latest = await this.#storeCall(entry, () => store.get(key));
-          return adopt(latest) ?? (await this.#requestAndStore(entry, key, latest));
+          const fresh = adopt(latest);
+          if (fresh !== undefined || !request) return fresh;
+          return await this.#requestAndStore(entry, key, latest);
         } finally {
           await lease.release().catch(ignore);
         }
       }
       if (this.#monotonic() >= deadline) {
         waitOver('timeout');
-        throw new TokenStoreError('timed out waiting for another instance to store a token');
+        return undefined;
       }
       waited = true;
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -475,7 +556,7 @@ export class TokenManager {
     entry: Entry,
     key: string,
     stored: StoredToken | undefined,
-  ): Promise<{ token: AccessToken; source: 'endpoint' }> {
+  ): Promise<Obtained & { source: 'endpoint' }> {
     const { store, now } = this.#options;
     const refreshToken = stored?.refreshToken ?? entry.last?.refreshToken;
     const sentAt = now();

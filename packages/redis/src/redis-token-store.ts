@@ -76,7 +76,16 @@ export const DEFAULT_PREFIX = 'auth:token:';
 /** Default {@link RedisTokenStoreOptions.commandTimeoutMs}. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
 
-const LOCAL_LEASE: TokenLease = Object.freeze({ release: async () => {} });
+/** A lease granted by the fallback while Redis was down; taken in Redis as well once it is back. */
+interface LocalLease {
+  readonly key: string;
+  readonly leaseKey: string;
+  /** `performance.now()` when the lease ends by its TTL. */
+  readonly endsAt: number;
+  /** The fence of the Redis lease taken for it after the reconnect. */
+  fence: string | undefined;
+  released: boolean;
+}
 
 /**
  * A {@link TokenStore} in Redis, so that a fleet of instances shares one token per key and only one
@@ -114,6 +123,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #lastRead = new LastRead();
   /** Keys written to the fallback during an outage: written back when Redis is ready again. */
   readonly #outageKeys = new Set<string>();
+  /** Leases the fallback granted and their holders have not released yet (a token request in flight). */
+  readonly #localLeases = new Set<LocalLease>();
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
@@ -230,7 +241,8 @@ export class RedisTokenStore implements TokenStore {
    * logging in again). Resolves a lease when this caller got it, `undefined` otherwise.
    * `release()` deletes the lease only while it still holds this fence (Lua), never rejects, and
    * does nothing the second time. With `fallback: 'memory'` and Redis down, a local lease is
-   * always granted.
+   * always granted; if Redis is back before it is released, the store takes the Redis lease for
+   * it (so the fleet waits for the token it is getting instead of logging in again).
    * @throws {TokenStoreError} when Redis is unavailable (without fallback);
    * `EncryptionKeyMismatchError` when the fleet outvotes this instance's key (it must not log in
    * and overwrite the fleet's entry).
@@ -253,7 +265,7 @@ export class RedisTokenStore implements TokenStore {
       );
       acquired = answer === 1;
     } catch (error) {
-      return this.#orFallback(error, async () => LOCAL_LEASE);
+      return this.#orFallback(error, async () => this.#localLease(key, leaseKey, ttlMs));
     }
     if (!acquired) return undefined;
     let released = false;
@@ -261,12 +273,7 @@ export class RedisTokenStore implements TokenStore {
       release: async () => {
         if (released) return;
         released = true;
-        try {
-          await this.#connection.evalScript('releaseLease', RELEASE_LEASE, [leaseKey], [fence]);
-        } catch (error) {
-          // The lease expires by its TTL anyway.
-          this.#report(error);
-        }
+        await this.#releaseLease(leaseKey, fence);
       },
     };
   }
@@ -315,6 +322,63 @@ export class RedisTokenStore implements TokenStore {
     return `${this.#prefix}{${key}}`;
   }
 
+  /** Deletes the Redis lease while it holds `fence`; never rejects (the TTL ends it anyway). */
+  async #releaseLease(leaseKey: string, fence: string): Promise<void> {
+    try {
+      await this.#connection.evalScript('releaseLease', RELEASE_LEASE, [leaseKey], [fence]);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  /** A lease of the fallback, tracked until released so that a reconnect can take it in Redis. */
+  #localLease(key: string, leaseKey: string, ttlMs: number): TokenLease {
+    const lease: LocalLease = {
+      key,
+      leaseKey,
+      endsAt: performance.now() + ttlMs,
+      fence: undefined,
+      released: false,
+    };
+    this.#localLeases.add(lease);
+    return {
+      release: async () => {
+        if (lease.released) return;
+        lease.released = true;
+        this.#localLeases.delete(lease);
+        if (lease.fence !== undefined) await this.#releaseLease(leaseKey, lease.fence);
+      },
+    };
+  }
+
+  /**
+   * Redis is back while a lease of the fallback is still held (its holder's token request is in
+   * flight): takes the Redis lease for the rest of its TTL, unless a peer holds it, so that peers
+   * wait for the token instead of logging in again (and, with a single-active-token provider,
+   * revoking it).
+   */
+  async #takeLocalLeases(): Promise<void> {
+    for (const lease of [...this.#localLeases]) {
+      const ttlMs = Math.ceil(lease.endsAt - performance.now());
+      if (ttlMs <= 0) {
+        this.#localLeases.delete(lease);
+        continue;
+      }
+      const fence = randomUUID();
+      try {
+        const taken = await this.#connection.run('SET', (client) =>
+          client.set(lease.leaseKey, fence, 'PX', ttlMs, 'NX'),
+        );
+        if (taken !== 'OK') continue;
+        lease.fence = fence;
+        // Released while the SET was on its way: nobody else will.
+        if (lease.released) await this.#releaseLease(lease.leaseKey, fence);
+      } catch (error) {
+        this.#report(error);
+      }
+    }
+  }
+
   async #write(redisKey: string, token: StoredToken): Promise<void> {
     const value = await encodeEntry(token, this.#keys, redisKey);
     const ttl = entryTtlMs(token, this.#now(), this.#refreshTokenTtlMs);
@@ -353,14 +417,15 @@ export class RedisTokenStore implements TokenStore {
 
   /**
    * After an outage, the fallback may hold a token obtained while Redis was down: write it back
-   * unless Redis' entry outlives it ({@link SET_IF_LATER}), and serve whichever is later.
+   * unless Redis' entry outlives it ({@link SET_IF_LATER}), and serve whichever is later. Not
+   * while a token request for the key is in flight: its token will be the later one.
    */
   async #reconcile(
     key: string,
     remote: StoredToken | undefined,
     memory: MemoryTokenStore,
   ): Promise<StoredToken | undefined> {
-    if (memory.size === 0) return remote;
+    if (memory.size === 0 || this.#requesting(key)) return remote;
     const local = await memory.get(key);
     if (local === undefined) return remote;
     const written = await this.#writeIfLater(key, local).catch((error) => {
@@ -372,12 +437,16 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Redis is ready again: writes back every token obtained during the outage at once, so that the
-   * fleet converges on the last one issued (instances whose token was revoked adopt it on their
-   * next 401) without waiting for each instance's next read.
+   * Redis is ready again: takes the Redis lease for token requests still in flight, then writes
+   * back every token obtained during the outage at once, so that the fleet converges on the last
+   * one issued (instances whose token was revoked adopt it on their next 401) without waiting for
+   * each instance's next read. A key with a token request in flight is skipped: the token it gets
+   * will be the last one issued (and the next read writes back the local one if it fails).
    */
   async #writeBack(memory: MemoryTokenStore): Promise<void> {
+    await this.#takeLocalLeases();
     for (const key of [...this.#outageKeys]) {
+      if (this.#requesting(key)) continue;
       this.#outageKeys.delete(key);
       const local = await memory.get(key);
       if (local === undefined) continue;
@@ -388,6 +457,13 @@ export class RedisTokenStore implements TokenStore {
         this.#report(error); // the next read of the key tries again
       }
     }
+  }
+
+  /** Whether a lease of the fallback for `key` is still held: a token request is in flight. */
+  #requesting(key: string): boolean {
+    const now = performance.now();
+    for (const lease of this.#localLeases) if (lease.key === key && lease.endsAt > now) return true;
+    return false;
   }
 
   async #writeIfLater(key: string, token: StoredToken): Promise<boolean> {

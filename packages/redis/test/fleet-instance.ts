@@ -2,8 +2,9 @@ import { type AuthEvent, createAuthClients, presets } from '@auth/core';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '@auth/redis';
 import type { AspNetTokenEmulator } from '@auth/testing';
 
-/** A call that did not get a 200: when, and its error code or HTTP status. */
+/** A call that did not get a 200: when it started and ended, and its error code or HTTP status. */
 export interface CallFailure {
+  startedAt: number;
   at: number;
   why: string;
 }
@@ -30,7 +31,8 @@ export class FleetInstance {
   readonly failures: CallFailure[] = [];
   /** Every event of the instance's client, with its time. */
   readonly events: AuthEvent[] = [];
-  ok = 0;
+  /** End times of the calls that got a 200. */
+  readonly okAt: number[] = [];
   readonly #clients;
   readonly #options: Required<InstanceOptions>;
   #running = false;
@@ -51,6 +53,11 @@ export class FleetInstance {
         onEvent: (event) => this.events.push(event),
       },
     });
+  }
+
+  /** Calls that got a 200. */
+  get ok(): number {
+    return this.okAt.length;
   }
 
   /** Starts the callers. */
@@ -79,35 +86,55 @@ export class FleetInstance {
     return logins;
   }
 
-  /** Failure reasons and their counts, e.g. `{ 'HTTP 401': 2 }`. */
-  failureCounts(since = 0, until = Number.POSITIVE_INFINITY): Record<string, number> {
+  /**
+   * Failure reasons and their counts, e.g. `{ 'HTTP 401': 2 }`, of the calls that ended (`by:
+   * 'start'`: started) in [`since`, `until`).
+   */
+  failureCounts(
+    since = 0,
+    until = Number.POSITIVE_INFINITY,
+    by: 'end' | 'start' = 'end',
+  ): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const { at, why } of this.failures) {
-      if (at >= since && at < until) counts[why] = (counts[why] ?? 0) + 1;
+    for (const { startedAt, at, why } of this.failures) {
+      const time = by === 'start' ? startedAt : at;
+      if (time >= since && time < until) counts[why] = (counts[why] ?? 0) + 1;
     }
     return counts;
   }
 
   async #caller(): Promise<void> {
     while (this.#running) {
+      const startedAt = Date.now();
       try {
         const res = await this.#clients.legacy.fetch('me');
         await res.arrayBuffer();
-        if (res.status === 200) this.ok++;
-        else this.failures.push({ at: Date.now(), why: `HTTP ${res.status}` });
+        if (res.status === 200) this.okAt.push(Date.now());
+        else this.failures.push({ startedAt, at: Date.now(), why: `HTTP ${res.status}` });
       } catch (error) {
         const code = (error as { code?: string }).code ?? (error as Error).name;
-        this.failures.push({ at: Date.now(), why: code });
+        this.failures.push({ startedAt, at: Date.now(), why: code });
       }
       await sleep(this.#options.pauseMs);
     }
   }
 }
 
-/** Sum of calls and failures over instances. */
-export function fleetTotals(instances: readonly FleetInstance[], since = 0) {
+/**
+ * Calls that got a 200 and calls that failed over instances, among those that ended at or after
+ * `since` (with `by: 'start'`: failures among the calls started at or after it).
+ */
+export function fleetTotals(
+  instances: readonly FleetInstance[],
+  since = 0,
+  by: 'end' | 'start' = 'end',
+) {
   return {
-    ok: instances.reduce((sum, i) => sum + i.ok, 0),
-    failed: instances.reduce((sum, i) => sum + i.failures.filter((f) => f.at >= since).length, 0),
+    ok: instances.reduce((sum, i) => sum + i.okAt.filter((at) => at >= since).length, 0),
+    failed: instances.reduce(
+      (sum, i) =>
+        sum + i.failures.filter((f) => (by === 'start' ? f.startedAt : f.at) >= since).length,
+      0,
+    ),
   };
 }

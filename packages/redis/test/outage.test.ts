@@ -105,7 +105,9 @@ describe.skipIf(!redisControllable)('RedisTokenStore when Redis goes down and co
       const during = token();
       await store.set('k', during);
       expect(await store.get('k')).toEqual(during);
-      expect(await store.acquireLease('k', 1_000)).toBeDefined();
+      const local = await store.acquireLease('k', 1_000);
+      expect(local).toBeDefined();
+      await local?.release();
       expect(errors.length).toBeGreaterThan(0);
       expect(new Set(errors)).toEqual(new Set(['TOKEN_STORE_UNAVAILABLE']));
 
@@ -124,6 +126,48 @@ describe.skipIf(!redisControllable)('RedisTokenStore when Redis goes down and co
     } finally {
       observer.disconnect();
       await store.close();
+    }
+  });
+
+  it("fallback: 'memory': a lease granted during the outage and still held at the reconnect is taken in Redis, and its key is not written back", async () => {
+    const prefix = `l:${randomUUID()}:`;
+    const store = new RedisTokenStore({ redis: server.url, prefix, fallback: 'memory' });
+    const peer = new RedisTokenStore({ redis: server.url, prefix, fallback: 'memory' });
+    const observer = new Redis(server.url, { lazyConnect: true });
+    observer.on('error', () => {});
+    try {
+      await store.get('k');
+      await peer.get('k');
+      await server.stop();
+      // A token obtained during the outage, then a token request in flight across the reconnect.
+      await store.set('k', token());
+      const local = await store.acquireLease('k', 10_000);
+      expect(local).toBeDefined();
+
+      await server.start();
+      await until(() => JSON.parse(JSON.stringify(store)).ready === true);
+      await until(() => JSON.parse(JSON.stringify(peer)).ready === true);
+      await observer.connect();
+      await until(async () => (await observer.get(`${prefix}{k}:lease`)) !== null);
+      // The peer waits for the token in flight instead of logging in (and revoking it) ...
+      expect(await peer.acquireLease('k', 5_000)).toBeUndefined();
+      // ... and the token obtained before it, about to be replaced, is not written back.
+      expect(await observer.get(`${prefix}{k}`)).toBeNull();
+      expect(await store.get('k')).toBeUndefined();
+
+      const landed = token();
+      await store.set('k', landed);
+      await local?.release();
+      expect(await observer.get(`${prefix}{k}:lease`)).toBeNull();
+      expect(await peer.get('k')).toEqual(landed);
+      const next = await peer.acquireLease('k', 5_000);
+      expect(next).toBeDefined();
+      await next?.release();
+      expect(unhandled).toEqual([]);
+    } finally {
+      observer.disconnect();
+      await store.close();
+      await peer.close();
     }
   });
 });
