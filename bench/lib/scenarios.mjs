@@ -419,7 +419,7 @@ export const FLOORS = ['hono-noop-middleware', 'express-noop-middleware'];
  * Adapters also measured directly against their floor app with its no-ops (a third server in the
  * same interleaved rounds): `floorRatio` is req/s with the adapter ÷ the floor's with the no-ops.
  */
-export const FLOOR_OF = { hono: 'hono-noop-middleware' };
+export const FLOOR_OF = { hono: 'hono-noop-middleware', express: 'express-noop-middleware' };
 
 /** `apps/demo-<adapter>/dist/app.js` exists: the app was built. */
 export function adapterBuilt(adapter) {
