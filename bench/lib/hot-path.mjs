@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { createAuthClients } from '@auth/core';
 import { createContender } from './contenders.mjs';
 import { measured, median, quartiles, round, runLoad, summarise } from './load.mjs';
-import { opsrampTarget, rotate } from './targets.mjs';
+import { opsrampTarget, shuffled } from './targets.mjs';
 
 export const HOT_PATH_IDS = [
   'raw',
@@ -16,6 +16,15 @@ export const HOT_PATH_IDS = [
   'openid',
   'handwritten',
 ];
+
+/**
+ * Before each slice: a full GC when the process has `--expose-gc` (the bench runs with it), so that
+ * no contender pays for the previous one's garbage, and a moment for the upstream to drain.
+ */
+async function settle() {
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
 
 /** Rounds of every contender (`cfg`: rounds, durationMs, warmMs, concurrency) against `upstream`. */
 export async function hotPathRounds(upstream, cfg, log) {
@@ -28,7 +37,8 @@ export async function hotPathRounds(upstream, cfg, log) {
   const rounds = [];
   for (let r = 0; r < cfg.rounds; r++) {
     const results = {};
-    for (const id of rotate(HOT_PATH_IDS, r)) {
+    for (const id of shuffled(HOT_PATH_IDS, r)) {
+      await settle();
       results[id] = await measured(upstream, 'opsramp', instances[id].call, {
         concurrency: cfg.concurrency,
         durationMs: cfg.durationMs,

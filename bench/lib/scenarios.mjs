@@ -69,7 +69,10 @@ async function hotPathOn(version, info, cfg, log) {
       skipped: `no Node ${version} binary (${error.message.split('\n')[0]})`,
     };
   }
-  const worker = await forkChild('hot-path-worker.mjs', [], { execPath });
+  const worker = await forkChild('hot-path-worker.mjs', [], {
+    execPath,
+    execArgv: ['--expose-gc'],
+  });
   const relay = (message) => message?.type === 'log' && log(message.line);
   worker.child.on('message', relay);
   try {

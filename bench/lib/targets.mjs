@@ -31,3 +31,25 @@ export function rotate(list, by) {
   const k = by % list.length;
   return [...list.slice(k), ...list.slice(0, k)];
 }
+
+/**
+ * `list` in an order drawn for round `round` (the same for the same round in every run): unlike a
+ * rotation, each contender follows a different one from round to round, so none always pays for
+ * the garbage or the upstream backlog of the same heavy predecessor.
+ */
+export function shuffled(list, round) {
+  // mulberry32, seeded with the round
+  let seed = Math.imul(round + 1, 0x9e3779b9);
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
