@@ -1,6 +1,6 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
-import { withDeadline } from './deadline.js';
+import { deadlineQueue, timeoutError, withDeadline } from './deadline.js';
 import type { DPoPProver } from './dpop.js';
 import { isAuthError } from './errors.js';
 import type { UnauthorizedAction } from './events.js';
@@ -78,6 +78,7 @@ export class AuthClient {
    * (pass `AbortSignal.timeout(ms)` as `init.signal` to abort it).
    */
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    this.#fetchWithCurrentToken(input, init) ??
     withDeadline(this.#fetch(input, init), this.#core.timeoutMs, discardResponse);
 
   /**
@@ -159,6 +160,68 @@ export class AuthClient {
     return { name: this.name, baseUrl: this.baseUrl, tenant: this.#context.tenant };
   }
 
+  /**
+   * The usual call, without an async frame or an await: a string URL for the token's origins and
+   * a current bearer token. Sends the first hop at once and settles with its response, under the
+   * call's deadline. A 401 or a redirect to follow goes on in {@link #authorized}, from the
+   * response already in hand. `undefined` when the call needs the general path ({@link #fetch}).
+   */
+  #fetchWithCurrentToken(
+    input: string | URL | Request,
+    init: RequestInit = {},
+  ): Promise<Response> | undefined {
+    if (typeof input !== 'string') return undefined;
+    const core = this.#core;
+    let target: RequestTarget;
+    try {
+      target = core.targets.resolve(input);
+    } catch {
+      return undefined; // the general path rejects with the URL's error
+    }
+    if (!target.tokenAllowed) return undefined;
+    const token = this.#currentToken();
+    if (token === undefined || token.tokenType === 'DPoP') return undefined;
+    const timeoutMs = core.timeoutMs;
+    const deadlines = deadlineQueue(timeoutMs);
+    return new Promise<Response>((resolve, reject) => {
+      const call = combineSignals(init.signal, this.#context.signal);
+      let timedOut = false;
+      const waiting = deadlines?.add(() => {
+        timedOut = true;
+        reject(timeoutError(timeoutMs));
+      });
+      const settle = (response: Response): void => {
+        call.release();
+        if (timedOut) discardResponse(response);
+        else {
+          if (waiting !== undefined) deadlines?.remove(waiting);
+          resolve(response);
+        }
+      };
+      const fail = (error: unknown): void => {
+        call.release();
+        if (timedOut) return;
+        if (waiting !== undefined) deadlines?.remove(waiting);
+        reject(error);
+      };
+      try {
+        const follow = (init.redirect ?? 'follow') === 'follow';
+        const headers = this.#headers(init.headers, token);
+        const sentAt = core.monotonic();
+        core
+          .fetch(target.href, hop(init, methodOf(init), init.body, headers, call.signal, follow))
+          .then((response) => {
+            core.manager.observeLatency(core.monotonic() - sentAt);
+            const status = response.status;
+            if (status !== 401 && !(follow && REDIRECT_STATUSES.has(status))) settle(response);
+            else this.#authorized(target, init, token, call.signal, response).then(settle, fail);
+          }, fail);
+      } catch (error) {
+        fail(error); // bad caller headers, a `fetch` that throws
+      }
+    });
+  }
+
   async #fetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const core = this.#core;
     let target: RequestTarget;
@@ -176,30 +239,60 @@ export class AuthClient {
       const sentAt = core.monotonic();
       const first = await this.#send(target, request, token, call.signal);
       core.manager.observeLatency(core.monotonic() - sentAt);
-      if (first.response.status !== 401 || !first.tokenSent) return first.response;
-      const action = await this.#unauthorized(first.response, token);
-      const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
-      const { tenant, subjectToken } = this.#context;
-      core.manager.reportUnauthorized(tenant, action, retry, subjectToken);
-      if (!retry) return first.response;
-      let fresh: AccessToken;
-      try {
-        fresh = this.#currentToken() ?? (await this.#waitForToken(call.signal));
-      } catch (error) {
-        // A store outage never replaces the API's own answer.
-        if (isAuthError(error, 'TOKEN_STORE_UNAVAILABLE')) return first.response;
-        throw error;
-      }
-      await first.response.body?.cancel();
-      const second = await this.#send(target, request, fresh, call.signal);
-      if (second.response.status === 401 && second.tokenSent) {
-        const again = await this.#unauthorized(second.response, fresh);
-        core.manager.reportUnauthorized(tenant, again, false, subjectToken);
-      }
-      return second.response;
+      return await this.#unauthorizedRule(target, request, token, call.signal, first);
     } finally {
       call.release();
     }
+  }
+
+  /**
+   * The rest of a call whose first hop to `target` (`sent`, with `token`) is a 401 or a redirect
+   * to follow: the redirects, then the 401 rule.
+   */
+  async #authorized(
+    target: RequestTarget,
+    request: RequestInit,
+    token: AccessToken,
+    signal: AbortSignal | undefined,
+    sent: Response,
+  ): Promise<Response> {
+    const first = await this.#send(target, request, token, signal, sent);
+    return this.#unauthorizedRule(target, request, token, signal, first);
+  }
+
+  /**
+   * The 401 rule (DESIGN §8) on the answer to a call that carried `token`: a 401 drops the token
+   * and the call is sent once more with a fresh one when the rule and the body allow it.
+   */
+  async #unauthorizedRule(
+    target: RequestTarget,
+    request: RequestInit,
+    token: AccessToken,
+    signal: AbortSignal | undefined,
+    first: { response: Response; tokenSent: boolean },
+  ): Promise<Response> {
+    const core = this.#core;
+    if (first.response.status !== 401 || !first.tokenSent) return first.response;
+    const action = await this.#unauthorized(first.response, token);
+    const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
+    const { tenant, subjectToken } = this.#context;
+    core.manager.reportUnauthorized(tenant, action, retry, subjectToken);
+    if (!retry) return first.response;
+    let fresh: AccessToken;
+    try {
+      fresh = this.#currentToken() ?? (await this.#waitForToken(signal));
+    } catch (error) {
+      // A store outage never replaces the API's own answer.
+      if (isAuthError(error, 'TOKEN_STORE_UNAVAILABLE')) return first.response;
+      throw error;
+    }
+    await first.response.body?.cancel();
+    const second = await this.#send(target, request, fresh, signal);
+    if (second.response.status === 401 && second.tokenSent) {
+      const again = await this.#unauthorized(second.response, fresh);
+      core.manager.reportUnauthorized(tenant, again, false, subjectToken);
+    }
+    return second.response;
   }
 
   #unauthorized(response: Response, token: AccessToken): Promise<UnauthorizedAction> {
@@ -242,6 +335,7 @@ export class AuthClient {
     init: RequestInit,
     token: AccessToken | undefined,
     signal: AbortSignal | undefined,
+    sent?: Response,
   ): Promise<{ response: Response; tokenSent: boolean }> {
     const core = this.#core;
     const follow = (init.redirect ?? 'follow') === 'follow';
@@ -249,11 +343,13 @@ export class AuthClient {
     let headers = this.#headers(init.headers, token);
     let tokenSent = token !== undefined;
     let target = first;
-    let method = init.method === undefined ? 'GET' : init.method.toUpperCase();
+    let method = methodOf(init);
     let body = init.body;
     // Only DPoP-bound tokens pay for proofs: bearer calls skip all of this.
     const dpop = token?.tokenType === 'DPoP' ? this.#dpop() : undefined;
     let nonceRetried = false;
+    // The first hop's response when the caller sent it already (never for a DPoP-bound token).
+    let pending = sent;
     for (let redirects = 0; ; redirects++) {
       const nonce = dpop?.nonceFor(target.url);
       if (dpop !== undefined) {
@@ -263,14 +359,10 @@ export class AuthClient {
           headers.set('dpop', await dpop.proof(method, target.url, access));
         } else headers.delete('dpop');
       }
-      const response = await core.fetch(target.href, {
-        ...init,
-        method,
-        body,
-        headers,
-        signal,
-        ...(follow ? { redirect: 'manual' } : {}),
-      });
+      const response =
+        pending ??
+        (await core.fetch(target.href, hop(init, method, body, headers, signal, follow)));
+      pending = undefined;
       const newNonce = dpop?.rememberNonce(target.url, response.headers, nonce) === true;
       if (
         newNonce &&
@@ -364,6 +456,23 @@ function schemeOf(token: AccessToken): string {
 /** `headers` as a `Headers` that can be changed (for a redirect hop or a DPoP proof). */
 function mutable(headers: HeadersInit): Headers {
   return headers instanceof Headers ? headers : new Headers(headers);
+}
+
+/** The request method as `#send` sends it: upper case (`fetch` itself only normalises six). */
+function methodOf(init: RequestInit): string {
+  return init.method === undefined ? 'GET' : init.method.toUpperCase();
+}
+
+/** The `fetch` options of one hop. Redirects `fetch` would follow are followed by `#send`. */
+function hop(
+  init: RequestInit,
+  method: string,
+  body: BodyInit | null | undefined,
+  headers: HeadersInit,
+  signal: AbortSignal | undefined,
+  follow: boolean,
+): RequestInit {
+  return { ...init, method, body, headers, signal, redirect: follow ? 'manual' : init.redirect };
 }
 
 function requestInit(request: Request): RequestInit {
