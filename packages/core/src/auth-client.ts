@@ -1,6 +1,6 @@
 import type { RequestContext } from './client-options.js';
 import { combineSignals } from './combine-signals.js';
-import { deadlineQueue, timeoutError, withDeadline } from './deadline.js';
+import { deadlineQueue, withDeadline } from './deadline.js';
 import type { DPoPProver } from './dpop.js';
 import { isAuthError } from './errors.js';
 import type { UnauthorizedAction } from './events.js';
@@ -31,6 +31,8 @@ export interface ClientGetTokenOptions {
   signal?: AbortSignal;
 }
 
+/** The options of a call given none. */
+const NO_OPTIONS: RequestInit = Object.freeze({});
 const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers `fetch` drops on a cross-origin redirect (undici), besides the client's token header. */
@@ -54,6 +56,9 @@ const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location'
 export class AuthClient {
   readonly #core: AuthClientCore;
   readonly #context: RequestContext;
+  /** The headers of a call without other headers: the token header of `#tokenHeadersOf`. */
+  #tokenHeaders: Readonly<Record<string, string>> = {};
+  #tokenHeadersOf: AccessToken | undefined;
 
   /** @internal Use {@link createAuthClient} or {@link createAuthClients}. */
   constructor(core: AuthClientCore, context: RequestContext = {}) {
@@ -161,14 +166,15 @@ export class AuthClient {
   }
 
   /**
-   * The usual call, without an async frame or an await: a string URL for the token's origins and
-   * a current bearer token. Sends the first hop at once and settles with its response, under the
-   * call's deadline. A 401 or a redirect to follow goes on in {@link #authorized}, from the
-   * response already in hand. `undefined` when the call needs the general path ({@link #fetch}).
+   * The usual call, without an async frame or an await: a string URL for the token's origins, a
+   * current bearer token, at most one signal. Sends the first hop at once and settles with its
+   * response, under the call's deadline. A 401 or a redirect to follow goes on in
+   * {@link #authorized}, from the response in hand. `undefined` when the call needs the general
+   * path ({@link #fetch}).
    */
   #fetchWithCurrentToken(
     input: string | URL | Request,
-    init: RequestInit = {},
+    init: RequestInit = NO_OPTIONS,
   ): Promise<Response> | undefined {
     if (typeof input !== 'string') return undefined;
     const core = this.#core;
@@ -178,51 +184,39 @@ export class AuthClient {
     } catch {
       return undefined; // the general path rejects with the URL's error
     }
-    if (!target.tokenAllowed) return undefined;
+    const ownSignal = this.#context.signal;
+    if (!target.tokenAllowed || (init.signal != null && ownSignal !== undefined)) return undefined;
     const token = this.#currentToken();
     if (token === undefined || token.tokenType === 'DPoP') return undefined;
-    const timeoutMs = core.timeoutMs;
-    const deadlines = deadlineQueue(timeoutMs);
+    const signal = init.signal ?? ownSignal;
+    const deadlines = deadlineQueue(core.timeoutMs);
     return new Promise<Response>((resolve, reject) => {
-      const call = combineSignals(init.signal, this.#context.signal);
-      let timedOut = false;
-      const waiting = deadlines?.add(() => {
-        timedOut = true;
-        reject(timeoutError(timeoutMs));
-      });
+      const waiting = deadlines.add(reject);
       const settle = (response: Response): void => {
-        call.release();
-        if (timedOut) discardResponse(response);
-        else {
-          if (waiting !== undefined) deadlines?.remove(waiting);
-          resolve(response);
-        }
+        if (deadlines.finish(waiting)) resolve(response);
+        else discardResponse(response);
       };
       const fail = (error: unknown): void => {
-        call.release();
-        if (timedOut) return;
-        if (waiting !== undefined) deadlines?.remove(waiting);
-        reject(error);
+        if (deadlines.finish(waiting)) reject(error);
       };
       try {
         const follow = (init.redirect ?? 'follow') === 'follow';
         const headers = this.#headers(init.headers, token);
+        const options = hop(init, methodOf(init), init.body, headers, signal, follow);
         const sentAt = core.monotonic();
-        core
-          .fetch(target.href, hop(init, methodOf(init), init.body, headers, call.signal, follow))
-          .then((response) => {
-            core.manager.observeLatency(core.monotonic() - sentAt);
-            const status = response.status;
-            if (status !== 401 && !(follow && REDIRECT_STATUSES.has(status))) settle(response);
-            else this.#authorized(target, init, token, call.signal, response).then(settle, fail);
-          }, fail);
+        core.fetch(target.href, options).then((response) => {
+          core.manager.observeLatency(core.monotonic() - sentAt);
+          const status = response.status;
+          if (status !== 401 && !(follow && REDIRECT_STATUSES.has(status))) settle(response);
+          else this.#authorized(target, init, token, signal, response).then(settle, fail);
+        }, fail);
       } catch (error) {
         fail(error); // bad caller headers, a `fetch` that throws
       }
     });
   }
 
-  async #fetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  async #fetch(input: string | URL | Request, init: RequestInit = NO_OPTIONS): Promise<Response> {
     const core = this.#core;
     let target: RequestTarget;
     let request = init;
@@ -411,13 +405,19 @@ export class AuthClient {
   /**
    * The first hop's headers: the caller's, the view's propagated ones the caller did not set, and
    * the token header (or none). Without caller or propagated headers (the usual call) a plain
-   * object: `fetch` reads it as cheaply as a `Headers`, and none has to be built.
+   * frozen object, built once per token: `fetch` reads it as cheaply as a `Headers`, and none has
+   * to be built.
    */
   #headers(callerHeaders: HeadersInit | undefined, token: AccessToken | undefined): HeadersInit {
     const core = this.#core;
     const propagated = this.#context.headers;
     if (callerHeaders === undefined && propagated === undefined) {
-      return token === undefined ? {} : { [core.header]: this.#credential(token) };
+      if (token === undefined) return {};
+      if (token !== this.#tokenHeadersOf) {
+        this.#tokenHeaders = Object.freeze({ [core.header]: this.#credential(token) });
+        this.#tokenHeadersOf = token;
+      }
+      return this.#tokenHeaders;
     }
     const headers = new Headers(callerHeaders);
     if (propagated !== undefined) {
@@ -463,16 +463,27 @@ function methodOf(init: RequestInit): string {
   return init.method === undefined ? 'GET' : init.method.toUpperCase();
 }
 
-/** The `fetch` options of one hop. Redirects `fetch` would follow are followed by `#send`. */
+/**
+ * The `fetch` options of one hop: the caller's, with the hop's headers, and `redirect: 'manual'`
+ * when `#send` follows redirects itself. The method, body and signal are set only where they
+ * differ from the caller's: each option `fetch` is given costs it a little.
+ */
 function hop(
   init: RequestInit,
   method: string,
   body: BodyInit | null | undefined,
   headers: HeadersInit,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal | null | undefined,
   follow: boolean,
 ): RequestInit {
-  return { ...init, method, body, headers, signal, redirect: follow ? 'manual' : init.redirect };
+  const options: RequestInit =
+    init === NO_OPTIONS
+      ? { headers, redirect: 'manual' }
+      : { ...init, headers, redirect: follow ? 'manual' : init.redirect };
+  if (method !== (init.method ?? 'GET')) options.method = method;
+  if (body !== init.body) options.body = body;
+  if (signal !== init.signal) options.signal = signal;
+  return options;
 }
 
 function requestInit(request: Request): RequestInit {

@@ -1,8 +1,11 @@
 /** A call waiting for its result or its deadline, linked in its {@link DeadlineQueue}. */
-interface Waiting {
+export interface Waiting {
   /** `performance.now()` at which the call times out. */
   readonly at: number;
-  readonly expire: () => void;
+  /** Called once with the `TimeoutError` when the deadline passes first. */
+  readonly expire: (error: DOMException) => void;
+  /** The deadline passed before the call finished. */
+  timedOut: boolean;
   previous: Waiting | undefined;
   next: Waiting | undefined;
 }
@@ -11,7 +14,7 @@ interface Waiting {
  * Every call waiting under one timeout duration, oldest first. Calls of one duration time out in
  * the order they started, so one timer for the oldest call serves them all: a call adds and
  * removes a list node instead of creating and clearing a timer of its own (a native call and an
- * async resource each time).
+ * async resource each time). Under an infinite duration nothing is linked and nothing expires.
  */
 export class DeadlineQueue {
   readonly #ms: number;
@@ -23,13 +26,16 @@ export class DeadlineQueue {
     this.#ms = ms;
   }
 
-  add(expire: () => void): Waiting {
+  /** Starts a call's deadline: `expire` gets the `TimeoutError` if it passes first. */
+  add(expire: (error: DOMException) => void): Waiting {
     const waiting: Waiting = {
       at: performance.now() + this.#ms,
       expire,
+      timedOut: false,
       previous: this.#newest,
       next: undefined,
     };
+    if (this.#ms === Number.POSITIVE_INFINITY) return waiting;
     if (this.#newest === undefined) this.#oldest = waiting;
     else this.#newest.next = waiting;
     this.#newest = waiting;
@@ -37,8 +43,15 @@ export class DeadlineQueue {
     return waiting;
   }
 
-  /** Forgets a call that settled in time. The timer stops with the last call. */
-  remove(waiting: Waiting): void {
+  /** A call's result arrived: `true` when in time (its deadline is dropped), `false` when late. */
+  finish(waiting: Waiting): boolean {
+    if (waiting.timedOut) return false;
+    if (this.#ms !== Number.POSITIVE_INFINITY) this.#remove(waiting);
+    return true;
+  }
+
+  /** Unlinks a call. The timer stops with the last call. */
+  #remove(waiting: Waiting): void {
     const { previous, next } = waiting;
     if (previous === undefined) this.#oldest = next;
     else previous.next = next;
@@ -61,8 +74,9 @@ export class DeadlineQueue {
     this.#timer = undefined;
     const now = performance.now();
     for (let oldest = this.#oldest; oldest !== undefined && oldest.at <= now; ) {
-      this.remove(oldest);
-      oldest.expire();
+      this.#remove(oldest);
+      oldest.timedOut = true;
+      oldest.expire(timeoutError(this.#ms));
       oldest = this.#oldest;
     }
     if (this.#oldest !== undefined) this.#arm(this.#oldest.at);
@@ -71,9 +85,8 @@ export class DeadlineQueue {
 
 const queues = new Map<number, DeadlineQueue>();
 
-/** The queue of every call waiting under `timeoutMs`; `undefined` when calls never time out. */
-export function deadlineQueue(timeoutMs: number): DeadlineQueue | undefined {
-  if (timeoutMs === Number.POSITIVE_INFINITY) return undefined;
+/** The queue of every call waiting under `timeoutMs` (one per duration, for the process). */
+export function deadlineQueue(timeoutMs: number): DeadlineQueue {
   let queue = queues.get(timeoutMs);
   if (queue === undefined) {
     queue = new DeadlineQueue(timeoutMs);
@@ -83,7 +96,7 @@ export function deadlineQueue(timeoutMs: number): DeadlineQueue | undefined {
 }
 
 /** The error of a call that timed out: a `TimeoutError`, as `AbortSignal.timeout()` gives. */
-export function timeoutError(timeoutMs: number): DOMException {
+function timeoutError(timeoutMs: number): DOMException {
   return new DOMException(`The call timed out after ${timeoutMs} ms`, 'TimeoutError');
 }
 
@@ -98,25 +111,17 @@ export function withDeadline<T>(
   discard: (late: T) => void = () => {},
 ): Promise<T> {
   if (!(work instanceof Promise)) return Promise.resolve(work);
+  if (timeoutMs === Number.POSITIVE_INFINITY) return work;
   const deadlines = deadlineQueue(timeoutMs);
-  if (deadlines === undefined) return work;
   return new Promise<T>((resolve, reject) => {
-    let timedOut = false;
-    const waiting = deadlines.add(() => {
-      timedOut = true;
-      reject(timeoutError(timeoutMs));
-    });
+    const waiting = deadlines.add(reject);
     work.then(
       (value) => {
-        if (timedOut) discard(value);
-        else {
-          deadlines.remove(waiting);
-          resolve(value);
-        }
+        if (deadlines.finish(waiting)) resolve(value);
+        else discard(value);
       },
       (error: unknown) => {
-        if (!timedOut) deadlines.remove(waiting);
-        reject(error);
+        if (deadlines.finish(waiting)) reject(error);
       },
     );
   });
