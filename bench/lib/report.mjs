@@ -95,6 +95,12 @@ const sections = {
           ]),
         ),
         '',
+        ...(run.paired
+          ? [
+              `Paired, the targets' measurement: ours ÷ raw fetch in ${run.paired.pairs} adjacent pairs of slices (A/B/B/A order), median of the per-pair ratios: calls/s **${fmt(run.paired.ratioToRaw, 3)}** (spread ${spread(run.paired.ratioSpread)}), CPU per call **${fmt(run.paired.cpuPerCallVsRaw, 3)}** (spread ${spread(run.paired.cpuSpread)}).`,
+              '',
+            ]
+          : []),
         `Observability on the hot path: the AuthClient with an event listener and \`@auth/opentelemetry\` recording into the real SDK (in-memory reader and span exporter) ÷ the same AuthClient without, per round, median: **${fmt(run.observedRatio, 3)}** (spread ${spread(run.observedSpread)}; a cached token emits no event).`,
         ...(cost
           ? [
