@@ -118,6 +118,39 @@ describe('redirects behave as fetch', () => {
     }
   });
 
+  it('follows redirects the same way with a cached token (the call without awaits)', async () => {
+    const post = () => ({ method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
+    const cases: [string, () => RequestInit][] = [
+      ...[301, 302, 303, 307, 308].map((status): [string, () => RequestInit] => [
+        `cross/${status}`,
+        () => ({ headers: callerHeaders }),
+      ]),
+      ['same/302', () => ({ headers: callerHeaders })],
+      ['same/303', post],
+      ['same/307', post],
+      ['bounce', () => ({ headers: { cookie: 'session=abc' } })],
+      ['hops/20', () => ({})],
+      ['loop/0', () => ({})],
+      ['to-data', () => ({})],
+    ];
+    for (const [path, init] of cases) {
+      const first = await outcome(client().fetch(path, init()));
+      const warm = client();
+      await warm.getToken();
+      expect(await outcome(warm.fetch(path, init())), path).toEqual(first);
+    }
+    for (const header of ['authorization', 'x-api-key']) {
+      const warm = client(header);
+      await warm.getToken();
+      const json = (await (await warm.fetch('cross/307')).json()) as {
+        at: string;
+        headers: Record<string, string>;
+      };
+      expect(json.at).toBe('other');
+      expect(json.headers[header]).toBeUndefined();
+    }
+  });
+
   it('keeps credentials on a same-origin redirect, with the token', async () => {
     const ours = await client('x-api-key').fetch('same/302', { headers: callerHeaders });
     const json = (await ours.json()) as { headers: Record<string, string> };
