@@ -476,10 +476,7 @@ function hop(
   signal: AbortSignal | null | undefined,
   follow: boolean,
 ): RequestInit {
-  const options: RequestInit =
-    init === NO_OPTIONS
-      ? { headers, redirect: 'manual' }
-      : { ...init, headers, redirect: follow ? 'manual' : init.redirect };
+  const options: RequestInit = { ...init, headers, redirect: follow ? 'manual' : init.redirect };
   if (method !== (init.method ?? 'GET')) options.method = method;
   if (body !== init.body) options.body = body;
   if (signal !== init.signal) options.signal = signal;
