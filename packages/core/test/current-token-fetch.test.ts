@@ -1,6 +1,6 @@
 import { createAuthClients } from '@auth/core';
 import { describe, expect, it, vi } from 'vitest';
-import { fakeFlow } from './support/fake-flow.js';
+import { deferred, fakeFlow, flush } from './support/fake-flow.js';
 
 /**
  * `AuthClient.fetch` with a current bearer token takes a path without async frames: these tests
@@ -118,5 +118,39 @@ describe('AuthClient.fetch with a current token', () => {
       'Bearer token-1',
       'Bearer token-2',
     ]);
+  });
+
+  it('feeds how long its calls take to the expiry margin: a token that would expire in flight waits', async () => {
+    const clock = { wall: 1_000_000, mono: 0 };
+    const flow = fakeFlow({ lifetime: 100 }); // refresh window 10 s
+    const sent: string[] = [];
+    const fetch = async (_input: string | URL | Request, init: RequestInit = {}) => {
+      sent.push((init.headers as Record<string, string>).authorization as string);
+      clock.mono += 800; // each call takes 800 ms to answer
+      return new Response('ok');
+    };
+    const client = createAuthClients({
+      api: {
+        baseUrl: 'https://api.example.test/v1/',
+        flow,
+        fetch,
+        now: () => clock.wall,
+        monotonic: () => clock.mono,
+      },
+    }).api;
+    await client.getToken();
+    await client.fetch('items'); // measured: 800 ms
+    const gate = deferred();
+    flow.gate = gate.promise;
+    clock.wall += 99_000; // 1 s left, more than a call takes: sent, and a refresh starts
+    await client.fetch('items');
+    clock.wall += 500; // 500 ms left, less than a call takes: waits for the refresh
+    const call = client.fetch('items');
+    await flush();
+    expect(sent).toEqual(['Bearer token-1', 'Bearer token-1']);
+    gate.resolve();
+    expect((await call).status).toBe(200);
+    expect(sent).toEqual(['Bearer token-1', 'Bearer token-1', 'Bearer token-2']);
+    expect(flow.logins).toBe(2);
   });
 });
