@@ -69,27 +69,34 @@ export async function hotPathRounds(upstream, cfg, log) {
  * of `cfg.pairMs` each): two slices a moment apart see nearly the same machine, so the ratio of
  * each pair is steadier than ratios across a round of seven contenders. Median over pairs, with
  * the quartiles as the spread.
+ *
+ * The same slices also give an A/A control: where one pair ends and the next begins, the same
+ * contender runs twice in a row (…B | B A | A B…). The ratio of those two slices, whose true value
+ * is 1, shows what the measurement can resolve on this machine: its median should sit at 1 and
+ * its quartiles are the spread a pair has with no difference between the two sides.
  */
 async function pairedRatio(upstream, raw, ours, cfg, log) {
   const calls = [];
   const cpu = [];
+  const control = [];
+  let previousLast;
   for (let i = 0; i < cfg.pairs; i++) {
+    const order = i % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw'];
     const result = {};
-    for (const [id, contender] of i % 2 === 0
-      ? [
-          ['raw', raw],
-          ['ours', ours],
-        ]
-      : [
-          ['ours', ours],
-          ['raw', raw],
-        ]) {
+    for (const id of order) {
       await settle();
-      result[id] = await measured(upstream, 'opsramp', contender.call, {
+      result[id] = await measured(upstream, 'opsramp', id === 'raw' ? raw.call : ours.call, {
         concurrency: cfg.concurrency,
         durationMs: cfg.pairMs,
       });
     }
+    // This pair's first slice repeats the contender of the previous pair's last; the direction
+    // alternates so that a drift over the run does not tilt the control.
+    const first = result[order[0]].callsPerSec;
+    if (previousLast !== undefined) {
+      control.push(i % 2 === 0 ? first / previousLast : previousLast / first);
+    }
+    previousLast = result[order[1]].callsPerSec;
     calls.push(result.ours.callsPerSec / result.raw.callsPerSec);
     cpu.push(result.ours.cpuMicrosPerCall / result.raw.cpuMicrosPerCall);
   }
@@ -99,9 +106,11 @@ async function pairedRatio(upstream, raw, ours, cfg, log) {
     ratioSpread: quartiles(calls)?.map((x) => round(x, 3)) ?? null,
     cpuPerCallVsRaw: round(median(cpu), 3),
     cpuSpread: quartiles(cpu)?.map((x) => round(x, 3)) ?? null,
+    controlRatio: round(median(control), 3),
+    controlSpread: quartiles(control)?.map((x) => round(x, 3)) ?? null,
   };
   log(
-    `  paired ours ÷ raw over ${cfg.pairs} pairs: calls/s ${summary.ratioToRaw}, CPU per call ${summary.cpuPerCallVsRaw}`,
+    `  paired ours ÷ raw over ${cfg.pairs} pairs: calls/s ${summary.ratioToRaw}, CPU per call ${summary.cpuPerCallVsRaw}; A/A control ${summary.controlRatio} (spread ${summary.controlSpread?.join('–')})`,
   );
   return summary;
 }

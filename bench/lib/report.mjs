@@ -97,7 +97,7 @@ const sections = {
         '',
         ...(run.paired
           ? [
-              `Paired, the targets' measurement: ours ÷ raw fetch in ${run.paired.pairs} adjacent pairs of slices (A/B/B/A order), median of the per-pair ratios: calls/s **${fmt(run.paired.ratioToRaw, 3)}** (spread ${spread(run.paired.ratioSpread)}), CPU per call **${fmt(run.paired.cpuPerCallVsRaw, 3)}** (spread ${spread(run.paired.cpuSpread)}).`,
+              `Paired, the targets' measurement: ours ÷ raw fetch in ${run.paired.pairs} adjacent pairs of slices (A/B/B/A order), median of the per-pair ratios: calls/s **${fmt(run.paired.ratioToRaw, 3)}** (spread ${spread(run.paired.ratioSpread)}), CPU per call **${fmt(run.paired.cpuPerCallVsRaw, 3)}** (spread ${spread(run.paired.cpuSpread)}). A/A control from the same slices (the same contender in the two adjacent slices where one pair meets the next; 1 by construction): median ${fmt(run.paired.controlRatio, 3)}, spread ${spread(run.paired.controlSpread)}: what one pair's ratio spreads by with no difference between its sides.`,
               '',
             ]
           : []),

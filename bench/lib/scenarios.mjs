@@ -18,7 +18,7 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export async function hotPath(ctx) {
   const cfg = ctx.quick
     ? { rounds: 2, durationMs: 400, warmMs: 200, concurrency: 50, pairs: 2, pairMs: 200 }
-    : { rounds: 20, durationMs: 400, warmMs: 500, concurrency: 50, pairs: 40, pairMs: 250 };
+    : { rounds: 20, durationMs: 400, warmMs: 500, concurrency: 50, pairs: 80, pairMs: 250 };
   const upstream = await ctx.upstream('long');
   const runs = [await hotPathRounds(upstream, cfg, ctx.log)];
   for (const version of ctx.otherNodes) {
