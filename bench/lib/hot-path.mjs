@@ -79,13 +79,14 @@ async function pairedRatio(upstream, raw, ours, cfg, log) {
   const calls = [];
   const cpu = [];
   const control = [];
+  const contenders = { raw, ours };
   let previousLast;
   for (let i = 0; i < cfg.pairs; i++) {
     const order = i % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw'];
     const result = {};
     for (const id of order) {
       await settle();
-      result[id] = await measured(upstream, 'opsramp', id === 'raw' ? raw.call : ours.call, {
+      result[id] = await measured(upstream, 'opsramp', contenders[id].call, {
         concurrency: cfg.concurrency,
         durationMs: cfg.pairMs,
       });
