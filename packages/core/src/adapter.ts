@@ -32,12 +32,21 @@ export {
   nodeHeaders,
   requestContext,
 } from './adapter-request-context.js';
+export { dispatchOrigin } from './dispatch-origin.js';
 export {
   PROBLEM_CONTENT_TYPE,
   TOKEN_PROBLEM_DETAIL,
   type TokenProblemDetails,
   tokenProblem,
 } from './problem-details.js';
+export {
+  MAX_REDIRECTS,
+  REDIRECT_STATUSES,
+  type RedirectFrom,
+  type RedirectHop,
+  redirectHop,
+} from './redirect-hop.js';
+export { isReplayableBody } from './request-body.js';
 export {
   handleTokenFailures,
   logTokenFailure,

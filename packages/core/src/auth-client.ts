@@ -4,6 +4,12 @@ import { deadlineQueue, withDeadline } from './deadline.js';
 import type { DPoPProver } from './dpop.js';
 import { isAuthError } from './errors.js';
 import type { UnauthorizedAction } from './events.js';
+import {
+  REDIRECT_STATUSES,
+  type RedirectFrom,
+  type RedirectHop,
+  redirectHop,
+} from './redirect-hop.js';
 import { isReplayableBody } from './request-body.js';
 import type { RequestTarget, RequestTargets } from './request-targets.js';
 import type { AccessToken } from './token.js';
@@ -31,14 +37,18 @@ export interface ClientGetTokenOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link AuthClient.unauthorized}: what the transport knows of the 401. */
+export interface UnauthorizedResponse {
+  /** The response's `WWW-Authenticate` header, if any. */
+  challenge?: string | null | undefined;
+  /** The request's body: a retry needs one that can be sent again ({@link isReplayableBody}). */
+  body?: unknown;
+  /** `true` when this 401 answers the retry itself: the token is still dropped, never retried again. */
+  retried?: boolean;
+}
+
 /** The options of a call given none. */
 const NO_OPTIONS: RequestInit = Object.freeze({});
-const MAX_REDIRECTS = 20;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Headers `fetch` drops on a cross-origin redirect (undici), besides the client's token header. */
-const CROSS_ORIGIN_DROPPED = ['authorization', 'cookie', 'proxy-authorization'];
-/** Headers that describe a body, dropped with it when a redirect turns the request into a GET. */
-const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type'];
 
 /**
  * A `fetch` bound to one API: relative URLs resolve against `baseUrl`, the token is attached for
@@ -123,32 +133,41 @@ export class AuthClient {
 
   /**
    * Report that the API answered 401 to a request that carried `token`, for code that calls the
-   * API by other means than {@link fetch} (axios, undici...). `challenge` is the response's
-   * `WWW-Authenticate` header. Applies the same 401 rule as `fetch`:
-   * - `renewed` (the token was dropped) or `stale` (already replaced): send the call once more
-   *   with `await getToken()`;
-   * - `limited` (the current token was itself obtained because of a 401 moments ago) or
-   *   `ignored` (the challenge is about something else, e.g. `insufficient_scope`): hand the 401
-   *   back; do not retry.
+   * API by other means than {@link fetch}. `challenge` is the response's `WWW-Authenticate`
+   * header. Applies the 401 rule of `fetch` and returns what it did:
+   * - `renewed` (the token was dropped) or `stale` (already replaced): the token is renewed;
+   * - `limited` (a token that never worked, obtained because of a 401 moments ago) or `ignored`
+   *   (the challenge is about something else, e.g. `insufficient_scope`): nothing to renew.
    *
-   * Never throws: a store failure while dropping the token is reported as an event.
-   *
-   * @example
-   * if (res.status === 401) {
-   *   const action = await client.rejectToken(token, res.headers.get('www-authenticate'));
-   *   if (action === 'renewed' || action === 'stale') res = await send(await client.getToken());
-   * }
+   * Prefer {@link unauthorized}, which also decides the retry and reports it. Never throws: a
+   * store failure while dropping the token is reported as an event.
    */
   async rejectToken(token: AccessToken, challenge?: string | null): Promise<UnauthorizedAction> {
-    const { tenant, subjectToken } = this.#context;
-    const action = await this.#core.manager.reject(token, tenant, challenge, subjectToken);
-    this.#core.manager.reportUnauthorized(
-      tenant,
-      action,
-      action === 'renewed' || action === 'stale',
-      subjectToken,
-    );
+    const action = await this.#reject(token, challenge);
+    this.#reportUnauthorized(action, action === 'renewed' || action === 'stale');
     return action;
+  }
+
+  /**
+   * The 401 rule of {@link fetch} for every other transport (`@auth/axios`, `@auth/undici`, your
+   * own): the API answered 401 to a request that carried `token`. Drops the token when the rule
+   * says so and answers whether to send the request once more with `await getToken()`: only when
+   * the token was renewed, the body can be sent again and this was not already the retry. The
+   * `api.unauthorized` event reports that answer as `retried`. Never throws.
+   *
+   * @example
+   * if (res.status === 401 && (await client.unauthorized(token, {
+   *   challenge: res.headers.get('www-authenticate'), body,
+   * }))) res = await send(await client.getToken());
+   */
+  async unauthorized(token: AccessToken, response: UnauthorizedResponse = {}): Promise<boolean> {
+    const action = await this.#reject(token, response.challenge);
+    const retry =
+      response.retried !== true &&
+      (action === 'renewed' || action === 'stale') &&
+      isReplayableBody(response.body);
+    this.#reportUnauthorized(action, retry);
+    return retry;
   }
 
   /** A view of this client bound to one request. Cheap: no token work happens until it is used. */
@@ -265,12 +284,9 @@ export class AuthClient {
     signal: AbortSignal | undefined,
     first: { response: Response; tokenSent: boolean },
   ): Promise<Response> {
-    const core = this.#core;
     if (first.response.status !== 401 || !first.tokenSent) return first.response;
-    const action = await this.#unauthorized(first.response, token);
-    const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
-    const { tenant, subjectToken } = this.#context;
-    core.manager.reportUnauthorized(tenant, action, retry, subjectToken);
+    const challenge = first.response.headers.get('www-authenticate');
+    const retry = await this.unauthorized(token, { challenge, body: request.body });
     if (!retry) return first.response;
     let fresh: AccessToken;
     try {
@@ -283,16 +299,20 @@ export class AuthClient {
     await first.response.body?.cancel();
     const second = await this.#send(target, request, fresh, signal);
     if (second.response.status === 401 && second.tokenSent) {
-      const again = await this.#unauthorized(second.response, fresh);
-      core.manager.reportUnauthorized(tenant, again, false, subjectToken);
+      const again = second.response.headers.get('www-authenticate');
+      await this.unauthorized(fresh, { challenge: again, retried: true });
     }
     return second.response;
   }
 
-  #unauthorized(response: Response, token: AccessToken): Promise<UnauthorizedAction> {
-    const challenge = response.headers.get('www-authenticate');
+  #reject(token: AccessToken, challenge: string | null | undefined): Promise<UnauthorizedAction> {
     const { tenant, subjectToken } = this.#context;
     return this.#core.manager.reject(token, tenant, challenge, subjectToken);
+  }
+
+  #reportUnauthorized(action: UnauthorizedAction, retried: boolean): void {
+    const { tenant, subjectToken } = this.#context;
+    this.#core.manager.reportUnauthorized(tenant, action, retried, subjectToken);
   }
 
   /** The current token when there is one: the hot path, nothing to wait for. */
@@ -371,32 +391,18 @@ export class AuthClient {
         await response.body?.cancel();
         continue;
       }
-      if (!follow || !REDIRECT_STATUSES.has(response.status)) return { response, tokenSent };
-      const location = response.headers.get('location');
-      if (location === null) return { response, tokenSent };
-      await response.body?.cancel();
-      const next = URL.canParse(location, target.url) ? new URL(location, target.url) : undefined;
-      if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
-        throw redirectError('the redirect location is not an http(s) URL');
-      }
-      if (redirects === MAX_REDIRECTS) throw redirectError('redirect count exceeded');
-      if (response.status !== 303 && !isReplayableBody(body)) {
-        throw redirectError('a stream body cannot follow a redirect');
-      }
+      if (!follow) return { response, tokenSent };
+      const next = await nextHop(
+        response,
+        { url: target.url, method, body, redirects },
+        core.header,
+      );
+      if (next === undefined) return { response, tokenSent };
       headers = mutable(headers);
-      if (
-        ((response.status === 301 || response.status === 302) && method === 'POST') ||
-        (response.status === 303 && method !== 'GET' && method !== 'HEAD')
-      ) {
-        method = 'GET';
-        body = undefined;
-        for (const name of BODY_HEADERS) headers.delete(name);
-      }
-      if (next.origin !== target.url.origin) {
-        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
-        headers.delete(core.header);
-      }
-      target = core.targets.of(next);
+      for (const name of next.dropHeaders) headers.delete(name);
+      method = next.method;
+      if (next.dropBody) body = undefined;
+      target = core.targets.of(next.url);
       tokenSent = token !== undefined && target.tokenAllowed;
       if (tokenSent) headers.set(core.header, this.#credential(token as AccessToken));
     }
@@ -443,9 +449,24 @@ export class AuthClient {
   }
 }
 
-/** A redirect `fetch` would refuse: the same error shape (`TypeError: fetch failed` + cause). */
-function redirectError(reason: string): TypeError {
-  return new TypeError('fetch failed', { cause: new Error(reason) });
+/**
+ * The hop a response redirects to ({@link redirectHop}), `undefined` for a final response. The
+ * redirect's own body is released, also when the redirect is refused.
+ */
+async function nextHop(
+  response: Response,
+  from: RedirectFrom,
+  tokenHeader: string,
+): Promise<RedirectHop | undefined> {
+  let next: RedirectHop | undefined;
+  try {
+    next = redirectHop(from, response.status, response.headers.get('location'), tokenHeader);
+  } catch (error) {
+    await response.body?.cancel();
+    throw error;
+  }
+  if (next !== undefined) await response.body?.cancel();
+  return next;
 }
 
 /** `bearer` from OAuth servers is sent as the conventional `Bearer`. */

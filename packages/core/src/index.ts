@@ -1,4 +1,8 @@
-export { AuthClient, type ClientGetTokenOptions } from './auth-client.js';
+export {
+  AuthClient,
+  type ClientGetTokenOptions,
+  type UnauthorizedResponse,
+} from './auth-client.js';
 export type {
   AuthClientOptions,
   BackoffOptions,

@@ -1,25 +1,34 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type AccessToken, type AuthClient, isReplayableBody } from '@auth/core';
+import type { AccessToken, AuthClient } from '@auth/core';
 import type { Dispatcher } from 'undici';
 import { withHeader } from './request-headers.js';
 
-/** Bytes of a 401 body kept to hand on when the 401 is not retried; the rest is dropped. */
-const MAX_HELD_BODY_BYTES = 64 * 1024;
-
-/** A 401 answer kept back until the client says whether to retry. */
+/** A 401 answer kept back while the client decides whether to retry: headers, then what came. */
 interface HeldResponse {
-  statusCode: number;
-  headers: IncomingHttpHeaders;
-  statusMessage: string | undefined;
-  chunks: Buffer[];
-  bytes: number;
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly statusMessage: string | undefined;
+  readonly chunks: Buffer[];
+  /** Set when the response ended while the decision was pending. */
+  trailers?: IncomingHttpHeaders;
+  /** Set when the response failed while the decision was pending. */
+  error?: Error;
 }
 
 /**
+ * Where a 401 stands: `deciding` holds it (the dispatch paused) until the client's 401 rule
+ * answers; `discarding` drops the rest of it before the retry; `passing` hands it on whole.
+ */
+type UnauthorizedState = 'deciding' | 'discarding' | 'passing';
+
+/**
  * One request to a client origin, from the caller's point of view: wait for a token, dispatch with
- * it, and on a 401 report the token and dispatch once more. The caller's handler sees one
- * controller and one response for all of it.
+ * it, and on a 401 ask the client's 401 rule (`client.unauthorized`) and dispatch once more when it
+ * says so. The caller's handler sees one controller and one response for all of it.
+ *
+ * A 401 is held only while the rule decides (the dispatch is paused meanwhile, so what is held is
+ * what had already arrived); a 401 handed on reaches the caller whole, whatever its size.
  */
 export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
   readonly #client: AuthClient;
@@ -33,7 +42,9 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
   #reason: Error | null = null;
   #done = false;
   #token: AccessToken | undefined;
-  #retry = false;
+  /** `true` once the request was dispatched again after a 401. */
+  #retried = false;
+  #unauthorized: UnauthorizedState | undefined;
   #held: HeldResponse | undefined;
 
   /** What the caller's handler gets: abort, pause and resume reach the dispatch in flight. */
@@ -62,7 +73,9 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
       },
       abort: (reason) => this.#abort(reason),
       pause: () => this.#inner?.pause(),
-      resume: () => this.#inner?.resume(),
+      resume: () => {
+        if (this.#unauthorized !== 'deciding') this.#inner?.resume();
+      },
     };
   }
 
@@ -81,9 +94,14 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
       const token = await this.#client.getToken({ signal: this.#waiting.signal });
       if (this.#done) return;
       this.#token = token;
+      this.#unauthorized = undefined;
+      this.#held = undefined;
       const { name, value } = this.#client.tokenHeader(token);
       const headers = withHeader(this.#options.headers, name, value);
-      this.#dispatch({ ...this.#options, headers }, this);
+      // A redirect interceptor composed inside this one would carry the token to the next hop
+      // unchecked: a request with the token follows no redirect below this interceptor.
+      const options = { ...this.#options, headers, maxRedirections: 0 };
+      this.#dispatch(options as Dispatcher.DispatchOptions, this);
     } catch (error) {
       this.#fail(error);
     }
@@ -104,72 +122,76 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(
-    _controller: Dispatcher.DispatchController,
+    controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: IncomingHttpHeaders,
     statusMessage?: string,
   ): void {
-    if (statusCode === 401) {
-      this.#held = { statusCode, headers, statusMessage, chunks: [], bytes: 0 };
+    if (statusCode !== 401) {
+      this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage);
       return;
     }
-    this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage);
+    const held: HeldResponse = { statusCode, headers, statusMessage, chunks: [] };
+    this.#held = held;
+    this.#unauthorized = 'deciding';
+    controller.pause();
+    void this.#decide(held);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    const held = this.#held;
-    if (held === undefined) {
+    if (this.#unauthorized === 'deciding') (this.#held as HeldResponse).chunks.push(chunk);
+    else if (this.#unauthorized !== 'discarding')
       this.#handler.onResponseData?.(this.#controller, chunk);
-      return;
-    }
-    if (held.bytes + chunk.length <= MAX_HELD_BODY_BYTES) held.chunks.push(chunk);
-    held.bytes += chunk.length;
   }
 
   onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
     this.#inner = undefined;
-    const held = this.#held;
-    if (held === undefined) {
+    if (this.#unauthorized === 'deciding') {
+      (this.#held as HeldResponse).trailers = trailers;
+    } else if (this.#unauthorized === 'discarding') {
+      void this.#send();
+    } else {
       this.#done = true;
       this.#handler.onResponseEnd?.(this.#controller, trailers);
-      return;
     }
-    this.#held = undefined;
-    this.#onUnauthorized(held, trailers).catch((error: unknown) => this.#fail(error));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.#inner = undefined;
-    this.#fail(error);
+    if (this.#unauthorized === 'deciding') (this.#held as HeldResponse).error = error;
+    else if (this.#unauthorized === 'discarding' && this.#reason === null) void this.#send();
+    else this.#fail(error);
   }
 
-  /** Reports the token; dispatches once more, or hands the 401 on. */
-  async #onUnauthorized(held: HeldResponse, trailers: IncomingHttpHeaders): Promise<void> {
-    const token = this.#token as AccessToken;
+  /** Asks the client's 401 rule; then dispatches once more, or hands the 401 on whole. */
+  async #decide(held: HeldResponse): Promise<void> {
     const challenge = held.headers['www-authenticate'];
-    const action = await this.#client.rejectToken(
-      token,
-      typeof challenge === 'string' ? challenge : null,
-    );
-    if (this.#done) return;
-    const renewed = action === 'renewed' || action === 'stale';
-    if (!this.#retry && renewed && isReplayableBody(this.#options.body as BodyInit | null)) {
-      this.#retry = true;
-      return this.#send();
+    const retry = await this.#client.unauthorized(this.#token as AccessToken, {
+      challenge: typeof challenge === 'string' ? challenge : null,
+      body: this.#options.body,
+      retried: this.#retried,
+    });
+    if (this.#done || this.#held !== held) return;
+    if (retry) {
+      this.#retried = true;
+      this.#unauthorized = 'discarding';
+      held.chunks.length = 0;
+      if (held.trailers !== undefined || held.error !== undefined) void this.#send();
+      else this.#inner?.resume();
+      return;
     }
-    this.#done = true;
+    this.#unauthorized = 'passing';
     try {
       const handler = this.#handler;
-      handler.onResponseStart?.(
-        this.#controller,
-        held.statusCode,
-        held.headers,
-        held.statusMessage,
-      );
+      handler.onResponseStart?.(this.#controller, 401, held.headers, held.statusMessage);
       for (const chunk of held.chunks) handler.onResponseData?.(this.#controller, chunk);
-      handler.onResponseEnd?.(this.#controller, trailers);
+      held.chunks.length = 0;
+      if (held.error !== undefined) this.#fail(held.error);
+      else if (held.trailers !== undefined) {
+        this.#done = true;
+        handler.onResponseEnd?.(this.#controller, held.trailers);
+      } else this.#inner?.resume();
     } catch (error) {
-      this.#done = false;
       this.#fail(error);
     }
   }
@@ -178,15 +200,16 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
     if (this.#reason !== null) return;
     this.#reason = reason;
     this.#waiting.abort(reason);
-    // A dispatch in flight reports the abort through onResponseError.
-    if (this.#inner !== undefined) this.#inner.abort(reason);
+    // A dispatch in flight reports the abort through onResponseError; a held 401 does not.
+    if (this.#inner !== undefined && this.#unauthorized !== 'deciding') this.#inner.abort(reason);
     else this.#fail(reason);
   }
 
   #fail(error: unknown): void {
     if (this.#done) return;
     this.#done = true;
-    const reason = error instanceof Error ? error : new Error(String(error));
-    this.#handler.onResponseError?.(this.#controller, this.#reason ?? reason);
+    const reason = this.#reason ?? (error instanceof Error ? error : new Error(String(error)));
+    this.#inner?.abort(reason);
+    this.#handler.onResponseError?.(this.#controller, reason);
   }
 }
