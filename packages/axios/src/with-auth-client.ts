@@ -1,4 +1,4 @@
-import { type AccessToken, AuthClient, AuthConfigError, isReplayableBody } from '@auth/core';
+import { type AccessToken, AuthClient, AuthConfigError } from '@auth/core';
 import axios, {
   type AxiosError,
   type AxiosInstance,
@@ -7,6 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
+import { redirectRuleFetch } from './redirect-rule-fetch.js';
 
 /**
  * What one request carried: the token, whether a redirect dropped it, whether it is the retry.
@@ -33,12 +34,16 @@ const instrumented = new WeakSet<AxiosInstance>();
  * `client.fetch` does, and returns the instance:
  *
  * - the client's token (cached, refreshed early, one token request for all concurrent callers) is
- *   set only on requests to the client's origins (`baseUrl` plus `allowedOrigins`); a redirect to
- *   another origin drops it (Node's http adapter);
- * - a 401 to a request that carried the token is reported with `client.rejectToken()`; when the
- *   client says so and the body can be sent again (none, JSON, string, bytes, URLSearchParams,
- *   FormData, Blob; not a stream), the request is sent once more with the new token, without
- *   running the request interceptors again. Otherwise the 401 is handed back as axios would;
+ *   set only on requests to the client's origins (`baseUrl` plus `allowedOrigins`), judged on the
+ *   URL axios builds from `baseURL` and `url`;
+ * - a redirect to another origin drops it, with every adapter: Node's http adapter through
+ *   `beforeRedirect`, the fetch adapter through a `fetch` that follows redirects by core's rule
+ *   (for a token header other than `authorization`, which `fetch` drops itself);
+ * - a 401 to a request that carried the token goes through the client's 401 rule
+ *   (`client.unauthorized()`); when it says so and the body can be sent again (none, JSON,
+ *   string, bytes, URLSearchParams, FormData, Blob; not a stream), the request is sent once more
+ *   with the new token, without running the request interceptors again. Otherwise the 401 is
+ *   handed back as axios would;
  * - `signal` stops the wait for a token (an axios `CanceledError`); the shared token request
  *   carries on;
  * - a token that cannot be obtained rejects with the client's `AuthError` (a stable `code`); an
@@ -97,9 +102,12 @@ export function withAuthClient<Instance extends AxiosInstance>(
     const config = response.config as Config;
     const sent = config[SENT];
     if (sent === undefined || sent.dropped) return handBack();
-    const action = await client.rejectToken(sent.token, challengeOf(response));
-    const renewed = action === 'renewed' || action === 'stale';
-    if (sent.retry || !renewed || !isReplayableBody(config.data)) return handBack();
+    const retry = await client.unauthorized(sent.token, {
+      challenge: challengeOf(response),
+      body: config.data,
+      retried: sent.retry,
+    });
+    if (!retry) return handBack();
     return retrier.request(withToken(client, config, await tokenFor(config), true));
   };
 
@@ -135,7 +143,28 @@ function withToken(client: AuthClient, config: Config, token: AccessToken, retry
     callerHook?.(options, response, request);
   };
   config.headers.set(name, value);
+  if (name !== 'authorization') {
+    const fetchImpl = (config.env?.fetch as typeof fetch | undefined) ?? globalThis.fetch;
+    config.env = { ...config.env, fetch: ruleFetchOf(fetchImpl, name) };
+  }
   return Object.assign(config, { [SENT]: sent, beforeRedirect });
+}
+
+/** One rule-following `fetch` per `fetch` and header name: axios caches its adapter per `fetch`. */
+const ruleFetches = new WeakMap<typeof fetch, Map<string, typeof fetch>>();
+
+function ruleFetchOf(fetchImpl: typeof fetch, header: string): typeof fetch {
+  let byHeader = ruleFetches.get(fetchImpl);
+  if (byHeader === undefined) {
+    byHeader = new Map();
+    ruleFetches.set(fetchImpl, byHeader);
+  }
+  let ruleFetch = byHeader.get(header);
+  if (ruleFetch === undefined) {
+    ruleFetch = redirectRuleFetch(fetchImpl, header) as typeof fetch;
+    byHeader.set(header, ruleFetch);
+  }
+  return ruleFetch;
 }
 
 function dropHeader(headers: Record<string, unknown> | undefined, name: string): void {
