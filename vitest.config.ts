@@ -7,6 +7,7 @@ export default defineConfig({
       'packages/redis/vitest.fleet.config.ts',
       'apps/*/vitest.config.ts',
       'docs/vitest.config.ts',
+      'conformance/vitest.config.ts',
     ],
   },
 });
