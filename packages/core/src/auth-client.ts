@@ -151,6 +151,19 @@ export class AuthClient {
     return action;
   }
 
+  /**
+   * Report that the API answered 2xx to a request that carried `token`, for code that calls the
+   * API by other means than {@link fetch} (like {@link rejectToken}). A token that worked and later
+   * gets a 401 was revoked: `rejectToken` then renews it at once (`renewed`) instead of limiting
+   * it. Cheap; call it on every 2xx answer.
+   *
+   * @example
+   * if (res.status >= 200 && res.status < 300) client.acceptToken(token);
+   */
+  acceptToken(token: AccessToken): void {
+    this.#accept(token);
+  }
+
   /** A view of this client bound to one request. Cheap: no token work happens until it is used. */
   withContext(context: RequestContext): AuthClient {
     return new AuthClient(this.#core, {
@@ -184,7 +197,8 @@ export class AuthClient {
     } catch {
       return undefined; // the general path rejects with the URL's error
     }
-    const ownSignal = this.#context.signal;
+    const context = this.#context;
+    const ownSignal = context.signal;
     if (!target.tokenAllowed || (init.signal != null && ownSignal !== undefined)) return undefined;
     const token = this.#currentToken();
     if (token === undefined || token.tokenType === 'DPoP') return undefined;
@@ -207,6 +221,8 @@ export class AuthClient {
         core.fetch(target.href, options).then((response) => {
           core.manager.observeLatency(core.monotonic() - sentAt);
           const status = response.status;
+          if (status >= 200 && status < 300)
+            core.manager.confirm(token, context.tenant, context.subjectToken);
           if (status !== 401 && !(follow && REDIRECT_STATUSES.has(status))) settle(response);
           else this.#authorized(target, init, token, signal, response).then(settle, fail);
         }, fail);
@@ -266,7 +282,9 @@ export class AuthClient {
     first: { response: Response; tokenSent: boolean },
   ): Promise<Response> {
     const core = this.#core;
-    if (first.response.status !== 401 || !first.tokenSent) return first.response;
+    if (!first.tokenSent) return first.response;
+    if (first.response.ok) this.#accept(token);
+    if (first.response.status !== 401) return first.response;
     const action = await this.#unauthorized(first.response, token);
     const retry = (action === 'renewed' || action === 'stale') && isReplayableBody(request.body);
     const { tenant, subjectToken } = this.#context;
@@ -282,11 +300,18 @@ export class AuthClient {
     }
     await first.response.body?.cancel();
     const second = await this.#send(target, request, fresh, signal);
+    if (second.response.ok && second.tokenSent) this.#accept(fresh);
     if (second.response.status === 401 && second.tokenSent) {
       const again = await this.#unauthorized(second.response, fresh);
       core.manager.reportUnauthorized(tenant, again, false, subjectToken);
     }
     return second.response;
+  }
+
+  /** The API answered 2xx to a request carrying `token`: it works ({@link TokenManager.confirm}). */
+  #accept(token: AccessToken): void {
+    const { tenant, subjectToken } = this.#context;
+    this.#core.manager.confirm(token, tenant, subjectToken);
   }
 
   #unauthorized(response: Response, token: AccessToken): Promise<UnauthorizedAction> {

@@ -104,6 +104,8 @@ interface Entry {
   adopting: { rejected: string; done: Promise<boolean> } | undefined;
   /** The last token this entry withdrew from the store because the API rejected it. */
   withdrawn: AccessToken | undefined;
+  /** The last token the API answered 2xx to ({@link TokenManager.confirm}): it worked. */
+  proven: AccessToken | undefined;
 }
 
 /** A token from the fleet's store or from the token endpoint. */
@@ -209,8 +211,11 @@ export class TokenManager {
    * - `ignored`: the challenge names another error than `invalid_token` (`insufficient_scope`...);
    * - `stale`: `token` is no longer current (someone replaced or dropped it already);
    * - `limited`: the current token was itself obtained because of a 401 within the interval
-   *   ({@link unauthorizedInterval}), so it is kept;
+   *   ({@link unauthorizedInterval}) and never had a 2xx answer ({@link confirm}), so it is kept;
    * - `renewed`: the token is dropped, locally and in the store; the next caller gets a new one.
+   *
+   * A token that worked and now gets a 401 was revoked (a single-active-token provider, an
+   * operator): it is renewed at once, whatever the interval (DESIGN §8, proven tokens).
    *
    * A store that fails to delete is reported as a `store.failure` event and never replaces the
    * API's answer: this method does not throw.
@@ -227,13 +232,14 @@ export class TokenManager {
     if (entry.token?.accessToken !== token.accessToken) return 'stale';
     const age = this.#monotonic() - entry.tokenAt;
     const interval = unauthorizedInterval(entry.unauthorizedRenewals, this.#options.backoff);
-    if (entry.unauthorizedRenewals > 0 && age < interval) {
+    const proven = entry.proven?.accessToken === token.accessToken;
+    if (!proven && entry.unauthorizedRenewals > 0 && age < interval) {
       // No new request; but a peer may have stored a newer token, or be getting one (its login
       // revoked this one), and adopting that costs the endpoint nothing.
       return (await this.#adoptPeerToken(entry, token)) ? 'stale' : 'limited';
     }
-    // A token that served well for a while: this 401 starts a new series.
-    if (age >= 2 * interval) entry.unauthorizedRenewals = 0;
+    // A token that worked, or served well for a while: this 401 starts a new series.
+    if (proven || age >= 2 * interval) entry.unauthorizedRenewals = 0;
     entry.token = undefined;
     entry.pendingReason = 'rejected';
     try {
@@ -242,6 +248,17 @@ export class TokenManager {
       this.#emitStoreFailure(entry, cause, true);
     }
     return 'renewed';
+  }
+
+  /**
+   * Report that the API answered 2xx to a request that carried `token`: the token works, so a
+   * later 401 for it means it was revoked, and {@link reject} renews it at once instead of
+   * applying the 401 budget. Cheap (a map lookup and a comparison; allocates nothing for a client
+   * without tenants or subjects); a token that is no longer current is ignored.
+   */
+  confirm(token: AccessToken, tenant?: string, subjectToken?: string): void {
+    const entry = this.#entry(tenant, subjectToken);
+    if (entry.token === token) entry.proven = token;
   }
 
   /**
@@ -382,6 +399,7 @@ export class TokenManager {
       unauthorizedRenewals: 0,
       adopting: undefined,
       withdrawn: undefined,
+      proven: undefined,
     };
     if (entries.size >= this.#options.maxCachedTenants) this.#makeRoom();
     entries.set(id, entry);
