@@ -13,11 +13,24 @@ export async function cacheKey(
   tenant: string | undefined,
   subjectToken?: string,
 ): Promise<string> {
-  const parts = [flow.id, ...flow.cacheKeyParts, tenant ?? ''];
-  if (subjectToken !== undefined) parts.push(`subject:${subjectToken}`);
+  const parts = keyParts(flow, tenant, subjectToken);
   if (flow.dpop !== undefined) parts.push(`dpop:${await flow.dpop.thumbprint()}`);
   const identity = parts.join('\u0000');
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(identity));
   const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0'));
   return `${flow.id}:${hex.join('')}`;
+}
+
+/**
+ * What {@link cacheKey} hashes, but the DPoP key's thumbprint: the flow id, its non-secret
+ * identity, the tenant and the subject token. In memory only (it may hold a subject token).
+ */
+export function keyParts(
+  flow: TokenFlow,
+  tenant: string | undefined,
+  subjectToken?: string,
+): string[] {
+  const parts = [flow.id, ...flow.cacheKeyParts, tenant ?? ''];
+  if (subjectToken !== undefined) parts.push(`subject:${subjectToken}`);
+  return parts;
 }

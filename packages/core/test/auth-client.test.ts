@@ -122,7 +122,11 @@ describe('AuthClient 401 handling', () => {
         return response;
       },
     };
-    return createAuthClients({ api: { baseUrl: api.url, flow, ...options } }).api;
+    // Tokens of its own: each test counts its client's token requests.
+    return createAuthClients(
+      { api: { baseUrl: api.url, flow, ...options } },
+      { shareTokens: false },
+    ).api;
   }
 
   it('retries a JSON body once with a new token after a 401', async () => {

@@ -276,7 +276,11 @@ describe('hostile token values', () => {
           password: 'p4ssw0rd',
         }),
       ]) {
-        const clients = createAuthClients({ api: { baseUrl: hostile.url, flow } });
+        // Tokens (and failures) of its own: every case asks the endpoint again.
+        const clients = createAuthClients(
+          { api: { baseUrl: hostile.url, flow } },
+          { shareTokens: false },
+        );
         const error = await clients.api.getToken().catch((e: unknown) => e);
         expect(error, `${flow.id}: ${String(error)}`).toMatchObject({
           code: 'TOKEN_RESPONSE_INVALID',
@@ -299,7 +303,11 @@ describe('hostile token values', () => {
       clientId: 'c',
       clientSecret: 's3cret',
     });
-    const token = await createAuthClients({ api: { baseUrl: hostile.url, flow } }).api.getToken();
+    const clients = createAuthClients(
+      { api: { baseUrl: hostile.url, flow } },
+      { shareTokens: false },
+    );
+    const token = await clients.api.getToken();
     expect(token.extras.scope).toBe('a');
     expect((token.extras as { polluted?: unknown }).polluted).toBeUndefined();
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
