@@ -30,7 +30,7 @@ import {
   sendTokenRequest,
   tooLargeError,
 } from './read-token-body.js';
-import { toTokenResponse } from './token-fields.js';
+import { expiresInSeconds, toTokenResponse } from './token-fields.js';
 import { optionalString, requireEndpointUrl, transportProblem } from './validate-options.js';
 
 /** Client id used internally when a password grant has none; never sent. */
@@ -152,8 +152,37 @@ export function boundedFetch(
     headers.delete('content-length');
     headers.delete('content-encoding');
     const empty = raw.status === 204 || raw.status === 205;
-    return new Response(empty ? null : raw.text, { status: raw.status, headers });
+    return new Response(empty ? null : ourTokenFields(ctx, raw), { status: raw.status, headers });
   };
+}
+
+/**
+ * A token response body as openid-client should read it: our rules for the token fields, not
+ * its own ({@link toTokenResponse} applies the same ones to every flow). A missing `token_type`
+ * becomes `bearer` (openid-client refuses it; many vendors omit it), and an `expires_in` other
+ * than a JSON number or a string of digits is refused here (openid-client would `parseFloat`
+ * `[60]`, `"6e1"` or `" 60"`). Bodies that are not a JSON object go through unchanged, for
+ * openid-client to refuse.
+ */
+function ourTokenFields(ctx: FlowContext, raw: RawTokenResponse): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.text);
+  } catch {
+    return raw.text;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return raw.text;
+  const fields = json as Record<string, unknown>;
+  if (fields.expires_in !== undefined) {
+    const seconds = expiresInSeconds(fields.expires_in);
+    if (typeof seconds === 'string') {
+      throw flowError(ctx, 'TOKEN_RESPONSE_INVALID', `${ctx.endpoint} answered ${seconds}`, {
+        status: raw.status,
+      });
+    }
+  }
+  if (fields.token_type !== undefined) return raw.text;
+  return JSON.stringify({ ...fields, token_type: 'bearer' });
 }
 
 /** A token endpoint answer refusing the proof for want of a (fresh) nonce. */
