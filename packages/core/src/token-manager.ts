@@ -1,5 +1,5 @@
 import { abortable } from './abortable.js';
-import { cacheKey, keyParts } from './cache-key.js';
+import { cacheKey, keyParts, subjectFingerprint } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
 import { withDeadline } from './deadline.js';
 import {
@@ -92,6 +92,8 @@ interface Entry {
   readonly tenant: string | undefined;
   /** The subject token this entry's tokens are for (token exchange), else `undefined`. */
   readonly subjectToken: string | undefined;
+  /** Its fingerprint for `status()` ({@link subjectFingerprint}), once computed. */
+  subject: string | undefined;
   /** The token handed out, while it is usable. */
   token: AccessToken | undefined;
   refreshAt: number;
@@ -361,6 +363,7 @@ export class TokenManager {
     for (const entry of this.#entries.values()) {
       const row: ClientStatus = { client: this.#client, state: 'empty', failures: entry.failures };
       if (entry.tenant !== undefined) row.tenant = entry.tenant;
+      if (entry.subject !== undefined) row.subject = entry.subject;
       const token = entry.token;
       const valid = token !== undefined && now < token.expiresAt;
       if (valid) row.expiresInMs = Math.round(token.expiresAt - now);
@@ -407,11 +410,12 @@ export class TokenManager {
       const key = cacheKey(flow, keyTenant, subject);
       // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.
       key.catch(ignore);
-      return {
+      const created: Entry = {
         flow,
         key,
         tenant: keyTenant,
         subjectToken: subject,
+        subject: undefined,
         token: undefined,
         refreshAt: 0,
         last: undefined,
@@ -429,6 +433,12 @@ export class TokenManager {
         shareId,
         holders: 0,
       };
+      if (subject !== undefined) {
+        subjectFingerprint(subject).then((fingerprint) => {
+          created.subject = fingerprint;
+        }, ignore);
+      }
+      return created;
     };
     entry =
       shareId === undefined ? create() : (shared as SharedEntries<Entry>).hold(shareId, create);

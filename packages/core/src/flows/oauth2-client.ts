@@ -26,6 +26,7 @@ import { mapOpenIdError } from './openid-errors.js';
 import {
   isSuccess,
   type RawTokenResponse,
+  type RejectionHint,
   rejectedError,
   sendTokenRequest,
   tooLargeError,
@@ -122,7 +123,11 @@ export function boundedFetch(
   ctx: FlowContext,
   req: FlowRequest,
   seen: { status?: number } = {},
-  transport: { tlsFetch?: typeof fetch | undefined; dpop?: DPoPProver | undefined } = {},
+  transport: {
+    tlsFetch?: typeof fetch | undefined;
+    dpop?: DPoPProver | undefined;
+    hint?: RejectionHint | undefined;
+  } = {},
 ): CustomFetch {
   const flowReq = transport.tlsFetch === undefined ? req : { ...req, fetch: transport.tlsFetch };
   const { dpop } = transport;
@@ -146,7 +151,7 @@ export function boundedFetch(
       if (asksForNonce(raw)) throw nonceError(ctx, raw);
     }
     seen.status = raw.status;
-    if (!isSuccess(raw.status)) throw rejectedError(ctx, raw);
+    if (!isSuccess(raw.status)) throw rejectedError(ctx, raw, transport.hint);
     if (raw.truncated) throw tooLargeError(ctx, raw.status);
     const headers = new Headers(raw.headers);
     headers.delete('content-length');
@@ -211,6 +216,8 @@ export interface GrantClient {
   readonly fallbackLifetimeSeconds: number;
   /** DPoP proofs for token requests (and a `DPoP` token type accepted). */
   readonly dpop?: DPoPProver | undefined;
+  /** What a refusal of this grant most likely means, when the flow knows better than "check the credentials". */
+  readonly rejectionHint?: RejectionHint | undefined;
 }
 
 /** Runs one openid-client grant with a fresh `Configuration` and maps its result and errors. */
@@ -228,6 +235,7 @@ export async function runGrant(
   config[customFetch] = boundedFetch(ctx, req, seen, {
     tlsFetch: client.auth.tlsFetch,
     dpop: client.dpop,
+    hint: client.rejectionHint,
   });
   // The manager's signal is the timeout; openid-client's own 30 s default is switched off.
   config.timeout = 0;
