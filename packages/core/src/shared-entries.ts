@@ -68,8 +68,19 @@ export class SharedEntries<T extends SharedEntry> {
   }
 }
 
+type Tables = WeakMap<object, WeakMap<object, WeakMap<object, SharedEntries<never>>>>;
+
 /** Tables by `now`, then `monotonic`, then `fetch`: kept only while those functions live. */
-const tables = new WeakMap<object, WeakMap<object, WeakMap<object, SharedEntries<never>>>>();
+let tables: Tables = new WeakMap();
+
+/**
+ * Managers created from now on share nothing with those created before (which keep sharing among
+ * themselves). For test suites that build their registries afresh for each test: this
+ * repository's test setup calls it after every test.
+ */
+export function forgetSharedEntries(): void {
+  tables = new WeakMap();
+}
 
 /**
  * The process-wide table of the managers that read the clocks `now` and `monotonic` and request

@@ -122,11 +122,7 @@ describe('AuthClient 401 handling', () => {
         return response;
       },
     };
-    // Tokens of its own: each test counts its client's token requests.
-    return createAuthClients(
-      { api: { baseUrl: api.url, flow, ...options } },
-      { shareTokens: false },
-    ).api;
+    return createAuthClients({ api: { baseUrl: api.url, flow, ...options } }).api;
   }
 
   it('retries a JSON body once with a new token after a 401', async () => {

@@ -276,11 +276,7 @@ describe('hostile token values', () => {
           password: 'p4ssw0rd',
         }),
       ]) {
-        // Tokens (and failures) of its own: every case asks the endpoint again.
-        const clients = createAuthClients(
-          { api: { baseUrl: hostile.url, flow } },
-          { shareTokens: false },
-        );
+        const clients = createAuthClients({ api: { baseUrl: hostile.url, flow } });
         const error = await clients.api.getToken().catch((e: unknown) => e);
         expect(error, `${flow.id}: ${String(error)}`).toMatchObject({
           code: 'TOKEN_RESPONSE_INVALID',
@@ -303,11 +299,7 @@ describe('hostile token values', () => {
       clientId: 'c',
       clientSecret: 's3cret',
     });
-    const clients = createAuthClients(
-      { api: { baseUrl: hostile.url, flow } },
-      { shareTokens: false },
-    );
-    const token = await clients.api.getToken();
+    const token = await createAuthClients({ api: { baseUrl: hostile.url, flow } }).api.getToken();
     expect(token.extras.scope).toBe('a');
     expect((token.extras as { polluted?: unknown }).polluted).toBeUndefined();
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
