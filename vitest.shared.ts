@@ -33,6 +33,7 @@ export default defineConfig({
     setupFiles: [
       fileURLToPath(new URL('./test-support/no-secret-output.ts', import.meta.url)),
       fileURLToPath(new URL('./test-support/no-process-warnings.ts', import.meta.url)),
+      fileURLToPath(new URL('./test-support/fresh-shared-tokens.ts', import.meta.url)),
     ],
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 20_000,

@@ -170,6 +170,19 @@ export class AuthClient {
     return retry;
   }
 
+  /**
+   * Report that the API answered 2xx to a request that carried `token`, for code that calls the
+   * API by other means than {@link fetch} (the counterpart of {@link unauthorized}). A token that
+   * worked and later gets a 401 was revoked: the 401 rule then renews it at once instead of
+   * limiting it. Cheap; call it on every 2xx answer.
+   *
+   * @example
+   * if (res.status >= 200 && res.status < 300) client.acceptToken(token);
+   */
+  acceptToken(token: AccessToken): void {
+    this.#accept(token);
+  }
+
   /** A view of this client bound to one request. Cheap: no token work happens until it is used. */
   withContext(context: RequestContext): AuthClient {
     return new AuthClient(this.#core, {
@@ -203,7 +216,8 @@ export class AuthClient {
     } catch {
       return undefined; // the general path rejects with the URL's error
     }
-    const ownSignal = this.#context.signal;
+    const context = this.#context;
+    const ownSignal = context.signal;
     if (!target.tokenAllowed || (init.signal != null && ownSignal !== undefined)) return undefined;
     const token = this.#currentToken();
     if (token === undefined || token.tokenType === 'DPoP') return undefined;
@@ -226,6 +240,8 @@ export class AuthClient {
         core.fetch(target.href, options).then((response) => {
           core.manager.observeLatency(core.monotonic() - sentAt);
           const status = response.status;
+          if (status >= 200 && status < 300)
+            core.manager.confirm(token, context.tenant, context.subjectToken);
           if (status !== 401 && !(follow && REDIRECT_STATUSES.has(status))) settle(response);
           else this.#authorized(target, init, token, signal, response).then(settle, fail);
         }, fail);
@@ -284,7 +300,9 @@ export class AuthClient {
     signal: AbortSignal | undefined,
     first: { response: Response; tokenSent: boolean },
   ): Promise<Response> {
-    if (first.response.status !== 401 || !first.tokenSent) return first.response;
+    if (!first.tokenSent) return first.response;
+    if (first.response.ok) this.#accept(token);
+    if (first.response.status !== 401) return first.response;
     const challenge = first.response.headers.get('www-authenticate');
     const retry = await this.unauthorized(token, { challenge, body: request.body });
     if (!retry) return first.response;
@@ -298,11 +316,18 @@ export class AuthClient {
     }
     await first.response.body?.cancel();
     const second = await this.#send(target, request, fresh, signal);
+    if (second.response.ok && second.tokenSent) this.#accept(fresh);
     if (second.response.status === 401 && second.tokenSent) {
       const again = second.response.headers.get('www-authenticate');
       await this.unauthorized(fresh, { challenge: again, retried: true });
     }
     return second.response;
+  }
+
+  /** The API answered 2xx to a request carrying `token`: it works ({@link TokenManager.confirm}). */
+  #accept(token: AccessToken): void {
+    const { tenant, subjectToken } = this.#context;
+    this.#core.manager.confirm(token, tenant, subjectToken);
   }
 
   #reject(token: AccessToken, challenge: string | null | undefined): Promise<UnauthorizedAction> {

@@ -31,19 +31,24 @@ export const DEFAULT_MAX_CACHED_TENANTS = 10_000;
  * const res = await billing.fetch('invoices?status=open');
  */
 export function createAuthClient(options: AuthClientOptions, name = 'client'): AuthClient {
-  return createClient(name, options, name).client;
+  return createClient(name, options, name, true).client;
 }
 
-function createClient(name: string, options: AuthClientOptions, path: string) {
+/** The default clocks and `fetch`: one function each, so that clients left at them share tokens. */
+const performanceNow = () => performance.now();
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
+
+function createClient(name: string, options: AuthClientOptions, path: string, share: boolean) {
   validateClientOptions(path, options);
   const now = options.now ?? Date.now;
-  const monotonic = options.monotonic ?? (() => performance.now());
+  const monotonic = options.monotonic ?? performanceNow;
   const events = new EventHub();
   if (options.onEvent !== undefined) events.subscribe(options.onEvent);
-  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchImpl = options.fetch ?? globalFetch;
   const maxCachedTenants = options.maxCachedTenants ?? DEFAULT_MAX_CACHED_TENANTS;
   const store = options.store ?? new MemoryTokenStore({ now, maxEntries: maxCachedTenants });
   const manager = new TokenManager({
+    shareEntries: share && options.store === undefined,
     flow: options.flow,
     store,
     fetch: fetchImpl,
@@ -117,6 +122,22 @@ export interface AuthClientsMethods<Name extends string> {
 export interface AuthClientsOptions {
   /** Receives the events of every client of the registry. Default: none. */
   onEvent?: AuthEventListener;
+  /**
+   * One token per credential per process. With `true`, clients given no `store`, here and in
+   * every other registry of the process, share their token and their token request when their
+   * cache keys are equal (same flow, endpoint, credentials, tenant and subject) and they use the
+   * same `fetch`, `now` and `monotonic` (the defaults are equal): a provider that keeps one token
+   * per account never sees them knock each other's token out. The options of the client whose
+   * call starts a token request apply to it; its events go to that client.
+   *
+   * `false` gives each client of this registry tokens of its own (e.g. a registry that must not
+   * see another one's tokens, or tests that count token requests per registry). Clients given a
+   * `store` never share this way; they share what their store shares. Default `true`.
+   *
+   * @example
+   * const isolated = createAuthClients(definitions, { shareTokens: false });
+   */
+  shareTokens?: boolean;
 }
 
 /** A registry of named {@link AuthClient}s, typed by name: `clients.alertsite.fetch(...)`. */
@@ -159,6 +180,7 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
   }
   const names = Object.keys(definitions) as Name[];
   if (names.length === 0) throw new AuthConfigError('clients', 'define at least one client');
+  const share = options.shareTokens !== false;
   const clients = {} as Record<Name, AuthClient>;
   const stores = new Set<TokenStore>();
   const managers: TokenManager[] = [];
@@ -167,7 +189,12 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
     if (RESERVED_NAMES.has(name)) {
       throw new AuthConfigError(`clients.${name}`, `"${name}" is reserved; choose another name`);
     }
-    const created = createClient(name, definitions[name] as AuthClientOptions, `clients.${name}`);
+    const created = createClient(
+      name,
+      definitions[name] as AuthClientOptions,
+      `clients.${name}`,
+      share,
+    );
     clients[name] = created.client;
     stores.add(created.store);
     managers.push(created.manager);
@@ -182,6 +209,7 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
   if (options.onEvent !== undefined) subscribe(options.onEvent);
   return buildRegistry(names, (name) => clients[name], {
     close: async () => {
+      for (const manager of managers) manager.close();
       await Promise.all([...stores].map((store) => store.close?.()));
     },
     subscribe,

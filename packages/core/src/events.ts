@@ -115,6 +115,12 @@ export interface ClientStatus {
   client: string;
   tenant?: string;
   /**
+   * Token exchange: a short, non-secret fingerprint of the subject token the row's token is for
+   * (the first 8 hex digits of its SHA-256), so that the rows of different subjects can be told
+   * apart. Absent for other flows.
+   */
+  subject?: string;
+  /**
    * `valid`: a token before its refresh point; `refreshing`: a token request is in flight;
    * `expiring`: past the refresh point, no request yet; `failing`: the last request failed (a
    * valid token may still be served); `empty`: no token.

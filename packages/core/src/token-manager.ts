@@ -1,5 +1,5 @@
 import { abortable } from './abortable.js';
-import { cacheKey } from './cache-key.js';
+import { cacheKey, keyParts, subjectFingerprint } from './cache-key.js';
 import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
 import { withDeadline } from './deadline.js';
 import {
@@ -17,6 +17,7 @@ import type {
   TokenRequestReason,
   UnauthorizedAction,
 } from './events.js';
+import { type SharedEntries, sharedEntries } from './shared-entries.js';
 import { AccessToken, type StoredToken } from './token.js';
 import type { FlowRequest, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
@@ -62,6 +63,13 @@ export interface TokenManagerOptions {
   client?: string;
   /** Where events go. Default: a hub nobody listens to. */
   events?: EventHub;
+  /**
+   * Share entries with the other managers of the process that read the same `now` and
+   * `monotonic` clocks, use the same `fetch` and also share: equal cache keys then mean one token
+   * and one token request. Give it only with a store of this manager's own (not one shared with
+   * managers that do not share). Flows with DPoP keys are never shared. Default `false`.
+   */
+  shareEntries?: boolean;
 }
 
 /** Per-call options of {@link TokenManager.getToken}. */
@@ -84,6 +92,8 @@ interface Entry {
   readonly tenant: string | undefined;
   /** The subject token this entry's tokens are for (token exchange), else `undefined`. */
   readonly subjectToken: string | undefined;
+  /** Its fingerprint for `status()` ({@link subjectFingerprint}), once computed. */
+  subject: string | undefined;
   /** The token handed out, while it is usable. */
   token: AccessToken | undefined;
   refreshAt: number;
@@ -104,6 +114,14 @@ interface Entry {
   adopting: { rejected: string; done: Promise<boolean> } | undefined;
   /** The last token this entry withdrew from the store because the API rejected it. */
   withdrawn: AccessToken | undefined;
+  /** The last token the API answered 2xx to ({@link TokenManager.confirm}): it worked. */
+  proven: AccessToken | undefined;
+  /** The store of the manager that made the entry: every manager sharing it uses that one. */
+  readonly store: TokenStore;
+  /** The entry's id in the process-wide table when it is shared ({@link SharedEntries}). */
+  readonly shareId: string | undefined;
+  /** Managers holding the entry, while it is shared. */
+  holders: number;
 }
 
 /** A token from the fleet's store or from the token endpoint. */
@@ -136,6 +154,10 @@ export class TokenManager {
   readonly #perTenant: boolean;
   /** Entries are per subject token when one is given (a static flow: only if it uses them). */
   readonly #perSubject: boolean;
+  /** The process-wide table this manager shares entries through, if it does. */
+  readonly #shared: SharedEntries<Entry> | undefined;
+  /** This manager's own flow of a shared entry another manager made: its token requests use it. */
+  readonly #ownFlows = new WeakMap<Entry, TokenFlow>();
   #inflightCount = 0;
   /** Decaying high estimate of recent API call latency, ms ({@link observeLatency}). */
   #latencyMs = 0;
@@ -147,6 +169,9 @@ export class TokenManager {
     this.#client = options.client ?? 'client';
     this.#perTenant = typeof options.flow === 'function';
     this.#perSubject = typeof options.flow === 'function' || options.flow.usesSubjectToken === true;
+    this.#shared = options.shareEntries
+      ? sharedEntries<Entry>(options.now, this.#monotonic, options.fetch)
+      : undefined;
     options.store.onUnreadable?.((key, reason) => {
       void this.#reportUnreadable(key, reason);
     });
@@ -209,8 +234,11 @@ export class TokenManager {
    * - `ignored`: the challenge names another error than `invalid_token` (`insufficient_scope`...);
    * - `stale`: `token` is no longer current (someone replaced or dropped it already);
    * - `limited`: the current token was itself obtained because of a 401 within the interval
-   *   ({@link unauthorizedInterval}), so it is kept;
+   *   ({@link unauthorizedInterval}) and never had a 2xx answer ({@link confirm}), so it is kept;
    * - `renewed`: the token is dropped, locally and in the store; the next caller gets a new one.
+   *
+   * A token that worked and now gets a 401 was revoked (a single-active-token provider, an
+   * operator): it is renewed at once, whatever the interval (DESIGN §8, proven tokens).
    *
    * A store that fails to delete is reported as a `store.failure` event and never replaces the
    * API's answer: this method does not throw.
@@ -227,21 +255,33 @@ export class TokenManager {
     if (entry.token?.accessToken !== token.accessToken) return 'stale';
     const age = this.#monotonic() - entry.tokenAt;
     const interval = unauthorizedInterval(entry.unauthorizedRenewals, this.#options.backoff);
-    if (entry.unauthorizedRenewals > 0 && age < interval) {
+    const proven = entry.proven?.accessToken === token.accessToken;
+    if (!proven && entry.unauthorizedRenewals > 0 && age < interval) {
       // No new request; but a peer may have stored a newer token, or be getting one (its login
       // revoked this one), and adopting that costs the endpoint nothing.
       return (await this.#adoptPeerToken(entry, token)) ? 'stale' : 'limited';
     }
-    // A token that served well for a while: this 401 starts a new series.
-    if (age >= 2 * interval) entry.unauthorizedRenewals = 0;
+    // A token that worked, or served well for a while: this 401 starts a new series.
+    if (proven || age >= 2 * interval) entry.unauthorizedRenewals = 0;
     entry.token = undefined;
     entry.pendingReason = 'rejected';
     try {
-      await this.#options.store.deleteIf(await entry.key, token.accessToken);
+      await entry.store.deleteIf(await entry.key, token.accessToken);
     } catch (cause) {
       this.#emitStoreFailure(entry, cause, true);
     }
     return 'renewed';
+  }
+
+  /**
+   * Report that the API answered 2xx to a request that carried `token`: the token works, so a
+   * later 401 for it means it was revoked, and {@link reject} renews it at once instead of
+   * applying the 401 budget. Cheap (a map lookup and a comparison; allocates nothing for a client
+   * without tenants or subjects); a token that is no longer current is ignored.
+   */
+  confirm(token: AccessToken, tenant?: string, subjectToken?: string): void {
+    const entry = this.#entry(tenant, subjectToken);
+    if (entry.token === token) entry.proven = token;
   }
 
   /**
@@ -293,7 +333,7 @@ export class TokenManager {
     if (entry.withdrawn?.accessToken === rejected.accessToken) return;
     entry.withdrawn = rejected;
     try {
-      await this.#options.store.deleteIf(await entry.key, rejected.accessToken);
+      await entry.store.deleteIf(await entry.key, rejected.accessToken);
     } catch (cause) {
       this.#emitStoreFailure(entry, cause, true);
     }
@@ -323,6 +363,7 @@ export class TokenManager {
     for (const entry of this.#entries.values()) {
       const row: ClientStatus = { client: this.#client, state: 'empty', failures: entry.failures };
       if (entry.tenant !== undefined) row.tenant = entry.tenant;
+      if (entry.subject !== undefined) row.subject = entry.subject;
       const token = entry.token;
       const valid = token !== undefined && now < token.expiresAt;
       if (valid) row.expiresInMs = Math.round(token.expiresAt - now);
@@ -362,27 +403,46 @@ export class TokenManager {
     const flowSource = this.#options.flow;
     const flow = typeof flowSource === 'function' ? flowSource({ tenant }) : flowSource;
     const keyTenant = this.#perTenant ? tenant : undefined;
-    const key = cacheKey(flow, keyTenant, subject);
-    // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.
-    key.catch(ignore);
-    entry = {
-      flow,
-      key,
-      tenant: keyTenant,
-      subjectToken: subject,
-      token: undefined,
-      refreshAt: 0,
-      last: undefined,
-      inflight: undefined,
-      failures: 0,
-      lastError: undefined,
-      retryAt: Number.NEGATIVE_INFINITY,
-      pendingReason: undefined,
-      tokenAt: 0,
-      unauthorizedRenewals: 0,
-      adopting: undefined,
-      withdrawn: undefined,
+    const shared = flow.dpop === undefined ? this.#shared : undefined;
+    const shareId =
+      shared === undefined ? undefined : keyParts(flow, keyTenant, subject).join('\u0000');
+    const create = (): Entry => {
+      const key = cacheKey(flow, keyTenant, subject);
+      // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.
+      key.catch(ignore);
+      const created: Entry = {
+        flow,
+        key,
+        tenant: keyTenant,
+        subjectToken: subject,
+        subject: undefined,
+        token: undefined,
+        refreshAt: 0,
+        last: undefined,
+        inflight: undefined,
+        failures: 0,
+        lastError: undefined,
+        retryAt: Number.NEGATIVE_INFINITY,
+        pendingReason: undefined,
+        tokenAt: 0,
+        unauthorizedRenewals: 0,
+        adopting: undefined,
+        withdrawn: undefined,
+        proven: undefined,
+        store: this.#options.store,
+        shareId,
+        holders: 0,
+      };
+      if (subject !== undefined) {
+        subjectFingerprint(subject).then((fingerprint) => {
+          created.subject = fingerprint;
+        }, ignore);
+      }
+      return created;
     };
+    entry =
+      shareId === undefined ? create() : (shared as SharedEntries<Entry>).hold(shareId, create);
+    if (entry.flow !== flow) this.#ownFlows.set(entry, flow);
     if (entries.size >= this.#options.maxCachedTenants) this.#makeRoom();
     entries.set(id, entry);
     return entry;
@@ -401,7 +461,22 @@ export class TokenManager {
       if (entries.size < max || this.#inflightCount >= entries.size || visits-- === 0) return;
       entries.delete(id);
       if (candidate.inflight !== undefined) entries.set(id, candidate);
+      else this.#release(candidate);
     }
+  }
+
+  /** This manager no longer holds `entry`: a shared one may leave the process-wide table. */
+  #release(entry: Entry): void {
+    if (entry.shareId !== undefined) this.#shared?.release(entry.shareId, entry);
+  }
+
+  /**
+   * Lets every cached entry go (the registry's `close()`): shared entries no other manager holds
+   * leave the process-wide table. A later call starts afresh.
+   */
+  close(): void {
+    for (const entry of this.#entries.values()) this.#release(entry);
+    this.#entries.clear();
   }
 
   #startRenewal(entry: Entry, reason: TokenRequestReason): void {
@@ -496,7 +571,8 @@ export class TokenManager {
     entry: Entry,
     { request, stale, waitMs }: { request: boolean; stale: string | undefined; waitMs: number },
   ): Promise<Obtained | undefined> {
-    const { store, leaseTtlMs, now } = this.#options;
+    const { leaseTtlMs, now } = this.#options;
+    const store = entry.store;
     const key = await entry.key;
     const adopt = (stored: StoredToken | undefined) =>
       stored !== undefined && stored.accessToken !== stale && now() < stored.expiresAt
@@ -557,11 +633,12 @@ export class TokenManager {
     key: string,
     stored: StoredToken | undefined,
   ): Promise<Obtained & { source: 'endpoint' }> {
-    const { store, now } = this.#options;
+    const { now } = this.#options;
+    const store = entry.store;
     const refreshToken = stored?.refreshToken ?? entry.last?.refreshToken;
     const sentAt = now();
     const response = await this.#request(entry, refreshToken);
-    const record = toStoredToken(response, sentAt, entry.flow.defaultLifetimeSeconds);
+    const record = toStoredToken(response, sentAt, this.#flowOf(entry).defaultLifetimeSeconds);
     if (record.expiresAt <= now()) {
       throw new TokenEndpointError(
         'TOKEN_RESPONSE_INVALID',
@@ -612,7 +689,7 @@ export class TokenManager {
 
   /** Refresh token first when there is one; a rejected refresh falls back to one full login. */
   async #request(entry: Entry, refreshToken: string | undefined) {
-    const flow = entry.flow;
+    const flow = this.#flowOf(entry);
     if (refreshToken !== undefined && flow.refreshToken !== undefined) {
       try {
         return await flow.refreshToken(refreshToken, this.#flowRequest(entry));
@@ -621,6 +698,11 @@ export class TokenManager {
       }
     }
     return flow.requestToken(this.#flowRequest(entry));
+  }
+
+  /** The flow this manager requests the entry's tokens with: its own, also for a shared entry. */
+  #flowOf(entry: Entry): TokenFlow {
+    return this.#ownFlows.get(entry) ?? entry.flow;
   }
 
   #flowRequest(entry: Entry): FlowRequest {

@@ -128,6 +128,8 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     if (statusCode !== 401) {
+      if (statusCode >= 200 && statusCode < 300)
+        this.#client.acceptToken(this.#token as AccessToken);
       this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage);
       return;
     }

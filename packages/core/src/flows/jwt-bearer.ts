@@ -56,7 +56,14 @@ export interface JwtBearerOptions extends ClientAuthOptions {
    * what to sign one from (a fresh assertion per request, valid 5 minutes).
    */
   assertion: (() => string | Promise<string>) | JwtBearerAssertionOptions;
-  /** Client id, when the server wants client authentication too. Default: none sent. */
+  /**
+   * Client id. RFC 7523 §3.1 makes client authentication optional, but most servers want to know
+   * the client (Okta, Auth0, Entra ID, oidc-provider refuse the grant without it): give it unless
+   * the server's documentation says otherwise. Without it nothing identifies the client, not even
+   * `client_id`. With it the client authenticates by `auth` (default `client_secret_post`: the
+   * form carries `client_id`, and `client_secret` when given), or with `privateKey` / `tls` as for
+   * `clientCredentials`. Default: none sent.
+   */
   clientId?: string;
   /** Client secret (needs `clientId`). Never printed. Default: none. */
   clientSecret?: string;

@@ -26,11 +26,12 @@ import { mapOpenIdError } from './openid-errors.js';
 import {
   isSuccess,
   type RawTokenResponse,
+  type RejectionHint,
   rejectedError,
   sendTokenRequest,
   tooLargeError,
 } from './read-token-body.js';
-import { toTokenResponse } from './token-fields.js';
+import { expiresInSeconds, toTokenResponse } from './token-fields.js';
 import { optionalString, requireEndpointUrl, transportProblem } from './validate-options.js';
 
 /** Client id used internally when a password grant has none; never sent. */
@@ -122,7 +123,11 @@ export function boundedFetch(
   ctx: FlowContext,
   req: FlowRequest,
   seen: { status?: number } = {},
-  transport: { tlsFetch?: typeof fetch | undefined; dpop?: DPoPProver | undefined } = {},
+  transport: {
+    tlsFetch?: typeof fetch | undefined;
+    dpop?: DPoPProver | undefined;
+    hint?: RejectionHint | undefined;
+  } = {},
 ): CustomFetch {
   const flowReq = transport.tlsFetch === undefined ? req : { ...req, fetch: transport.tlsFetch };
   const { dpop } = transport;
@@ -146,14 +151,43 @@ export function boundedFetch(
       if (asksForNonce(raw)) throw nonceError(ctx, raw);
     }
     seen.status = raw.status;
-    if (!isSuccess(raw.status)) throw rejectedError(ctx, raw);
+    if (!isSuccess(raw.status)) throw rejectedError(ctx, raw, transport.hint);
     if (raw.truncated) throw tooLargeError(ctx, raw.status);
     const headers = new Headers(raw.headers);
     headers.delete('content-length');
     headers.delete('content-encoding');
     const empty = raw.status === 204 || raw.status === 205;
-    return new Response(empty ? null : raw.text, { status: raw.status, headers });
+    return new Response(empty ? null : ourTokenFields(ctx, raw), { status: raw.status, headers });
   };
+}
+
+/**
+ * A token response body as openid-client should read it: our rules for the token fields, not
+ * its own ({@link toTokenResponse} applies the same ones to every flow). A missing `token_type`
+ * becomes `bearer` (openid-client refuses it; many vendors omit it), and an `expires_in` other
+ * than a JSON number or a string of digits is refused here (openid-client would `parseFloat`
+ * `[60]`, `"6e1"` or `" 60"`). Bodies that are not a JSON object go through unchanged, for
+ * openid-client to refuse.
+ */
+function ourTokenFields(ctx: FlowContext, raw: RawTokenResponse): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.text);
+  } catch {
+    return raw.text;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return raw.text;
+  const fields = json as Record<string, unknown>;
+  if (fields.expires_in !== undefined) {
+    const seconds = expiresInSeconds(fields.expires_in);
+    if (typeof seconds === 'string') {
+      throw flowError(ctx, 'TOKEN_RESPONSE_INVALID', `${ctx.endpoint} answered ${seconds}`, {
+        status: raw.status,
+      });
+    }
+  }
+  if (fields.token_type !== undefined) return raw.text;
+  return JSON.stringify({ ...fields, token_type: 'bearer' });
 }
 
 /** A token endpoint answer refusing the proof for want of a (fresh) nonce. */
@@ -182,6 +216,8 @@ export interface GrantClient {
   readonly fallbackLifetimeSeconds: number;
   /** DPoP proofs for token requests (and a `DPoP` token type accepted). */
   readonly dpop?: DPoPProver | undefined;
+  /** What a refusal of this grant most likely means, when the flow knows better than "check the credentials". */
+  readonly rejectionHint?: RejectionHint | undefined;
 }
 
 /** Runs one openid-client grant with a fresh `Configuration` and maps its result and errors. */
@@ -199,6 +235,7 @@ export async function runGrant(
   config[customFetch] = boundedFetch(ctx, req, seen, {
     tlsFetch: client.auth.tlsFetch,
     dpop: client.dpop,
+    hint: client.rejectionHint,
   });
   // The manager's signal is the timeout; openid-client's own 30 s default is switched off.
   config.timeout = 0;

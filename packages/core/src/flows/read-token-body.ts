@@ -28,8 +28,11 @@ export interface TokenRequestInit {
   signal?: AbortSignal | undefined;
 }
 
-/** Per-status hint appended to a rejection message (e.g. "a required field is probably missing"). */
-export type RejectionHint = (status: number) => string | undefined;
+/**
+ * Hint appended to a rejection message (e.g. "a required field is probably missing"), from the
+ * status and the vendor's error; `undefined` for the default hint.
+ */
+export type RejectionHint = (status: number, vendor: VendorError) => string | undefined;
 
 /**
  * Sends one token request and reads the answer within `req.maxResponseBytes`.
@@ -172,7 +175,7 @@ export function rejectedError(
 ): TokenEndpointError {
   const vendor = extractVendorError(ctx, raw.text);
   const said = [vendor.vendorCode, vendor.vendorMessage].filter(Boolean).join(': ');
-  const extra = hint?.(raw.status) ?? defaultHint(raw.status);
+  const extra = hint?.(raw.status, vendor) ?? defaultHint(raw.status);
   return flowError(
     ctx,
     'TOKEN_ENDPOINT_REJECTED',

@@ -50,13 +50,14 @@ export function optionalAlgorithm(option: string, value: unknown): string | unde
 }
 
 /**
- * The JWS algorithm for a key: `algorithm` when given, else the JWK's `alg`, else by key type
- * (RSA `RS256`, EC `ES256`/`ES384`/`ES512` by curve, Ed25519 `EdDSA`). A PEM without `algorithm`
- * is taken as RSA (`RS256`).
+ * The JWS algorithm for a key: `algorithm` when given, else the JWK's `alg`, else by key type,
+ * for a JWK, a `CryptoKey` and a PKCS#8 PEM alike: RSA `RS256`, EC `ES256` /
+ * `ES384` / `ES512` by curve (P-256, P-384, P-521), Ed25519 `EdDSA`. A key of another type is
+ * taken as RSA (its import then fails with `CLIENT_KEY_INVALID`).
  */
 export function algorithmFor(key: PrivateKeyInput, algorithm: string | undefined): string {
   if (algorithm !== undefined) return algorithm;
-  if (typeof key === 'string') return 'RS256';
+  if (typeof key === 'string') return pemAlgorithm(key) ?? 'RS256';
   if (isCryptoKey(key)) {
     const spec = key.algorithm as { name: string; namedCurve?: string; hash?: { name: string } };
     if (spec.name === 'ECDSA')
@@ -70,6 +71,69 @@ export function algorithmFor(key: PrivateKeyInput, algorithm: string | undefined
   if (jwk.kty === 'EC') return `ES${jwk.crv === 'P-521' ? 512 : (jwk.crv ?? 'P-256').slice(2)}`;
   if (jwk.kty === 'OKP') return 'EdDSA';
   return 'RS256';
+}
+
+/** DER bytes (hex) of the key-type and curve object identifiers of a PKCS#8 key. */
+const KEY_TYPES: Readonly<Record<string, string>> = {
+  '2a864886f70d010101': 'RS256', // rsaEncryption
+  '2b6570': 'EdDSA', // Ed25519
+};
+const EC_KEY = '2a8648ce3d0201'; // id-ecPublicKey
+const EC_CURVES: Readonly<Record<string, string>> = {
+  '2a8648ce3d030107': 'ES256', // P-256
+  '2b81040022': 'ES384', // P-384
+  '2b81040023': 'ES512', // P-521
+};
+const OBJECT_IDENTIFIER = 0x06;
+
+/**
+ * The algorithm for the key type of a PKCS#8 PEM, read from its `AlgorithmIdentifier` (RFC 5958:
+ * `SEQUENCE { INTEGER version, SEQUENCE { OID type, parameters } , ... }`, the curve OID as EC
+ * parameters). `undefined` when the PEM cannot be read so far.
+ */
+function pemAlgorithm(pem: string): string | undefined {
+  const base64 = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  let der: Uint8Array;
+  try {
+    der = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+  const info = readTlv(der, 0); // PrivateKeyInfo
+  const version = info && readTlv(der, info.start);
+  const identifier = version && readTlv(der, version.end);
+  const type = identifier && readTlv(der, identifier.start);
+  if (type === undefined || type.tag !== OBJECT_IDENTIFIER) return undefined;
+  const oid = hex(der.subarray(type.start, type.end));
+  if (oid !== EC_KEY) return KEY_TYPES[oid];
+  const curve = readTlv(der, type.end);
+  return curve?.tag === OBJECT_IDENTIFIER
+    ? EC_CURVES[hex(der.subarray(curve.start, curve.end))]
+    : undefined;
+}
+
+/** One DER tag-length-value at `offset`: its tag and where its content starts and ends. */
+function readTlv(
+  der: Uint8Array,
+  offset: number,
+): { tag: number; start: number; end: number } | undefined {
+  const tag = der[offset];
+  let length = der[offset + 1];
+  if (tag === undefined || length === undefined) return undefined;
+  let start = offset + 2;
+  if (length > 0x80) {
+    const bytes = length - 0x80;
+    if (bytes > 4) return undefined;
+    length = 0;
+    for (let i = 0; i < bytes; i++) length = length * 256 + (der[start + i] ?? 0);
+    start += bytes;
+  }
+  const end = start + length;
+  return end <= der.length ? { tag, start, end } : undefined;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**

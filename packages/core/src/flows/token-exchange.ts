@@ -9,6 +9,7 @@ import {
 } from './client-auth.js';
 import { createFlowContext, flowError } from './flow-context.js';
 import { endpointSource, runGrant, scopeOption } from './oauth2-client.js';
+import type { RejectionHint } from './read-token-body.js';
 import {
   type OptionKeys,
   optionalString,
@@ -21,6 +22,21 @@ import {
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 /** Token type URN of an OAuth access token (RFC 8693 §3). */
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** Error codes with which a server refuses the tokens of an exchange (RFC 8693 §2.2.2: `invalid_request`). */
+const TOKEN_REFUSED = new Set(['invalid_request', 'invalid_grant', 'invalid_token']);
+
+/**
+ * What a 400 that refuses the exchange's tokens rather than this client means: the fix is a valid
+ * subject token from the caller, not other client credentials.
+ */
+function tokensRefused(actorToken: string | undefined): RejectionHint {
+  const tokens = actorToken === undefined ? 'subject token' : 'subject token or the actor token';
+  return (status, vendor) =>
+    status === 400 && (vendor.vendorCode === undefined || TOKEN_REFUSED.has(vendor.vendorCode))
+      ? `the ${tokens} was refused (invalid, expired, revoked or not accepted for this exchange)`
+      : undefined;
+}
 
 /** Options of {@link flows.tokenExchange}. */
 export interface TokenExchangeOptions extends ClientAuthOptions {
@@ -127,7 +143,13 @@ export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
     parameters.actor_token = actorToken;
     parameters.actor_token_type = actorTokenType ?? ACCESS_TOKEN_TYPE;
   }
-  const client = { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds };
+  const client = {
+    clientId,
+    auth,
+    dpop,
+    fallbackLifetimeSeconds: lifetimeSeconds,
+    rejectionHint: tokensRefused(actorToken),
+  };
 
   return Object.freeze({
     id: 'tokenExchange',

@@ -27,10 +27,11 @@ const MAPPED = new Set(['access_token', 'refresh_token', 'id_token', 'token_type
  * Validates and maps a token response body.
  *
  * - `access_token`: required non-empty string of characters an HTTP header can carry.
- * - `token_type`: optional; must be `bearer` (any case) and is returned as `Bearer`; with
- *   `rules.dpop`, `DPoP` (any case) is accepted too and returned as `DPoP`.
- * - expiry: `expires_in` (seconds ≥ 0 and ≤ 10 years, number or numeric string) → `expiresIn`; else the JWT `exp`
- *   (when `rules.jwtExp`) or `.expires` (RFC 1123 date) → `expiresAt`; else the fallback lifetime.
+ * - `token_type`: optional, `Bearer` when absent; must be `bearer` (any case) and is returned as
+ *   `Bearer`; with `rules.dpop`, `DPoP` (any case) is accepted too and returned as `DPoP`.
+ * - expiry: `expires_in` ({@link expiresInSeconds}: a JSON number or a string of decimal digits,
+ *   ≥ 0 and ≤ 10 years) → `expiresIn`; else the JWT `exp` (when `rules.jwtExp`) or `.expires`
+ *   (RFC 1123 date) → `expiresAt`; else the fallback lifetime.
  * - `refresh_token`: optional non-empty string.
  * - every other field is kept in `extras` (`scope`, `userName`, `.issued`, `release_version`...).
  *
@@ -60,7 +61,7 @@ export function toTokenResponse(
     );
   }
 
-  let tokenType: string | undefined;
+  let tokenType = 'Bearer';
   if (json.token_type !== undefined) {
     if (typeof json.token_type !== 'string') {
       throw invalid(`"token_type" of type ${describeType(json.token_type)} (expected "bearer")`);
@@ -81,20 +82,11 @@ export function toTokenResponse(
     refreshToken = rules.previousRefreshToken;
   }
 
-  const result: TokenResponse = { accessToken };
-  if (tokenType !== undefined) result.tokenType = tokenType;
+  const result: TokenResponse = { accessToken, tokenType };
 
   if (json.expires_in !== undefined) {
-    const seconds =
-      typeof json.expires_in === 'string' && json.expires_in.trim() !== ''
-        ? Number(json.expires_in)
-        : json.expires_in;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-      throw invalid(`"expires_in" that is not a number of seconds ≥ 0`);
-    }
-    if (seconds > MAX_TOKEN_LIFETIME_SECONDS) {
-      throw invalid(`"expires_in" beyond ${MAX_TOKEN_LIFETIME_SECONDS} s (10 years)`);
-    }
+    const seconds = expiresInSeconds(json.expires_in);
+    if (typeof seconds === 'string') throw invalid(seconds);
     // `0` is a provider's cached token counted down in whole seconds: still valid for < 1 s.
     result.expiresIn = seconds;
   } else {
@@ -112,6 +104,32 @@ export function toTokenResponse(
   );
   if (Object.keys(extras).length > 0) result.extras = Object.freeze(extras);
   return result;
+}
+
+/** A JSON number, or a string of decimal digits only: nothing else is a number of seconds. */
+const DECIMAL_DIGITS = /^[0-9]+$/;
+
+/**
+ * A token response's `expires_in` in seconds, by the rule of every flow: a JSON number, or a
+ * string of decimal digits only (`"3600"`, as some vendors send it), between 0 and 10 years.
+ * Anything else (`[60]`, `"6e1"`, `" 60"`, `"60.5"`, `"-1"`, `true`, `null`) is refused.
+ *
+ * @returns the seconds, or what is wrong with the value (for a `TOKEN_RESPONSE_INVALID` message).
+ */
+export function expiresInSeconds(value: unknown): number | string {
+  const seconds =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && DECIMAL_DIGITS.test(value)
+        ? Number(value)
+        : undefined;
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
+    return `"expires_in" that is not a number of seconds ≥ 0 (a JSON number or a string of digits)`;
+  }
+  if (seconds > MAX_TOKEN_LIFETIME_SECONDS) {
+    return `"expires_in" beyond ${MAX_TOKEN_LIFETIME_SECONDS} s (10 years)`;
+  }
+  return seconds;
 }
 
 /**

@@ -1,0 +1,151 @@
+import { type AuthEvent, createAuthClients, MemoryTokenStore, presets } from '@auth/core';
+import { type Emulators, startEmulators } from '@auth/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SharedEntries } from '../src/shared-entries.js';
+import { manualClock } from './support/fake-flow.js';
+
+/**
+ * One token per credential per process, against the `/Token` provider (every login revokes the
+ * account's earlier tokens). Token requests are counted at the emulator. The clients share one
+ * fake wall clock and one frozen monotonic clock (clients share only with equal clocks).
+ */
+const clock = manualClock(Date.now());
+const monotonic = () => 0;
+let emulators: Emulators;
+const open: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  emulators = await startEmulators({ now: clock.now });
+});
+afterAll(() => emulators.close());
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((clients) => clients.close()));
+  emulators.aspnet.resetStats();
+});
+
+function aspnet(path = '') {
+  const { origin, credentials } = emulators.aspnet;
+  return presets.aspnetToken({
+    baseUrl: `${origin}/`,
+    apiBaseUrl: `${origin}/api/${path}`,
+    ...credentials,
+    now: clock.now,
+    monotonic,
+  });
+}
+
+function registry<const D extends Record<string, ReturnType<typeof aspnet>>>(
+  definitions: D,
+  options: Parameters<typeof createAuthClients>[1] = {},
+) {
+  const clients = createAuthClients(definitions, options);
+  open.push(clients);
+  return clients;
+}
+
+async function status(client: { fetch(url: string): Promise<Response> }): Promise<number> {
+  const res = await client.fetch('me');
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('two clients of one account on a single-active-token provider', () => {
+  it('two clients of one registry alternating 100 calls: 1 token request, 100 × 200', async () => {
+    const clients = registry({ a: aspnet(), b: aspnet() });
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push(await status(i % 2 ? clients.b : clients.a));
+    expect(statuses).toEqual(Array(100).fill(200));
+    expect(emulators.aspnet.stats.tokenRequests).toBe(1);
+  });
+
+  it('two registries alternating 100 calls: 1 token request, 100 × 200', async () => {
+    const first = registry({ api: aspnet() });
+    const second = registry({ api: aspnet() });
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push(await status(i % 2 ? second.api : first.api));
+    expect(statuses).toEqual(Array(100).fill(200));
+    expect(emulators.aspnet.stats.tokenRequests).toBe(1);
+  });
+
+  it('concurrent first calls of both share one token request', async () => {
+    const first = registry({ api: aspnet() });
+    const second = registry({ api: aspnet() });
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => status(i % 2 ? second.api : first.api)),
+    );
+    expect(statuses).toEqual(Array(50).fill(200));
+    expect(emulators.aspnet.stats.tokenRequests).toBe(1);
+  });
+
+  it('reports each client under its own name: status rows, and events to the client that asked', async () => {
+    const events: AuthEvent[] = [];
+    const clients = registry({ a: aspnet(), b: aspnet() }, { onEvent: (e) => events.push(e) });
+    await status(clients.a);
+    await status(clients.b);
+    expect(clients.status()).toEqual([
+      expect.objectContaining({ client: 'a', state: 'valid' }),
+      expect.objectContaining({ client: 'b', state: 'valid' }),
+    ]);
+    const requests = events.filter((e) => e.type === 'token.request');
+    expect(requests).toEqual([expect.objectContaining({ client: 'a', reason: 'missing' })]);
+  });
+
+  it('shareTokens: false keeps the old behaviour: the clients knock each other out', async () => {
+    const first = registry({ api: aspnet() }, { shareTokens: false });
+    const second = registry({ api: aspnet() }, { shareTokens: false });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push(await status(i % 2 ? second.api : first.api));
+    // Each login revokes the other client's token; a 401 renews it (it had worked), every call.
+    expect(emulators.aspnet.stats.tokenRequests).toBeGreaterThanOrEqual(19);
+  });
+
+  it('a client given a store of its own never shares through the process', async () => {
+    const first = registry({ api: aspnet() });
+    const second = registry({ api: { ...aspnet(), store: new MemoryTokenStore() } });
+    await status(first.api);
+    await status(second.api);
+    expect(emulators.aspnet.stats.tokenRequests).toBe(2);
+  });
+
+  it('a closed registry lets its tokens go: the next registry asks for a new one', async () => {
+    const first = registry({ api: aspnet() });
+    await status(first.api);
+    await first.close();
+    const second = registry({ api: aspnet() });
+    await status(second.api);
+    expect(emulators.aspnet.stats.tokenRequests).toBe(2);
+  });
+
+  it('clients with other clocks share nothing', async () => {
+    const first = registry({ api: aspnet() });
+    const second = registry({ api: { ...aspnet(), monotonic: () => 0 } });
+    await status(first.api);
+    expect(await status(second.api)).toBe(200);
+    expect(emulators.aspnet.stats.tokenRequests).toBe(2);
+  });
+});
+
+describe('the process-wide table', () => {
+  const entry = () => ({ holders: 0, inflight: undefined as unknown });
+
+  it('keeps an entry while a manager holds it, and drops it with the last holder', () => {
+    const table = new SharedEntries<ReturnType<typeof entry>>();
+    const a = table.hold('k', entry);
+    const b = table.hold('k', entry);
+    expect(b).toBe(a);
+    table.release('k', a);
+    expect(table.hold('k', entry)).toBe(a);
+    table.release('k', a);
+    table.release('k', a);
+    expect(table.size).toBe(0);
+    expect(table.hold('k', entry)).not.toBe(a);
+  });
+
+  it('is bounded, and never drops an entry with a token request in flight', () => {
+    const table = new SharedEntries<ReturnType<typeof entry>>(3);
+    const busy = table.hold('busy', () => ({ holders: 0, inflight: Promise.resolve() }));
+    for (let i = 0; i < 10; i++) table.hold(`k${i}`, entry);
+    expect(table.size).toBe(3);
+    expect(table.hold('busy', entry)).toBe(busy);
+  });
+});
