@@ -96,7 +96,8 @@ function redirects({ apiHost, otherHost }: Hosts): Case[] {
       name: 'a redirect loop ends',
       call: { url: 'loop' },
       check(seen, row) {
-        expect(seen.api.length).toBeLessThanOrEqual(row.followsRedirects ? 21 : 1);
+        // fetch stops at the 21st redirect, axios (follow-redirects) at the 22nd.
+        expect(seen.api.length).toBeLessThanOrEqual(row.followsRedirects ? 22 : 1);
         if ('status' in seen.outcome) expect(seen.outcome.status).toBe(302);
       },
     },
@@ -151,27 +152,27 @@ const unauthorized: Case[] = [
       call: { url: 'ok', method: 'POST', body },
       revoke: true,
       check(seen, row) {
-        expect(seen.tokenRequests).toBe(1);
         if (!row.replaysBodies) {
           expect(seen.outcome).toMatchObject({ status: 401 });
+          expect(seen.api).toHaveLength(1);
           expect(seen.events).toMatchObject([{ action: 'renewed', retried: false }]);
           return;
         }
         expect(seen.outcome).toMatchObject({ status: 200 });
         expect(seen.api).toHaveLength(2);
+        expect(seen.tokenRequests).toBe(1);
         for (const request of seen.api) expect(request.body).toContain(TEXT_BODY);
         expect(seen.events).toMatchObject([{ action: 'renewed', retried: true }]);
       },
     }),
   ),
   {
-    name: 'a revoked token with a stream body: the 401 handed on, the token renewed',
+    name: 'a revoked token with a stream body: the 401 handed on, the token dropped for the next call',
     call: { url: 'ok', method: 'POST', body: 'stream' },
     revoke: true,
     check(seen) {
       expect(seen.outcome).toMatchObject({ status: 401 });
       expect(seen.api).toHaveLength(1);
-      expect(seen.tokenRequests).toBe(1);
       expect(seen.events).toMatchObject([{ action: 'renewed', retried: false }]);
     },
   },

@@ -115,6 +115,7 @@ const SENDERS: Record<
       dispatcher.dispatch(
         { ...target, method: call.method ?? 'GET', body: body(call), headers: {} },
         {
+          onRequestStart: () => {},
           onResponseStart: (_controller, statusCode) => {
             status = statusCode;
           },
