@@ -46,6 +46,7 @@ export type {
   UnauthorizedAction,
 } from './events.js';
 export {
+  type CertificateHeader,
   type ClientAuthMethod,
   type ClientAuthOptions,
   type ClientCredentialsOptions,
@@ -55,10 +56,16 @@ export {
   type JsonCredentialsOptions,
   type JwtBearerAssertionOptions,
   type JwtBearerOptions,
+  type JwtKeyOptions,
+  type JwtSigner,
+  type JwtSignerOptions,
+  jwtSigner,
   type MutualTls,
   type PasswordGrantOptions,
   type PrivateKeyInput,
+  type TokenAnswerFields,
   type TokenExchangeOptions,
+  type TokenRequestOptions,
 } from './flows/index.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export {
