@@ -18,6 +18,14 @@ export function json(status: number, body: object, headers?: Record<string, stri
   return { status, body, headers };
 }
 
+/** An RFC 6749 §5.2 error body: `{ error, error_description? }`. */
+export function oauthError(status: number, error: string, description?: string): Reply {
+  return json(
+    status,
+    description === undefined ? { error } : { error, error_description: description },
+  );
+}
+
 /** A plain-text (or other `contentType`) answer. */
 export function text(
   status: number,
