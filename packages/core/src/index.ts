@@ -72,10 +72,19 @@ export {
   ALERTSITE_BASE_URL,
   type AlertSitePresetOptions,
   type AspNetTokenPresetOptions,
+  type Auth0PresetOptions,
+  type EntraIdCertificate,
+  type EntraIdPresetOptions,
+  type GitHubAppPresetOptions,
+  type GoogleServiceAccountCredentials,
+  type GoogleServiceAccountPresetOptions,
   type KlearStackPresetOptions,
+  type OktaPresetOptions,
   type OpsRampPresetOptions,
   type PresetCommonOptions,
   presets,
+  type SalesforcePresetOptions,
+  type ZoomPresetOptions,
 } from './presets/index.js';
 export { isReplayableBody } from './request-body.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';

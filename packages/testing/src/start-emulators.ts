@@ -76,8 +76,6 @@ export interface Emulators {
   auth0: Auth0Emulator;
   /** Zoom Server-to-Server OAuth: `account_credentials` with Basic auth. */
   zoom: ZoomEmulator;
-  /** The four seed providers (AlertSite, KlearStack, OpsRamp, Token API). */
-  seeds: readonly ProviderEmulator[];
   /** Every provider, for loops. */
   all: readonly ProviderEmulator[];
   /** Stops every server and drops open connections at once. Safe to call twice. */
@@ -193,12 +191,6 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   };
   return {
     ...providers,
-    seeds: Object.freeze([
-      providers.alertsite,
-      providers.klearstack,
-      providers.opsramp,
-      providers.aspnet,
-    ]),
     all: Object.freeze(Object.values(providers)),
     close: closeAll,
   };
