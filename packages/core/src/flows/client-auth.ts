@@ -77,6 +77,11 @@ export interface ClientAuthOptions {
   /** Header parameters naming `certificate`: `x5t#S256`, `x5t`, `x5c`. Default `['x5t#S256']`. */
   certificateHeaders?: readonly CertificateHeader[];
   /**
+   * Clock dating `private_key_jwt` assertions (`iat`, `nbf`, `exp` 60 s later), epoch ms.
+   * Default: the system clock. Presets pass the client's `now`.
+   */
+  now?: () => number;
+  /**
    * Mutual TLS for token requests (`mutualTls({ cert, key, ca })` from `@auth/core/node`). Needed
    * by `tls_client_auth` / `self_signed_tls_client_auth` unless the client's `fetch` presents the
    * certificate already. Default: none (the client's `fetch`).
@@ -92,6 +97,7 @@ export const CLIENT_AUTH_OPTION_KEYS = {
   algorithm: true,
   certificate: true,
   certificateHeaders: true,
+  now: true,
   tls: true,
 } satisfies OptionKeys<ClientAuthOptions>;
 
@@ -159,10 +165,13 @@ export function clientAuthentication(
     );
   }
   if (
-    (options.certificate !== undefined || options.certificateHeaders !== undefined) &&
+    (options.certificate !== undefined ||
+      options.certificateHeaders !== undefined ||
+      options.now !== undefined) &&
     method !== 'private_key_jwt'
   ) {
-    throw new AuthConfigError('certificate', 'is only used with auth: "private_key_jwt"');
+    const option = options.now === undefined ? 'certificate' : 'now';
+    throw new AuthConfigError(option, 'is only used with auth: "private_key_jwt"');
   }
   const needsSecret = method.startsWith('client_secret_');
   if (
@@ -204,11 +213,22 @@ export function clientAuthentication(
           : { certificateHeaders: options.certificateHeaders }),
       });
       const kid = signer.keyId;
+      const now = options.now;
+      if (now !== undefined && typeof now !== 'function') {
+        throw new AuthConfigError('now', 'must be a function');
+      }
       return result(
         audienceIsTokenEndpoint(async (as, client, body, headers) => {
           const key = await signer.key();
           const extra = await signer.extraHeader();
-          const modify = { [modifyAssertion]: (header: object) => Object.assign(header, extra) };
+          const modify = {
+            [modifyAssertion]: (header: object, payload: Record<string, unknown>) => {
+              Object.assign(header, extra);
+              if (now === undefined) return;
+              const seconds = Math.floor(now() / 1000);
+              Object.assign(payload, { iat: seconds, nbf: seconds, exp: seconds + 60 });
+            },
+          };
           try {
             await PrivateKeyJwt(kid === undefined ? key : { key, kid }, modify)(
               as,

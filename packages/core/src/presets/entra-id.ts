@@ -108,6 +108,7 @@ export function entraId(options: EntraIdPresetOptions): AuthClientOptions {
               privateKey: certificate.privateKey,
               certificate: requireString('certificate.certificate', certificate.certificate),
               certificateHeaders: ['x5t#S256' as const],
+              ...(common.now === undefined ? {} : { now: common.now }),
             }),
         ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
       }),

@@ -92,6 +92,7 @@ export function okta(options: OktaPresetOptions): AuthClientOptions {
         ...(keyId === undefined ? {} : { keyId }),
         scope: scopes,
         ...(dpop === undefined ? {} : { dpop }),
+        ...(common.now === undefined ? {} : { now: common.now }),
         ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
       }),
     };
