@@ -20,7 +20,7 @@ import {
   type ProviderEmulator,
   startEmulators,
 } from '@auth/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from './support/fake-flow.js';
 import { expectNoSecret } from './support/flow-request.js';
 
@@ -231,6 +231,29 @@ const VENDORS: Record<string, VendorCase> = {
     path: 'users',
     data: () => EMULATOR_API_DATA.okta,
   },
+  'okta (DPoP)': {
+    emulator: () => emulators.okta,
+    options: () =>
+      presets.okta({
+        ...emulators.okta.credentials,
+        issuer: emulators.okta.issuer,
+        dpop: true,
+        now: clock.now,
+      }),
+    wrong: () => ({
+      options: presets.okta({
+        ...emulators.okta.credentials,
+        privateKey: strangerKey,
+        issuer: emulators.okta.issuer,
+        dpop: true,
+        now: clock.now,
+      }),
+      code: 'CLIENT_AUTH_REJECTED',
+      secrets: [strangerKey, strangerKey.split('\n')[3] as string],
+    }),
+    path: 'users',
+    data: () => EMULATOR_API_DATA.okta,
+  },
   zoom: {
     emulator: () => emulators.zoom,
     options: () =>
@@ -257,6 +280,11 @@ const VENDORS: Record<string, VendorCase> = {
 };
 
 describe.each(Object.entries(VENDORS))('%s against its emulator', (_name, vendor) => {
+  // Each case starts on the wall clock: proofs the engine dates itself (DPoP) stay in range.
+  beforeEach(() => {
+    clock.time = Date.now();
+  });
+
   it('a cold call, then 100 concurrent calls in each of 3 lifetimes: 0 failed, 1 token per lifetime', async () => {
     const emulator = vendor.emulator();
     emulator.resetStats();
@@ -451,6 +479,24 @@ describe('vendor specifics the emulators check', () => {
       status: 403,
       vendorCode: 'access_denied',
     });
+  });
+
+  it('okta with DPoP: a nonce round, a DPoP-bound token the API takes only with a proof', async () => {
+    clock.time = Date.now();
+    emulators.okta.resetStats();
+    const clients = createAuthClients({
+      okta: VENDORS['okta (DPoP)']?.options() as AuthClientOptions,
+    });
+    const token = await clients.okta.getToken();
+    expect(token.tokenType).toBe('DPoP');
+    // The first token request was refused for want of the nonce, the second carried it.
+    expect(emulators.okta.stats.tokenAttempts).toBe(2);
+    expect(emulators.okta.stats.tokenRequests).toBe(1);
+    const asBearer = await fetch(new URL('users', emulators.okta.apiBaseUrl), {
+      headers: { authorization: `Bearer ${token.accessToken}` },
+    });
+    expect(asBearer.status).toBe(401);
+    expect((await clients.okta.fetch('users')).status).toBe(200);
   });
 
   it('okta: a scope the app was not granted is invalid_scope', async () => {

@@ -1,6 +1,7 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { EMULATOR_API_DATA } from './api-data.js';
 import { EMULATOR_CREDENTIALS, type OktaCredentials } from './credentials.js';
+import { checkDPoPProof } from './dpop-proof.js';
 import { checkAssertion, isAssertionProblem } from './jwt.js';
 import { parseForm } from './request.js';
 import {
@@ -26,8 +27,13 @@ const MAX_ASSERTION_SECONDS = 3600;
  * `POST /oauth2/v1/token` with `grant_type=client_credentials`, `scope` and a `private_key_jwt`
  * client assertion (RS256, `iss` = `sub` = client id, `aud` = the token URL, `exp` at most 1 hour
  * ahead, a `jti` never seen before) answers `{token_type: "Bearer", expires_in: 3600,
- * access_token, scope}`. Errors: 401 `invalid_client`, 400 `invalid_scope`. API:
- * `GET /api/v1/users` (needs `okta.users.read`).
+ * access_token, scope}`. With a `DPoP` proof header (an app that requires DPoP,
+ * https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/), the first request is
+ * refused with 400 `use_dpop_nonce` and a `DPoP-Nonce` header; a proof carrying that nonce gets
+ * `token_type: "DPoP"`, a token bound to the proof's key, which the API accepts only as
+ * `Authorization: DPoP …` with a proof of the same key (`ath` = the token's hash). Errors: 401
+ * `invalid_client`, 400 `invalid_scope`, 400 `invalid_dpop_proof`. API: `GET /api/v1/users`
+ * (needs `okta.users.read`).
  */
 export interface OktaEmulator extends ProviderEmulator {
   readonly name: 'okta';
@@ -37,12 +43,20 @@ export interface OktaEmulator extends ProviderEmulator {
   readonly issuer: string;
 }
 
+/** Whose an Okta token is: its scopes, and the DPoP key it is bound to. */
+interface OktaPrincipal {
+  scopes: readonly string[];
+  jkt?: string;
+}
+
 /** Starts the Okta emulator; tokens live `lifetime` seconds (Okta: 1 hour). */
 export async function startOkta(
   options: ProviderStartOptions & { lifetime: number },
 ): Promise<Started<OktaEmulator>> {
   const publicKey = createPublicKey(CREDENTIALS.privateKey);
-  const book = tokenBook<readonly string[]>(options.now);
+  const book = tokenBook<OktaPrincipal>(options.now);
+  const nonce = randomBytes(16).toString('base64url');
+  const seconds = () => Math.floor(options.now() / 1000);
   const seenJti = new Set<string>();
   const invalidClient = (description: string) => oauthError(401, 'invalid_client', description);
 
@@ -53,6 +67,27 @@ export async function startOkta(
       apiBasePath: '/api/v1/',
       async token(req): Promise<TokenOutcome> {
         const form = await parseForm(req);
+        const proof = req.headers.dpop;
+        let jkt: string | undefined;
+        if (typeof proof === 'string') {
+          const checked = checkDPoPProof(proof, {
+            method: 'POST',
+            url: `${requestOrigin(req.headers)}${TOKEN_PATH}`,
+            now: seconds(),
+            nonce,
+          });
+          if (checked === 'use_dpop_nonce') {
+            const body = {
+              error: 'use_dpop_nonce',
+              error_description: 'Authorization server requires nonce in DPoP proof.',
+            };
+            return { reply: json(400, body, { 'dpop-nonce': nonce }) };
+          }
+          if (typeof checked === 'string') {
+            return { reply: oauthError(400, 'invalid_dpop_proof', checked) };
+          }
+          jkt = checked.jkt;
+        }
         if (form.get('grant_type') !== 'client_credentials') {
           return {
             reply: oauthError(400, 'unsupported_grant_type', 'The grant type is not supported.'),
@@ -109,16 +144,33 @@ export async function startOkta(
             ),
           };
         }
+        const principal = jkt === undefined ? { scopes } : { scopes, jkt };
         const body = {
-          token_type: 'Bearer',
+          token_type: jkt === undefined ? 'Bearer' : 'DPoP',
           expires_in: options.lifetime,
-          access_token: book.issue(scopes, options.lifetime, 'okta.'),
+          access_token: book.issue(principal, options.lifetime, 'okta.'),
           scope: scopes.join(' '),
         };
         return { reply: json(200, body), issued: true };
       },
       missingFieldBody: () => ({ token_type: 'Bearer', expires_in: options.lifetime }),
       authenticate: (token) => book.check(token),
+      authorize({ method, url, headers }) {
+        const [, scheme, token] = /^(Bearer|DPoP) +(\S+)$/i.exec(headers.authorization ?? '') ?? [];
+        const principal = token === undefined ? undefined : book.check(token);
+        if (principal === undefined) return undefined;
+        if (principal.jkt === undefined)
+          return scheme?.toLowerCase() === 'bearer' ? principal : undefined;
+        const proof = headers.dpop;
+        if (scheme?.toLowerCase() !== 'dpop' || typeof proof !== 'string') return undefined;
+        const checked = checkDPoPProof(proof, {
+          method,
+          url: `${url.origin}${url.pathname}`,
+          now: seconds(),
+          accessToken: token,
+        });
+        return typeof checked !== 'string' && checked.jkt === principal.jkt ? principal : undefined;
+      },
       unauthorized: () =>
         json(
           401,
@@ -130,7 +182,7 @@ export async function startOkta(
           },
           { 'www-authenticate': 'Bearer realm="IdpAdmin", error="invalid_token"' },
         ),
-      api(route, scopes) {
+      api(route, { scopes }) {
         if (route !== 'users') return undefined;
         if (!scopes.includes('okta.users.read')) {
           return json(403, {
