@@ -212,5 +212,14 @@ describe('flows.jwtBearer object form and principal', () => {
     const byFunction = (principal: string) =>
       flows.jwtBearer({ tokenUrl: `${api.url}token`, assertion: () => 'jwt', principal });
     expect(byFunction('svc-a').cacheKeyParts).not.toEqual(byFunction('svc-b').cacheKeyParts);
+    expect(
+      thrownConfigError(() =>
+        flows.jwtBearer({
+          tokenUrl: `${api.url}token`,
+          assertion: { privateKey, issuer: 'x' },
+          principal: 'x',
+        }),
+      ).option,
+    ).toBe('principal');
   });
 });

@@ -73,7 +73,7 @@ export interface JwtBearerOptions extends ClientAuthOptions {
   /**
    * With a function `assertion`: who its assertions are for (a service account, a user name),
    * added to the cache key so that two principals on one token URL never share a token. Not
-   * secret. Ignored with the object form, whose claims are in the key already. Default: none.
+   * secret. Only with a function (the object form's claims are in the key already). Default: none.
    */
   principal?: string;
   /** Client id, when the server wants client authentication too. Default: none sent. */
@@ -175,10 +175,14 @@ function assertionSource(
 ): { assertion: () => string | Promise<string>; identity: string[] } {
   const value = options.assertion;
   if (typeof value === 'function') {
-    return { assertion: value, identity: [optionalString('principal', options.principal) ?? ''] };
+    const principal = optionalString('principal', options.principal);
+    return { assertion: value, identity: principal === undefined ? [] : [principal] };
   }
   if (typeof value !== 'object' || value === null) {
     throw new AuthConfigError('assertion', 'must be a function or { privateKey, issuer }');
+  }
+  if (options.principal !== undefined) {
+    throw new AuthConfigError('principal', 'is only used with a function assertion');
   }
   rejectUnknownOptions(value, ASSERTION_OPTION_KEYS, 'assertion');
   const issuer = requireString('assertion.issuer', value.issuer);

@@ -64,6 +64,9 @@ const TOKEN_REQUEST_OPTION_KEYS = {
   allowInsecureHttp: true,
 } satisfies OptionKeys<TokenRequestOptions>;
 
+/** Headers whose values are never secret (everything else is redacted from errors). */
+const PLAIN_HEADERS = new Set(['accept', 'content-type', 'user-agent']);
+
 const ANSWER_KEYS = {
   token: true,
   expiresIn: true,
@@ -132,7 +135,10 @@ export function tokenRequest(options: TokenRequestOptions): TokenFlow {
         });
       }
       // The header values (a signed JWT, an API key) are this request's secrets.
-      const ctx = createFlowContext(id, tokenUrl, Object.values(sent));
+      const secrets = Object.entries(sent)
+        .filter(([name]) => !PLAIN_HEADERS.has(name.toLowerCase()))
+        .map(([, value]) => value);
+      const ctx = createFlowContext(id, tokenUrl, secrets);
       const raw = await sendTokenRequest(ctx, req, tokenUrl, {
         method,
         headers: {
