@@ -16,6 +16,7 @@ import {
 } from '@auth/core';
 import {
   EMULATOR_API_DATA,
+  EMULATOR_CREDENTIALS,
   type Emulators,
   type ProviderEmulator,
   startEmulators,
@@ -512,5 +513,104 @@ describe('vendor specifics the emulators check', () => {
       code: 'TOKEN_ENDPOINT_REJECTED',
       vendorCode: 'invalid_scope',
     });
+  });
+});
+
+describe('vendor preset defaults (the documented endpoints)', () => {
+  const parts = (options: AuthClientOptions) =>
+    (options.flow as { cacheKeyParts: readonly string[] }).cacheKeyParts;
+  const pem = EMULATOR_CREDENTIALS.okta.privateKey;
+
+  it('githubApp, zoom, auth0, okta, entraId, salesforce, googleServiceAccount', () => {
+    const github = presets.githubApp({ appId: 1, privateKey: pem, installationId: 42 });
+    expect(github.baseUrl).toBe('https://api.github.com/');
+    expect(parts(github)).toEqual([
+      'https://api.github.com/app/installations/42/access_tokens',
+      '1',
+      '42',
+    ]);
+    const zoom = presets.zoom({ accountId: 'a1', clientId: 'c', clientSecret: 'zoom-s3cret' });
+    expect(zoom.baseUrl).toBe('https://api.zoom.us/v2/');
+    expect(parts(zoom)[0]).toBe('https://zoom.us/oauth/token');
+    const auth0 = presets.auth0({
+      domain: 'acme.eu.auth0.com',
+      clientId: 'c',
+      clientSecret: 'auth0-s3cret',
+      audience: 'https://api.acme.example/',
+      baseUrl: 'https://api.acme.example/v1',
+    });
+    expect(parts(auth0)[0]).toBe('https://acme.eu.auth0.com/oauth/token');
+    expect(auth0.baseUrl).toBe('https://api.acme.example/v1/');
+    const org = presets.okta({
+      issuer: 'https://acme.okta.com',
+      clientId: 'c',
+      privateKey: pem,
+      scopes: 'okta.users.read',
+    });
+    expect(parts(org)[0]).toBe('https://acme.okta.com/oauth2/v1/token');
+    expect(org.baseUrl).toBe('https://acme.okta.com/api/v1/');
+    const custom = presets.okta({
+      issuer: 'https://acme.okta.com/oauth2/default',
+      clientId: 'c',
+      privateKey: pem,
+      scopes: ['api:read'],
+    });
+    expect(parts(custom)[0]).toBe('https://acme.okta.com/oauth2/default/v1/token');
+    const entra = presets.entraId({
+      tenantId: 't-1',
+      clientId: 'c',
+      clientSecret: 'entra-s3cret',
+      scope: 'https://graph.microsoft.com/.default',
+      baseUrl: 'https://graph.microsoft.com/v1.0/',
+    });
+    expect(parts(entra)[0]).toBe('https://login.microsoftonline.com/t-1/oauth2/v2.0/token');
+    const sf = presets.salesforce({
+      instanceUrl: 'https://acme.my.salesforce.com',
+      clientId: 'c',
+      privateKey: pem,
+      username: 'u@acme.com',
+    });
+    expect(sf.baseUrl).toBe('https://acme.my.salesforce.com/');
+    expect(parts(sf)).toContain('https://login.salesforce.com'); // the assertion's aud
+    expect(parts(sf)[0]).toBe('https://login.salesforce.com/services/oauth2/token');
+    const google = presets.googleServiceAccount({
+      credentials: { client_email: 'svc@p.iam.gserviceaccount.com', private_key: pem },
+      scopes: 'https://www.googleapis.com/auth/cloud-platform',
+      baseUrl: 'https://storage.googleapis.com/storage/v1/',
+    });
+    expect(parts(google)[0]).toBe('https://oauth2.googleapis.com/token');
+  });
+
+  it('refuses what the vendor would refuse later, naming the client', () => {
+    const okta = createAuthClients.bind(null, {
+      okta: presets.okta({
+        issuer: 'https://acme.okta.com',
+        clientId: 'c',
+        privateKey: pem,
+        scopes: [],
+      }),
+    });
+    expect(() => okta()).toThrow(/clients\.okta\.scopes/);
+    const both = () =>
+      createAuthClients({
+        entra: presets.entraId({
+          tenantId: 't',
+          clientId: 'c',
+          clientSecret: 'entra-s3cret',
+          certificate: { privateKey: pem, certificate: EMULATOR_CREDENTIALS.entra.certificate },
+          scope: 's/.default',
+          baseUrl: 'https://graph.microsoft.com/v1.0/',
+        }),
+      });
+    expect(both).toThrow(/clients\.entra\.clientSecret/);
+    const google = () =>
+      createAuthClients({
+        g: presets.googleServiceAccount({
+          credentials: { client_email: 'svc@p', private_key: pem, type: 'authorized_user' },
+          scopes: 's',
+          baseUrl: 'https://storage.googleapis.com/',
+        }),
+      });
+    expect(google).toThrow(/clients\.g\.credentials\.type/);
   });
 });
