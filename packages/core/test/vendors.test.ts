@@ -582,15 +582,16 @@ describe('vendor preset defaults (the documented endpoints)', () => {
   });
 
   it('refuses what the vendor would refuse later, naming the client', () => {
-    const okta = createAuthClients.bind(null, {
-      okta: presets.okta({
-        issuer: 'https://acme.okta.com',
-        clientId: 'c',
-        privateKey: pem,
-        scopes: [],
-      }),
-    });
-    expect(() => okta()).toThrow(/clients\.okta\.scopes/);
+    const okta = () =>
+      createAuthClients({
+        okta: presets.okta({
+          issuer: 'https://acme.okta.com',
+          clientId: 'c',
+          privateKey: pem,
+          scopes: [],
+        }),
+      });
+    expect(okta).toThrow(/clients\.okta\.scopes/);
     const both = () =>
       createAuthClients({
         entra: presets.entraId({
