@@ -22,7 +22,25 @@ export interface DemoConfig {
     tenants: readonly { tenantId: string; clientId: string; clientSecret: string }[];
   };
   aspnet: { baseUrl: string; username: string; password: string };
+  /**
+   * Origins (ending in `/`) of the seven vendors' servers; the demo uses the emulators'
+   * credentials (`EMULATOR_CREDENTIALS`) with them.
+   */
+  vendors: Record<VendorName, string>;
 }
+
+/** The vendors the demo calls besides the four seed providers. */
+export const VENDORS = [
+  'github',
+  'google',
+  'salesforce',
+  'okta',
+  'entra',
+  'auth0',
+  'zoom',
+] as const;
+/** One of {@link VENDORS}. */
+export type VendorName = (typeof VENDORS)[number];
 
 /** Ports the emulators use when started by `auth-emulators --port-base 4101` (the demo default). */
 export const DEMO_EMULATOR_PORT_BASE = 4101;
@@ -34,7 +52,8 @@ export const DEMO_EMULATOR_PORT_BASE = 4101;
  * `ALERTSITE_URL`, `ALERTSITE_USERNAME`, `ALERTSITE_PASSWORD`, `KLEARSTACK_URL`,
  * `KLEARSTACK_USERNAME`, `KLEARSTACK_PASSWORD`, `KLEARSTACK_COMPANY`, `OPSRAMP_URL`,
  * `OPSRAMP_TENANTS` (JSON array of `{tenantId, clientId, clientSecret}`), `ASPNET_URL`,
- * `ASPNET_USERNAME`, `ASPNET_PASSWORD`.
+ * `ASPNET_USERNAME`, `ASPNET_PASSWORD`, and the vendors' origins `GITHUB_URL`, `GOOGLE_URL`,
+ * `SALESFORCE_URL`, `OKTA_URL`, `ENTRA_URL`, `AUTH0_URL`, `ZOOM_URL`.
  */
 export function demoConfigFromEnv(
   env: Record<string, string | undefined> = process.env,
@@ -62,6 +81,9 @@ export function demoConfigFromEnv(
       username: env.ASPNET_USERNAME ?? defaults.aspnet.username,
       password: env.ASPNET_PASSWORD ?? defaults.aspnet.password,
     },
+    vendors: Object.fromEntries(
+      VENDORS.map((name, i) => [name, env[`${name.toUpperCase()}_URL`] ?? local(4 + i)]),
+    ) as Record<VendorName, string>,
   };
 }
 
@@ -72,6 +94,9 @@ export function demoEnvFor(emulators: Emulators): Record<string, string> {
     KLEARSTACK_URL: `${emulators.klearstack.origin}/`,
     OPSRAMP_URL: `${emulators.opsramp.origin}/`,
     ASPNET_URL: `${emulators.aspnet.origin}/`,
+    ...Object.fromEntries(
+      VENDORS.map((name) => [`${name.toUpperCase()}_URL`, `${emulators[name].origin}/`]),
+    ),
   };
 }
 
@@ -92,7 +117,7 @@ export function demoStoreFromEnv(
 
 /** The demo's clients: one per provider, plus `opsrampTenants` whose credentials follow the request's tenant. */
 export function createDemoClients(config: DemoConfig, options: { store?: TokenStore } = {}) {
-  const { alertsite, klearstack, opsramp, aspnet } = config;
+  const { alertsite, klearstack, opsramp, aspnet, vendors } = config;
   const [firstTenant] = opsramp.tenants;
   if (firstTenant === undefined) throw new Error('OPSRAMP_TENANTS must list at least one tenant');
   const store = options.store ? { store: options.store } : {};
@@ -101,6 +126,7 @@ export function createDemoClients(config: DemoConfig, options: { store?: TokenSt
     klearstack: presets.klearstack({ ...klearstack, ...store }),
     opsramp: presets.opsramp({ baseUrl: opsramp.baseUrl, ...firstTenant, ...store }),
     aspnet: presets.aspnetToken({ ...aspnet, ...store }),
+    ...vendorClients(vendors, store),
     opsrampTenants: {
       baseUrl: opsramp.baseUrl,
       ...store,
@@ -115,6 +141,49 @@ export function createDemoClients(config: DemoConfig, options: { store?: TokenSt
       },
     },
   });
+}
+
+/** The seven vendors' presets, on the emulators' credentials. */
+function vendorClients(origins: Record<VendorName, string>, store: { store?: TokenStore }) {
+  const { github, google, salesforce, okta, entra, auth0, zoom } = EMULATOR_CREDENTIALS;
+  const url = (name: VendorName, path = '') => new URL(path, origins[name]).href;
+  return {
+    github: presets.githubApp({ ...github, baseUrl: url('github'), ...store }),
+    google: presets.googleServiceAccount({
+      credentials: { ...google, token_uri: url('google', 'token') },
+      scopes: ['https://www.googleapis.com/auth/devstorage.read_only'],
+      baseUrl: url('google', 'storage/v1/'),
+      ...store,
+    }),
+    salesforce: presets.salesforce({
+      ...salesforce,
+      instanceUrl: url('salesforce'),
+      loginUrl: url('salesforce'),
+      ...store,
+    }),
+    okta: presets.okta({ ...okta, issuer: url('okta'), ...store }),
+    entra: presets.entraId({
+      tenantId: entra.tenantId,
+      clientId: entra.clientId,
+      certificate: { privateKey: entra.privateKey, certificate: entra.certificate },
+      scope: entra.scope,
+      authority: url('entra'),
+      baseUrl: url('entra', 'v1.0/'),
+      ...store,
+    }),
+    auth0: presets.auth0({
+      ...auth0,
+      domain: url('auth0'),
+      baseUrl: url('auth0', 'api/'),
+      ...store,
+    }),
+    zoom: presets.zoom({
+      ...zoom,
+      baseUrl: url('zoom', 'v2/'),
+      tokenUrl: url('zoom', 'oauth/token'),
+      ...store,
+    }),
+  };
 }
 
 /** The registry type of {@link createDemoClients}. */
@@ -136,6 +205,17 @@ export const PROVIDER_ROUTES = [
   { provider: 'klearstack', path: '/klearstack/documents', upstream: 'documents' },
   { provider: 'opsramp', path: '/opsramp/alerts', upstream: 'alerts/search' },
   { provider: 'aspnet', path: '/aspnet/me', upstream: 'me' },
+  { provider: 'github', path: '/github/repositories', upstream: 'installation/repositories' },
+  { provider: 'google', path: '/google/buckets', upstream: 'b' },
+  {
+    provider: 'salesforce',
+    path: '/salesforce/sobjects',
+    upstream: 'services/data/v62.0/sobjects',
+  },
+  { provider: 'okta', path: '/okta/users', upstream: 'users' },
+  { provider: 'entra', path: '/entra/organization', upstream: 'organization' },
+  { provider: 'auth0', path: '/auth0/reports', upstream: 'reports' },
+  { provider: 'zoom', path: '/zoom/me', upstream: 'users/me' },
 ] as const satisfies readonly { provider: DemoClientName; path: string; upstream: string }[];
 
 /** The per-tenant route: the tenant comes from the `x-tenant-id` header. */

@@ -50,6 +50,7 @@ export type {
   UnauthorizedAction,
 } from './events.js';
 export {
+  type CertificateHeader,
   type ClientAuthMethod,
   type ClientAuthOptions,
   type ClientCredentialsOptions,
@@ -59,20 +60,35 @@ export {
   type JsonCredentialsOptions,
   type JwtBearerAssertionOptions,
   type JwtBearerOptions,
+  type JwtKeyOptions,
+  type JwtSigner,
+  type JwtSignerOptions,
+  jwtSigner,
   type MutualTls,
   type PasswordGrantOptions,
   type PrivateKeyInput,
+  type TokenAnswerFields,
   type TokenExchangeOptions,
+  type TokenRequestOptions,
 } from './flows/index.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export {
   ALERTSITE_BASE_URL,
   type AlertSitePresetOptions,
   type AspNetTokenPresetOptions,
+  type Auth0PresetOptions,
+  type EntraIdCertificate,
+  type EntraIdPresetOptions,
+  type GitHubAppPresetOptions,
+  type GoogleServiceAccountCredentials,
+  type GoogleServiceAccountPresetOptions,
   type KlearStackPresetOptions,
+  type OktaPresetOptions,
   type OpsRampPresetOptions,
   type PresetCommonOptions,
   presets,
+  type SalesforcePresetOptions,
+  type ZoomPresetOptions,
 } from './presets/index.js';
 export { isReplayableBody } from './request-body.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './token.js';

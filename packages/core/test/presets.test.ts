@@ -221,6 +221,6 @@ describe('presets with createAuthClients (end to end)', () => {
       clients.aspnet.fetch('me'),
     ]).then((responses) => responses.map((r) => r.status));
     expect(statuses).toEqual([200, 200, 200, 200]);
-    for (const emulator of emulators.all) expect(emulator.stats.tokenRequests).toBe(1);
+    for (const emulator of emulators.all.slice(0, 4)) expect(emulator.stats.tokenRequests).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ const issued = new Set<string>();
 /** Records the tokens of a token endpoint's answer. @internal */
 export function recordIssued(body: unknown): void {
   if (body === null || typeof body !== 'object') return;
-  for (const field of ['access_token', 'refresh_token'] as const) {
+  for (const field of ['access_token', 'refresh_token', 'token'] as const) {
     const value = (body as Record<string, unknown>)[field];
     if (typeof value === 'string' && value.length < 10_000) issued.add(value);
   }
@@ -20,12 +20,25 @@ export function recordIssued(body: unknown): void {
  * expect(leaked).toEqual([]);
  */
 export function issuedSecrets(): ReadonlySet<string> {
-  const { alertsite, klearstack, opsramp, aspnet } = EMULATOR_CREDENTIALS;
+  const { alertsite, klearstack, opsramp, aspnet, github, google, salesforce, okta, entra } =
+    EMULATOR_CREDENTIALS;
   return new Set([
     alertsite.password,
     klearstack.password,
     aspnet.password,
     ...opsramp.tenants.map((tenant) => tenant.clientSecret),
+    ...[
+      github.privateKey,
+      google.private_key,
+      salesforce.privateKey,
+      okta.privateKey,
+      entra.privateKey,
+    ]
+      // The whole PEM, and a line of its body (a leak without the armour).
+      .flatMap((pem) => [pem, pem.split('\n')[3] ?? pem]),
+    entra.clientSecret,
+    EMULATOR_CREDENTIALS.auth0.clientSecret,
+    EMULATOR_CREDENTIALS.zoom.clientSecret,
     ...issued,
   ]);
 }

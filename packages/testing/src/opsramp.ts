@@ -5,8 +5,8 @@ import { basicCredentials, parseForm } from './request.js';
 import {
   createStats,
   json,
+  oauthError,
   type ProviderStartOptions,
-  type Reply,
   type Started,
   startProviderServer,
   type TokenOutcome,
@@ -139,9 +139,4 @@ export async function startOpsRamp(
     },
     close,
   };
-}
-
-/** An RFC 6749 §5.2 error body. */
-function oauthError(status: number, error: string): Reply {
-  return json(status, { error });
 }

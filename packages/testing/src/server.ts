@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { recordIssued } from './issued-secrets.js';
 import { BodyTooLargeError, bearerToken, type ReceivedRequest, readBody } from './request.js';
@@ -16,6 +21,14 @@ export interface Reply {
 /** A JSON answer. */
 export function json(status: number, body: object, headers?: Record<string, string>): Reply {
   return { status, body, headers };
+}
+
+/** An RFC 6749 §5.2 error body: `{ error, error_description? }`. */
+export function oauthError(status: number, error: string, description?: string): Reply {
+  return json(
+    status,
+    description === undefined ? { error } : { error, error_description: description },
+  );
 }
 
 /** A plain-text (or other `contentType`) answer. */
@@ -47,6 +60,11 @@ export interface ProviderDefinition<Principal> {
   missingFieldBody(): object;
   /** The principal a bearer token stands for, or `undefined` if unknown, expired or revoked. */
   authenticate(token: string): Principal | undefined;
+  /**
+   * Finds the principal of an API call from the whole request, for schemes beyond `Bearer` (DPoP
+   * with its proof). Default: the `Bearer` token through {@link authenticate}.
+   */
+  authorize?(request: ApiRequest): Principal | undefined;
   /** The provider's 401 answer to an API call. */
   unauthorized(): Reply;
   /** Answers an authenticated API call; `route` is the path after the API base. `undefined` = 404. */
@@ -55,6 +73,14 @@ export interface ProviderDefinition<Principal> {
   revokeAll(): void;
   /** Resets counters the provider adds to its stats. */
   resetExtraStats?(): void;
+}
+
+/** An API call as {@link ProviderDefinition.authorize} sees it. */
+export interface ApiRequest {
+  method: string;
+  /** The URL the client addressed (its Host header as origin). */
+  url: URL;
+  headers: IncomingHttpHeaders;
 }
 
 /** Where to listen. */
@@ -170,7 +196,15 @@ export async function startProviderServer<Principal>(
     });
     req.resume();
     const token = bearerToken(req.headers);
-    const principal = token === undefined ? undefined : def.authenticate(token);
+    const principal = def.authorize
+      ? def.authorize({
+          method: req.method ?? 'GET',
+          url: new URL(`${url.pathname}${url.search}`, `http://${req.headers.host ?? 'localhost'}`),
+          headers: req.headers,
+        })
+      : token === undefined
+        ? undefined
+        : def.authenticate(token);
     if (principal === undefined) {
       stats.unauthorized++;
       return send(res, def.unauthorized());

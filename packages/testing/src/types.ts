@@ -1,5 +1,16 @@
-/** The four emulated token providers. */
-export type ProviderName = 'alertsite' | 'klearstack' | 'opsramp' | 'aspnet';
+/** The emulated token providers: the four seeds and seven vendors. */
+export type ProviderName =
+  | 'alertsite'
+  | 'klearstack'
+  | 'opsramp'
+  | 'aspnet'
+  | 'github'
+  | 'google'
+  | 'salesforce'
+  | 'okta'
+  | 'entra'
+  | 'auth0'
+  | 'zoom';
 
 /**
  * A failure the token endpoint can be switched into with {@link ProviderEmulator.fault}.

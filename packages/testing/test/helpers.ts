@@ -1,4 +1,7 @@
-import type { Emulators, ProviderName } from '../src/index.js';
+import type { Emulators } from '../src/index.js';
+
+/** The four seed providers these helpers know. */
+type ProviderName = (typeof PROVIDERS)[number];
 
 /** A fake clock for `startEmulators({ now })`: starts at a fixed instant, moves only when told. */
 export function fakeClock(start = Date.parse('2024-03-01T12:00:00Z')) {

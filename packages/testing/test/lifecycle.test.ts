@@ -34,17 +34,37 @@ async function freePort(): Promise<number> {
 }
 
 describe('startEmulators', () => {
-  it('starts four providers on distinct ports, listed in `all`', async () => {
+  it('starts eleven providers on distinct ports, listed in `all`', async () => {
     emulators = await startEmulators();
     const { alertsite, klearstack, opsramp, aspnet, all } = emulators;
-    expect(all).toEqual([alertsite, klearstack, opsramp, aspnet]);
-    expect(all.map((e) => e.name)).toEqual(['alertsite', 'klearstack', 'opsramp', 'aspnet']);
-    expect(new Set(all.map((e) => e.origin)).size).toBe(4);
+    expect(all.slice(0, 4)).toEqual([alertsite, klearstack, opsramp, aspnet]);
+    expect(all.map((e) => e.name)).toEqual([
+      'alertsite',
+      'klearstack',
+      'opsramp',
+      'aspnet',
+      'github',
+      'google',
+      'salesforce',
+      'okta',
+      'entra',
+      'auth0',
+      'zoom',
+    ]);
+    expect(new Set(all.map((e) => e.origin)).size).toBe(11);
+    const { google, ...vendors } = emulators;
     expect(EMULATOR_CREDENTIALS).toEqual({
       alertsite: alertsite.credentials,
       klearstack: klearstack.credentials,
       opsramp: { tenants: opsramp.tenants },
       aspnet: aspnet.credentials,
+      github: vendors.github.credentials,
+      google: { ...google.credentials, token_uri: undefined },
+      salesforce: vendors.salesforce.credentials,
+      okta: vendors.okta.credentials,
+      entra: vendors.entra.credentials,
+      auth0: vendors.auth0.credentials,
+      zoom: vendors.zoom.credentials,
     });
     expect(DEFAULT_LIFETIMES).toEqual({
       alertsite: 3600,
@@ -52,6 +72,13 @@ describe('startEmulators', () => {
       klearstackRefresh: 604800,
       opsramp: 7200,
       aspnet: 1209600,
+      github: 3600,
+      google: 3599,
+      salesforce: 7200,
+      okta: 3600,
+      entra: 3599,
+      auth0: 86400,
+      zoom: 3599,
     });
   });
 
@@ -176,6 +203,13 @@ describe('auth-emulators CLI helpers', () => {
       klearstack: 4001,
       opsramp: 4002,
       aspnet: 4003,
+      github: 4004,
+      google: 4005,
+      salesforce: 4006,
+      okta: 4007,
+      entra: 4008,
+      auth0: 4009,
+      zoom: 4010,
     });
   });
 
@@ -193,6 +227,9 @@ describe('auth-emulators CLI helpers', () => {
       'opsramp-secret-1234',
       'opsramp-secret-5678',
       'passw0rd-aspnet',
+      'entra-secret~Q8r.Zt3',
+      'auth0-secret-6Yq2',
+      'zoom-secret-Xh7',
     ]) {
       expect(table).toContain(secret);
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, resetEmulators, startEmulators } from '../src/index.js';
-import { loginRequest } from './helpers.js';
+import { loginRequest, PROVIDERS } from './helpers.js';
 
 describe('resetEmulators', () => {
   let emulators: Emulators;
@@ -10,18 +10,19 @@ describe('resetEmulators', () => {
   afterAll(() => emulators.close());
 
   it('clears every fault and zeroes every counter', async () => {
-    for (const emulator of emulators.all) {
-      await fetch(emulator.tokenUrl, loginRequest(emulators, emulator.name));
+    for (const name of PROVIDERS) {
+      const emulator = emulators[name];
+      await fetch(emulator.tokenUrl, loginRequest(emulators, name));
       emulator.fault('error500');
-      expect((await fetch(emulator.tokenUrl, loginRequest(emulators, emulator.name))).status).toBe(
-        500,
-      );
+      expect((await fetch(emulator.tokenUrl, loginRequest(emulators, name))).status).toBe(500);
       expect(emulator.stats.tokenAttempts).toBe(2);
     }
     resetEmulators(emulators);
     for (const emulator of emulators.all) {
       expect(emulator.stats).toMatchObject({ tokenRequests: 0, tokenAttempts: 0, apiCalls: 0 });
-      expect((await fetch(emulator.tokenUrl, loginRequest(emulators, emulator.name))).status).toBe(
+    }
+    for (const name of PROVIDERS) {
+      expect((await fetch(emulators[name].tokenUrl, loginRequest(emulators, name))).status).toBe(
         200,
       );
     }

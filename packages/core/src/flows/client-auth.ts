@@ -10,18 +10,14 @@ import {
   ClientSecretBasic,
   ClientSecretJwt,
   ClientSecretPost,
+  modifyAssertion,
   None,
   PrivateKeyJwt,
   TlsClientAuth,
 } from 'openid-client';
 import { AuthConfigError, AuthError } from '../errors.js';
-import {
-  algorithmFor,
-  lazySigningKey,
-  optionalAlgorithm,
-  type PrivateKeyInput,
-  requirePrivateKey,
-} from './signing-key.js';
+import { type CertificateHeader, jwtKey } from './jwt-signer.js';
+import { optionalAlgorithm, type PrivateKeyInput, requirePrivateKey } from './signing-key.js';
 import { type OptionKeys, optionalString, requireOneOf } from './validate-options.js';
 
 /**
@@ -73,6 +69,19 @@ export interface ClientAuthOptions {
    */
   algorithm?: string;
   /**
+   * X.509 certificate of `privateKey` (PEM, leaf first), for servers that identify the key by its
+   * certificate: the client assertion's header then carries `certificateHeaders` (Microsoft Entra
+   * ID wants `x5t#S256`). Not a secret. Only with `private_key_jwt`. Default: none.
+   */
+  certificate?: string;
+  /** Header parameters naming `certificate`: `x5t#S256`, `x5t`, `x5c`. Default `['x5t#S256']`. */
+  certificateHeaders?: readonly CertificateHeader[];
+  /**
+   * Clock dating `private_key_jwt` assertions (`iat`, `nbf`, `exp` 60 s later), epoch ms.
+   * Default: the system clock. Presets pass the client's `now`.
+   */
+  now?: () => number;
+  /**
    * Mutual TLS for token requests (`mutualTls({ cert, key, ca })` from `@auth/core/node`). Needed
    * by `tls_client_auth` / `self_signed_tls_client_auth` unless the client's `fetch` presents the
    * certificate already. Default: none (the client's `fetch`).
@@ -86,6 +95,9 @@ export const CLIENT_AUTH_OPTION_KEYS = {
   privateKey: true,
   keyId: true,
   algorithm: true,
+  certificate: true,
+  certificateHeaders: true,
+  now: true,
   tls: true,
 } satisfies OptionKeys<ClientAuthOptions>;
 
@@ -152,6 +164,15 @@ export function clientAuthentication(
         : 'is only used with auth: "private_key_jwt"',
     );
   }
+  if (
+    (options.certificate !== undefined ||
+      options.certificateHeaders !== undefined ||
+      options.now !== undefined) &&
+    method !== 'private_key_jwt'
+  ) {
+    const option = options.now === undefined ? 'certificate' : 'now';
+    throw new AuthConfigError(option, 'is only used with auth: "private_key_jwt"');
+  }
   const needsSecret = method.startsWith('client_secret_');
   if (
     needsSecret &&
@@ -182,14 +203,39 @@ export function clientAuthentication(
       }
       return result(audienceIsTokenEndpoint(ClientSecretJwt(clientSecret as string)));
     case 'private_key_jwt': {
-      const key = privateKey as PrivateKeyInput;
-      const kid = keyId ?? (typeof key === 'object' ? jwkKid(key) : undefined);
-      const signingKey = lazySigningKey('privateKey', key, algorithmFor(key, algorithm));
+      const signer = jwtKey({
+        privateKey: privateKey as PrivateKeyInput,
+        ...(algorithm === undefined ? {} : { algorithm }),
+        ...(keyId === undefined ? {} : { keyId }),
+        ...(options.certificate === undefined ? {} : { certificate: options.certificate }),
+        ...(options.certificateHeaders === undefined
+          ? {}
+          : { certificateHeaders: options.certificateHeaders }),
+      });
+      const kid = signer.keyId;
+      const now = options.now;
+      if (now !== undefined && typeof now !== 'function') {
+        throw new AuthConfigError('now', 'must be a function');
+      }
       return result(
         audienceIsTokenEndpoint(async (as, client, body, headers) => {
-          const key = await signingKey();
+          const key = await signer.key();
+          const extra = await signer.extraHeader();
+          const modify = {
+            [modifyAssertion]: (header: object, payload: Record<string, unknown>) => {
+              Object.assign(header, extra);
+              if (now === undefined) return;
+              const seconds = Math.floor(now() / 1000);
+              Object.assign(payload, { iat: seconds, nbf: seconds, exp: seconds + 60 });
+            },
+          };
           try {
-            await PrivateKeyJwt(kid === undefined ? key : { key, kid })(as, client, body, headers);
+            await PrivateKeyJwt(kid === undefined ? key : { key, kid }, modify)(
+              as,
+              client,
+              body,
+              headers,
+            );
           } catch (cause) {
             throw new AuthError(
               'CLIENT_KEY_INVALID',
@@ -211,9 +257,4 @@ export function clientAuthentication(
 function audienceIsTokenEndpoint(auth: ClientAuth): ClientAuth {
   return (as, client, body, headers) =>
     auth({ ...as, issuer: as.token_endpoint ?? as.issuer }, client, body, headers);
-}
-
-function jwkKid(key: object): string | undefined {
-  const kid = (key as { kid?: unknown }).kid;
-  return typeof kid === 'string' ? kid : undefined;
 }

@@ -1,5 +1,6 @@
-import { clientCredentialsGrant } from 'openid-client';
+import { genericGrantRequest } from 'openid-client';
 import { type DPoPOption, dpopProver } from '../dpop.js';
+import { AuthConfigError } from '../errors.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import {
@@ -15,6 +16,7 @@ import {
   rejectUnknownOptions,
   requirePositive,
   requireString,
+  requireStringRecord,
 } from './validate-options.js';
 
 /** Options of {@link flows.clientCredentials}. */
@@ -40,6 +42,17 @@ export interface ClientCredentialsOptions extends ClientAuthOptions {
   /** `resource` parameter (RFC 8707). Default: none sent. */
   resource?: string;
   /**
+   * `grant_type` to send, for vendor grants shaped like client credentials (Zoom:
+   * `account_credentials`). Default `client_credentials`.
+   */
+  grantType?: string;
+  /**
+   * Further form fields of the token request (Zoom: `{ account_id }`). Not secret: they are part
+   * of the cache key. May not repeat a field the flow sets (`grant_type`, `client_id`, `scope`…).
+   * Default: none.
+   */
+  parameters?: Readonly<Record<string, string>>;
+  /**
    * DPoP (RFC 9449): `true` generates a key pair for this client, `{ privateKey, publicKey }` uses
    * yours (share it across a fleet to share the token). Tokens come back bound to the key; API
    * calls carry `Authorization: DPoP …` and a fresh proof. Default `false`.
@@ -51,6 +64,18 @@ export interface ClientCredentialsOptions extends ClientAuthOptions {
   allowInsecureHttp?: boolean;
 }
 
+/** Form fields the flow or its client authentication sets; `parameters` may not repeat them. */
+const FLOW_FIELDS = new Set([
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+  'scope',
+  'audience',
+  'resource',
+]);
+
 const CLIENT_CREDENTIALS_OPTION_KEYS = {
   tokenUrl: true,
   issuer: true,
@@ -59,6 +84,8 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = {
   scope: true,
   audience: true,
   resource: true,
+  grantType: true,
+  parameters: true,
   ...CLIENT_AUTH_OPTION_KEYS,
   dpop: true,
   lifetimeSeconds: true,
@@ -74,6 +101,9 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = {
  * Client authentication: `clientSecret` (`client_secret_post` by default, `client_secret_basic`,
  * `client_secret_jwt`), `privateKey` (`private_key_jwt`), or mutual TLS (`tls_client_auth`,
  * `self_signed_tls_client_auth` with `tls` from `@auth/core/node`). `dpop` binds tokens to a key.
+ *
+ * Vendor variants: `grantType` and `parameters` change the grant and add form fields (Zoom's
+ * `account_credentials` with `account_id`); the answer is read the same way.
  *
  * Defaults: `auth: 'client_secret_post'` (`private_key_jwt` with a `privateKey`), `dpop: false`,
  * `lifetimeSeconds: 3600`, `allowInsecureHttp: false`.
@@ -94,6 +124,12 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
   const scope = scopeOption(options.scope);
   const audience = optionalString('audience', options.audience);
   const resource = optionalString('resource', options.resource);
+  const grantType = optionalString('grantType', options.grantType) ?? 'client_credentials';
+  const extra = requireStringRecord('parameters', options.parameters ?? {});
+  const taken = Object.keys(extra).find((name) => FLOW_FIELDS.has(name));
+  if (taken !== undefined) {
+    throw new AuthConfigError('parameters', `must not set "${taken}" (the flow sets it)`);
+  }
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
   const auth = clientAuthentication(options, clientId, clientSecret);
   const dpop = dpopProver(options.dpop);
@@ -105,7 +141,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
     clientAuth: auth.clientAuth,
   });
   const ctx = createFlowContext('clientCredentials', source.display, [clientSecret]);
-  const parameters: Record<string, string> = {};
+  const parameters: Record<string, string> = { ...extra };
   if (scope !== undefined) parameters.scope = scope;
   if (audience !== undefined) parameters.audience = audience;
   if (resource !== undefined) parameters.resource = resource;
@@ -118,6 +154,8 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
       scope ?? '',
       audience ?? '',
       resource ?? '',
+      ...(grantType === 'client_credentials' ? [] : [grantType]),
+      ...Object.entries(extra).map(([name, value]) => `${name}=${value}`),
     ]),
     defaultLifetimeSeconds: lifetimeSeconds,
     ...(dpop === undefined ? {} : { dpop }),
@@ -127,7 +165,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
         req,
         source,
         { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds },
-        (config) => clientCredentialsGrant(config, parameters),
+        (config) => genericGrantRequest(config, grantType, parameters),
       );
     },
   });

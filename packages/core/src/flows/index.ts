@@ -11,15 +11,24 @@ import { jsonCredentials } from './json-credentials.js';
 import { jwtBearer } from './jwt-bearer.js';
 import { passwordGrant } from './password-grant.js';
 import { tokenExchange } from './token-exchange.js';
+import { tokenRequest } from './token-request.js';
 
 export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './client-auth.js';
 export type { ClientCredentialsOptions } from './client-credentials.js';
 export type { FormCredentialsOptions, FormRefreshOptions } from './form-credentials.js';
 export type { JsonCredentialsOptions } from './json-credentials.js';
 export type { JwtBearerAssertionOptions, JwtBearerOptions } from './jwt-bearer.js';
+export {
+  type CertificateHeader,
+  type JwtKeyOptions,
+  type JwtSigner,
+  type JwtSignerOptions,
+  jwtSigner,
+} from './jwt-signer.js';
 export type { PasswordGrantOptions } from './password-grant.js';
 export type { PrivateKeyInput } from './signing-key.js';
 export type { TokenExchangeOptions } from './token-exchange.js';
+export type { TokenAnswerFields, TokenRequestOptions } from './token-request.js';
 export {
   clientCredentials,
   formCredentials,
@@ -27,6 +36,7 @@ export {
   jwtBearer,
   passwordGrant,
   tokenExchange,
+  tokenRequest,
 };
 
 /**
@@ -37,6 +47,7 @@ export {
  * - `passwordGrant`: OAuth2 RFC 6749 §4.3 (ASP.NET `/Token` endpoints).
  * - `tokenExchange`: OAuth2 Token Exchange RFC 8693 (calls on behalf of the caller's subject).
  * - `jwtBearer`: OAuth2 JWT bearer grant RFC 7523 (a signed assertion as the grant).
+ * - `tokenRequest`: a token endpoint of your own shape (headers, JSON body, answer fields).
  *
  * @namespace
  * @example
@@ -77,4 +88,10 @@ export const flows = Object.freeze({
    * by a function. Defaults: `lifetimeSeconds: 3600`. Options: {@link JwtBearerOptions}.
    */
   jwtBearer,
+  /**
+   * A non-OAuth token endpoint: your headers (made per request) and JSON body, the token and its
+   * expiry read from the fields you name, any 2xx status. Defaults: `method: 'POST'`,
+   * `lifetimeSeconds: 3600`. Options: {@link TokenRequestOptions}.
+   */
+  tokenRequest,
 });

@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import { genericGrantRequest } from 'openid-client';
 import { type DPoPOption, dpopProver } from '../dpop.js';
 import { AuthConfigError, AuthError } from '../errors.js';
@@ -10,14 +9,8 @@ import {
   clientAuthentication,
 } from './client-auth.js';
 import { createFlowContext, flowError } from './flow-context.js';
+import { type JwtKeyOptions, signerFor } from './jwt-signer.js';
 import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2-client.js';
-import {
-  algorithmFor,
-  lazySigningKey,
-  optionalAlgorithm,
-  type PrivateKeyInput,
-  requirePrivateKey,
-} from './signing-key.js';
 import {
   type OptionKeys,
   optionalString,
@@ -28,24 +21,45 @@ import {
 
 /** `grant_type` of RFC 7523 §2.1. */
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-/** Lifetime of a signed assertion, seconds. */
-const ASSERTION_LIFETIME_SECONDS = 300;
 
 /** What to sign into the assertion of {@link flows.jwtBearer}. */
-export interface JwtBearerAssertionOptions {
-  /** Signing key: a private JWK, a PKCS#8 PEM string or a `CryptoKey`. Never printed. */
-  privateKey: PrivateKeyInput;
+export interface JwtBearerAssertionOptions extends JwtKeyOptions {
   /** `iss` claim (often the client id or a service account). */
   issuer: string;
-  /** `sub` claim: the principal the token is for. */
-  subject: string;
-  /** `aud` claim. Default: the token URL. */
+  /**
+   * `sub` claim: the principal the token is for. Default: none sent (Google service accounts use
+   * it only for domain-wide delegation).
+   */
+  subject?: string;
+  /** `aud` claim. Default: the token URL (Salesforce wants the login origin). */
   audience?: string;
-  /** `kid` header. Default: the JWK's `kid`, else none. */
-  keyId?: string;
-  /** JWS algorithm. Default: by key (`RS256` for RSA and PEM, `ES256` for P-256, `EdDSA`). */
-  algorithm?: string;
+  /**
+   * Further claims, e.g. `{ scope: '…' }` (Google). Not secret: they are part of the cache key.
+   * `iss`, `sub`, `aud`, `iat`, `exp` are set from the other options. Default: none.
+   */
+  claims?: Readonly<Record<string, unknown>>;
+  /** Seconds from now to the assertion's `exp`. Default `300` (Salesforce allows at most 180). */
+  lifetimeSeconds?: number;
+  /** Clock for `iat` / `exp`, epoch ms. Default `Date.now` (presets pass the client's `now`). */
+  now?: () => number;
 }
+
+const ASSERTION_OPTION_KEYS = {
+  privateKey: true,
+  algorithm: true,
+  keyId: true,
+  certificate: true,
+  certificateHeaders: true,
+  issuer: true,
+  subject: true,
+  audience: true,
+  claims: true,
+  lifetimeSeconds: true,
+  now: true,
+} satisfies OptionKeys<JwtBearerAssertionOptions>;
+
+/** Claims the assertion options set; `claims` may not name them. */
+const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf'];
 
 /** Options of {@link flows.jwtBearer}. */
 export interface JwtBearerOptions extends ClientAuthOptions {
@@ -53,9 +67,15 @@ export interface JwtBearerOptions extends ClientAuthOptions {
   tokenUrl: string | URL;
   /**
    * The authorization grant: a function returning a signed JWT (called per token request), or
-   * what to sign one from (a fresh assertion per request, valid 5 minutes).
+   * what to sign one from (a fresh assertion per request, valid `lifetimeSeconds`, default 5 min).
    */
   assertion: (() => string | Promise<string>) | JwtBearerAssertionOptions;
+  /**
+   * With a function `assertion`: who its assertions are for (a service account, a user name),
+   * added to the cache key so that two principals on one token URL never share a token. Not
+   * secret. Only with a function (the object form's claims are in the key already). Default: none.
+   */
+  principal?: string;
   /**
    * Client id. RFC 7523 §3.1 makes client authentication optional, but most servers want to know
    * the client (Okta, Auth0, Entra ID, oidc-provider refuse the grant without it): give it unless
@@ -82,6 +102,7 @@ const JWT_BEARER_OPTION_KEYS = {
   ...CLIENT_AUTH_OPTION_KEYS,
   tokenUrl: true,
   assertion: true,
+  principal: true,
   clientId: true,
   clientSecret: true,
   scope: true,
@@ -123,7 +144,7 @@ export function jwtBearer(options: JwtBearerOptions): TokenFlow {
     clientAuth: auth.clientAuth,
   });
   const ctx = createFlowContext('jwtBearer', source.display, [clientSecret]);
-  const { assertion, identity } = assertionSource(options.assertion, source.display.href);
+  const { assertion, identity } = assertionSource(options, source.display.href);
   const client = { clientId: configClientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds };
 
   return Object.freeze({
@@ -156,38 +177,42 @@ export function jwtBearer(options: JwtBearerOptions): TokenFlow {
 
 /** The assertion factory and its non-secret identity (for the cache key). */
 function assertionSource(
-  value: JwtBearerOptions['assertion'],
+  options: JwtBearerOptions,
   tokenUrl: string,
 ): { assertion: () => string | Promise<string>; identity: string[] } {
-  if (typeof value === 'function') return { assertion: value, identity: [] };
-  if (typeof value !== 'object' || value === null) {
-    throw new AuthConfigError('assertion', 'must be a function or { privateKey, issuer, subject }');
+  const value = options.assertion;
+  if (typeof value === 'function') {
+    const principal = optionalString('principal', options.principal);
+    return { assertion: value, identity: principal === undefined ? [] : [principal] };
   }
-  const privateKey = requirePrivateKey('assertion.privateKey', value.privateKey);
+  if (typeof value !== 'object' || value === null) {
+    throw new AuthConfigError('assertion', 'must be a function or { privateKey, issuer }');
+  }
+  if (options.principal !== undefined) {
+    throw new AuthConfigError('principal', 'is only used with a function assertion');
+  }
+  rejectUnknownOptions(value, ASSERTION_OPTION_KEYS, 'assertion');
   const issuer = requireString('assertion.issuer', value.issuer);
-  const subject = requireString('assertion.subject', value.subject);
+  const subject = optionalString('assertion.subject', value.subject);
   const audience = optionalString('assertion.audience', value.audience) ?? tokenUrl;
-  const algorithm = algorithmFor(
-    privateKey,
-    optionalAlgorithm('assertion.algorithm', value.algorithm),
-  );
-  const keyId =
-    optionalString('assertion.keyId', value.keyId) ??
-    (typeof privateKey === 'object' && typeof (privateKey as { kid?: unknown }).kid === 'string'
-      ? (privateKey as { kid: string }).kid
-      : undefined);
-  const signingKey = lazySigningKey('assertion.privateKey', privateKey, algorithm);
+  const claims = value.claims ?? {};
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new AuthConfigError('assertion.claims', 'must be an object of JSON values');
+  }
+  const reserved = Object.keys(claims).find((name) => RESERVED_CLAIMS.includes(name));
+  if (reserved !== undefined) {
+    throw new AuthConfigError('assertion.claims', `must not set "${reserved}" (use the options)`);
+  }
+  const { issuer: _i, subject: _s, audience: _a, claims: _c, ...signer } = value;
+  const sign = signerFor(signer, 'assertion.');
+  const payload = {
+    ...claims,
+    iss: issuer,
+    ...(subject === undefined ? {} : { sub: subject }),
+    aud: audience,
+  };
   return {
-    identity: [issuer, subject, audience],
-    assertion: async () =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: algorithm, ...(keyId === undefined ? {} : { kid: keyId }) })
-        .setIssuer(issuer)
-        .setSubject(subject)
-        .setAudience(audience)
-        .setIssuedAt()
-        .setExpirationTime(`${ASSERTION_LIFETIME_SECONDS}s`)
-        .setJti(crypto.randomUUID())
-        .sign(await signingKey()),
+    identity: [issuer, subject ?? '', audience, JSON.stringify(claims)],
+    assertion: () => sign(payload),
   };
 }

@@ -76,3 +76,16 @@ export function requireServerRoot(root: URL, apiPath: RegExp, example: string): 
     );
   }
 }
+
+/**
+ * A vendor host given as a bare domain (`acme.eu.auth0.com`, as the vendor's settings page shows
+ * it) or as a URL: its `https:` origin as a directory URL.
+ */
+export function vendorOrigin(option: string, value: unknown, allowInsecureHttp?: boolean): URL {
+  const text =
+    typeof value === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+      ? `https://${value}`
+      : value;
+  const url = directoryUrl(option, text, allowInsecureHttp);
+  return new URL(url.origin);
+}

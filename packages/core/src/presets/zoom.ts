@@ -1,0 +1,79 @@
+import type { AuthClientOptions } from '../client-options.js';
+import { clientCredentials } from '../flows/client-credentials.js';
+import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
+import {
+  directoryUrl,
+  PRESET_COMMON_KEYS,
+  type PresetCommonOptions,
+  presetOptions,
+} from './common.js';
+
+/** Options of {@link presets.zoom}. */
+export interface ZoomPresetOptions extends PresetCommonOptions {
+  /** Account ID of the Server-to-Server OAuth app (its "App Credentials" page). */
+  accountId: string;
+  /** Client ID (App Credentials page). */
+  clientId: string;
+  /** Client Secret (App Credentials page). */
+  clientSecret: string;
+  /** API base. Default `https://api.zoom.us/v2/`. */
+  baseUrl?: string | URL;
+  /** Token endpoint. Default `https://zoom.us/oauth/token`. */
+  tokenUrl?: string | URL;
+}
+
+/** Zoom's documented API base. */
+export const ZOOM_BASE_URL = 'https://api.zoom.us/v2/';
+/** Zoom's documented token endpoint. */
+export const ZOOM_TOKEN_URL = 'https://zoom.us/oauth/token';
+
+const ZOOM_OPTION_KEYS = {
+  ...PRESET_COMMON_KEYS,
+  ...({
+    accountId: true,
+    clientId: true,
+    clientSecret: true,
+    baseUrl: true,
+    tokenUrl: true,
+  } satisfies OptionKeys<Omit<ZoomPresetOptions, keyof PresetCommonOptions>>),
+};
+
+/**
+ * Zoom Server-to-Server OAuth: Zoom's own `account_credentials` grant, shaped like client
+ * credentials ({@link flows.clientCredentials} with `grantType: 'account_credentials'` and
+ * `parameters: { account_id }`), the client authenticated with HTTP Basic as Zoom requires. Tokens
+ * live one hour (`expires_in`); there is no refresh token, the preset simply asks again. Errors
+ * `{ reason, error }` become `TOKEN_ENDPOINT_REJECTED` with `vendorCode` = `error`
+ * (`invalid_client`…).
+ *
+ * Docs: https://developers.zoom.us/docs/internal-apps/s2s-oauth/
+ *
+ * Defaults: `baseUrl: 'https://api.zoom.us/v2/'`, `tokenUrl: 'https://zoom.us/oauth/token'`.
+ * Other client options pass through.
+ *
+ * @example
+ * const clients = createAuthClients({
+ *   zoom: presets.zoom({ accountId, clientId, clientSecret }),
+ * });
+ * const me = await clients.zoom.fetch('users/me');
+ */
+export function zoom(options: ZoomPresetOptions): AuthClientOptions {
+  return presetOptions(() => {
+    rejectUnknownOptions(options, ZOOM_OPTION_KEYS);
+    const { accountId, clientId, clientSecret, baseUrl, tokenUrl, ...common } = options;
+    const insecure = common.allowInsecureHttp;
+    return {
+      ...common,
+      baseUrl: directoryUrl('baseUrl', baseUrl ?? ZOOM_BASE_URL, insecure).href,
+      flow: clientCredentials({
+        tokenUrl: tokenUrl ?? ZOOM_TOKEN_URL,
+        clientId,
+        clientSecret,
+        auth: 'client_secret_basic',
+        grantType: 'account_credentials',
+        parameters: { account_id: requireString('accountId', accountId) },
+        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+      }),
+    };
+  });
+}
