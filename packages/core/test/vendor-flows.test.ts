@@ -109,6 +109,7 @@ describe('flows.tokenRequest', () => {
     const token = await flow.requestToken(request());
     expect(token).toEqual({
       accessToken: 'ghs_abc123',
+      tokenType: 'Bearer',
       expiresAt: Date.parse('2030-01-01T01:00:00Z'),
       extras: { expires_at: '2030-01-01T01:00:00Z', permissions: {} },
     });
@@ -141,7 +142,11 @@ describe('flows.tokenRequest', () => {
     });
     expect((await failure(flow.requestToken(request()))).code).toBe('TOKEN_RESPONSE_INVALID');
     reply = () => ({ status: 200, body: { token: 't-1' } });
-    expect(await flow.requestToken(request())).toEqual({ accessToken: 't-1', expiresIn: 120 });
+    expect(await flow.requestToken(request())).toEqual({
+      accessToken: 't-1',
+      tokenType: 'Bearer',
+      expiresIn: 120,
+    });
   });
 });
 
