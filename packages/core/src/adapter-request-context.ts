@@ -75,19 +75,25 @@ export interface ClosableResponse {
   once(event: 'close', listener: () => void): unknown;
 }
 
+/** The abort reason of {@link abortOnDisconnect} when none is given. */
+function clientClosed(): Error {
+  return new DOMException(
+    'The client closed the connection before the response was sent',
+    'AbortError',
+  );
+}
+
 /**
  * A signal that aborts when the response closes before it finished: the client went away.
  * (Listens on the response: a Node request's own `close` also fires once its body was read.)
+ * `reason` makes the abort reason (default: a `DOMException` named `AbortError`).
  */
-export function abortOnDisconnect(response: ClosableResponse): AbortSignal {
+export function abortOnDisconnect(
+  response: ClosableResponse,
+  reason: () => Error = clientClosed,
+): AbortSignal {
   const controller = new AbortController();
-  const abort = () =>
-    controller.abort(
-      new DOMException(
-        'The client closed the connection before the response was sent',
-        'AbortError',
-      ),
-    );
+  const abort = () => controller.abort(reason());
   if (response.writableFinished) return controller.signal;
   if (response.destroyed) abort();
   else

@@ -1,22 +1,37 @@
 /**
- * `@auth/core/adapter`: what framework adapters share, for authors of an adapter for another
- * framework. Application code does not need it: it uses `@auth/core` and an adapter.
+ * `@auth/core/adapter`: what framework adapters and transports share, for authors of an adapter
+ * for another framework or of an integration with another HTTP client. Application code does not
+ * need it: it uses `@auth/core` and an adapter.
  *
  * An adapter validates its options once ({@link resolveAdapterOptions}), hands each request a
- * view of the registry bound to it (`clients.withContext(() => requestContext(options, incoming))`
- * with {@link abortOnDisconnect} as the signal on Node) and answers a token failure (`AuthError`)
- * with `502` and {@link tokenProblem}'s body.
+ * view of the registry bound to it ({@link bindRequest}, with {@link abortOnDisconnect} as the
+ * signal on Node), answers an error leaving a handler as {@link failureAnswer} says (`502` and
+ * {@link tokenProblem}'s body for a token failure) and reports failed token requests once
+ * ({@link handleTokenFailures}). A transport takes every decision from the client and this
+ * module: {@link dispatchOrigin} and `client.mayReceiveToken()` (may this target get the token),
+ * `client.tokenHeader()`, `client.unauthorized()` / `client.acceptToken()` (the 401 rule),
+ * {@link isReplayableBody} and {@link redirectHop} (what a redirect hop keeps).
  *
  * @example
- * import { abortOnDisconnect, nodeHeaders, requestContext, resolveAdapterOptions } from '@auth/core/adapter';
+ * import { abortOnDisconnect, bindRequest, nodeHeaders, resolveAdapterOptions } from '@auth/core/adapter';
  *
  * const options = resolveAdapterOptions<IncomingMessage>(clients, { tenant: (req) => ... });
- * const view = options.clients.withContext(() =>
- *   requestContext(options, { request: req, header: nodeHeaders(req.headers), signal: abortOnDisconnect(res) }),
- * );
+ * const bound = bindRequest(options, () => ({
+ *   request: req,
+ *   header: nodeHeaders(req.headers),
+ *   signal: abortOnDisconnect(res),
+ * }));
  *
  * @packageDocumentation
  */
+
+export {
+  type BoundRequest,
+  bindRequest,
+  type ClientsOf,
+  type FailureAnswer,
+  failureAnswer,
+} from './adapter-binding.js';
 export {
   type AdapterOptions,
   DEFAULT_PROPAGATE_HEADERS,
@@ -50,5 +65,7 @@ export { isReplayableBody } from './request-body.js';
 export {
   handleTokenFailures,
   logTokenFailure,
+  type TokenFailureLog,
   type TokenFailureOption,
+  tokenFailureLogger,
 } from './token-failure-option.js';

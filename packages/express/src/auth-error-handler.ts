@@ -1,7 +1,6 @@
-import { isAuthError } from '@auth/core';
-import { PROBLEM_CONTENT_TYPE, tokenProblem } from '@auth/core/adapter';
+import { failureAnswer, PROBLEM_CONTENT_TYPE, tokenProblem } from '@auth/core/adapter';
 import type { ErrorRequestHandler } from 'express';
-import { isClientGone } from './request-clients.js';
+import { boundOf } from './request-clients.js';
 
 /**
  * Express error middleware for what {@link authClients} cannot see (a middleware does not see a
@@ -26,11 +25,9 @@ import { isClientGone } from './request-clients.js';
  */
 export function authErrorHandler(): ErrorRequestHandler {
   return function authErrorHandler(error, req, res, next) {
-    if (isClientGone(req, error)) return;
-    if (!isAuthError(error) || res.headersSent) {
-      next(error);
-      return;
-    }
-    res.status(502).type(PROBLEM_CONTENT_TYPE).json(tokenProblem(error));
+    const answer = failureAnswer(error, boundOf(req), res.headersSent);
+    if (answer === 'client-gone') return;
+    if (answer === 'not-ours') next(error);
+    else res.status(502).type(PROBLEM_CONTENT_TYPE).json(tokenProblem(error));
   };
 }

@@ -1,4 +1,4 @@
-import type { AuthClients } from '@auth/core';
+import type { ClientsOf } from '@auth/core/adapter';
 
 /**
  * Declare your registry's type here once, and `req.authClients` is typed from it everywhere:
@@ -22,14 +22,6 @@ export interface Register {}
  */
 export type RegisteredAuthClients = ClientsOf<Register>;
 
-/** The registry type a `Register`-shaped type declares: `R['clients']` when present, else `AuthClients`. */
-export type ClientsOf<R> = R extends {
-  /** The registry type, as declared in {@link Register}. */
-  clients: infer Clients;
-}
-  ? Clients
-  : AuthClients;
-
 declare global {
   // Express types its request through this global namespace (both @types/express 4 and 5).
   namespace Express {
@@ -44,3 +36,5 @@ declare global {
     }
   }
 }
+
+export type { ClientsOf };

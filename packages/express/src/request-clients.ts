@@ -10,9 +10,10 @@ import { IncomingMessage } from 'node:http';
 import type { AuthClients } from '@auth/core';
 import {
   abortOnDisconnect,
+  type BoundRequest,
+  bindRequest,
   nodeHeaders,
   type ResolvedAdapterOptions,
-  requestContext,
 } from '@auth/core/adapter';
 import type { Request } from 'express';
 
@@ -21,12 +22,10 @@ type MiddlewareConfig = ResolvedAdapterOptions<Request>;
 const CONFIG = Symbol('authClients.config');
 const BOUND = Symbol('authClients.bound');
 
-/** What the getter built for one request. */
+/** What the getter built for one request, and under which configuration. */
 interface Bound {
   readonly config: MiddlewareConfig;
-  readonly view: AuthClients;
-  /** The view's signal: aborted when the client disconnects. */
-  readonly signal: AbortSignal | undefined;
+  readonly request: BoundRequest;
 }
 
 /** The symbol-keyed slots this module keeps on an Express request. */
@@ -68,10 +67,9 @@ function install(req: Request): void {
   Object.defineProperty(prototype ?? req, 'authClients', ACCESSOR);
 }
 
-/** `true` when `error` is the abort raised because this request's client disconnected. */
-export function isClientGone(req: Request, error: unknown): boolean {
-  const signal = (req as SlottedRequest)[BOUND]?.signal;
-  return signal?.aborted === true && signal.reason === error;
+/** The request's binding, once `req.authClients` was read (for `failureAnswer`). */
+export function boundOf(req: Request): BoundRequest | undefined {
+  return (req as SlottedRequest)[BOUND]?.request;
 }
 
 function getAuthClients(this: SlottedRequest): AuthClients | undefined {
@@ -79,17 +77,15 @@ function getAuthClients(this: SlottedRequest): AuthClients | undefined {
   // A request of an app (or a route) the middleware does not serve.
   if (config === undefined) return undefined;
   const bound = this[BOUND];
-  if (bound !== undefined && bound.config === config) return bound.view;
-  // Express links every request to its response (`req.res`) before any middleware runs.
-  const signal = this.res === undefined ? undefined : abortOnDisconnect(this.res);
-  const context = requestContext(config, {
+  if (bound !== undefined && bound.config === config) return bound.request.view;
+  const request = bindRequest(config, () => ({
     request: this,
     header: nodeHeaders(this.headers),
-    ...(signal === undefined ? {} : { signal }),
-  });
-  const fresh: Bound = { config, view: config.clients.withContext(context), signal };
-  this[BOUND] = fresh;
-  return fresh.view;
+    // Express links every request to its response (`req.res`) before any middleware runs.
+    ...(this.res === undefined ? {} : { signal: abortOnDisconnect(this.res) }),
+  }));
+  this[BOUND] = { config, request };
+  return request.view;
 }
 
 /** Assigning `req.authClients` (e.g. a test double) replaces it for this request only. */

@@ -1,5 +1,4 @@
-import { AuthConfigError, reportTokenFailures } from '@auth/core';
-import { resolveAdapterOptions } from '@auth/core/adapter';
+import { handleTokenFailures, resolveAdapterOptions, tokenFailureLogger } from '@auth/core/adapter';
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { AuthClientsPluginOptions } from './options.js';
 import {
@@ -55,25 +54,15 @@ export const authClientsPlugin: FastifyPluginCallback<AuthClientsPluginOptions> 
         'clients',
         'onTokenFailure',
       ]);
-      const onTokenFailure =
-        options.onTokenFailure ??
-        (({ event, message }) => {
-          if (event.background) instance.log.warn(message);
-          else instance.log.error(message);
-        });
-      if (onTokenFailure !== false) {
-        if (typeof onTokenFailure !== 'function') {
-          throw new AuthConfigError(
-            'onTokenFailure',
-            'expected a function (report) => void, or false',
-          );
-        }
-        const stop = reportTokenFailures(config.clients, onTokenFailure);
-        instance.addHook('onClose', (_instance, closed) => {
-          stop();
-          closed();
-        });
-      }
+      const stop = handleTokenFailures(
+        config.clients,
+        options.onTokenFailure,
+        tokenFailureLogger(instance.log),
+      );
+      instance.addHook('onClose', (_instance, closed) => {
+        stop();
+        closed();
+      });
       // Once per app: a plugin registered again in a child scope only brings its own configuration.
       if (!instance.hasRequestDecorator('authClients')) {
         instance.decorateRequest(CONFIG, null);

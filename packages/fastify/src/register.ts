@@ -1,4 +1,4 @@
-import type { AuthClients } from '@auth/core';
+import type { ClientsOf } from '@auth/core/adapter';
 
 /**
  * Declare your registry's type here once, and `request.authClients` is typed from it everywhere:
@@ -22,14 +22,6 @@ export interface Register {}
  */
 export type RegisteredAuthClients = ClientsOf<Register>;
 
-/** The registry type a `Register`-shaped type declares: `R['clients']` when present, else `AuthClients`. */
-export type ClientsOf<R> = R extends {
-  /** The registry type, as declared in {@link Register}. */
-  clients: infer Clients;
-}
-  ? Clients
-  : AuthClients;
-
 declare module 'fastify' {
   interface FastifyRequest {
     /**
@@ -41,3 +33,5 @@ declare module 'fastify' {
     authClients: RegisteredAuthClients;
   }
 }
+
+export type { ClientsOf };

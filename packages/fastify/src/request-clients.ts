@@ -8,9 +8,10 @@
 import type { ServerResponse } from 'node:http';
 import {
   abortOnDisconnect,
+  type BoundRequest,
+  bindRequest,
   nodeHeaders,
   type ResolvedAdapterOptions,
-  requestContext,
 } from '@auth/core/adapter';
 import type { FastifyRequest } from 'fastify';
 import type { RegisteredAuthClients } from './register.js';
@@ -26,9 +27,7 @@ export const BOUND = Symbol('authClients.bound');
 
 interface Bound {
   readonly config: PluginConfig;
-  readonly view: RegisteredAuthClients;
-  /** The view's signal: aborted when the client disconnects. */
-  readonly signal: AbortSignal | undefined;
+  readonly request: BoundRequest;
 }
 
 /** The symbol-keyed slots this module keeps on a Fastify request (decorated, so `null` first). */
@@ -59,18 +58,18 @@ export function getAuthClients(this: FastifyRequest): RegisteredAuthClients {
     throw new Error('request.authClients is only available once authClientsPlugin has loaded');
   }
   const bound = slotted[BOUND];
-  if (bound !== null && bound.config === config) return bound.view;
+  // The registry the user declared in `Register` is the one they passed: its view has its type.
+  if (bound !== null && bound.config === config) {
+    return bound.request.view as unknown as RegisteredAuthClients;
+  }
   const response = slotted[RESPONSE];
-  const signal = response === null ? undefined : abortOnDisconnect(response);
-  const context = requestContext(config, {
+  const request = bindRequest(config, () => ({
     request: this,
     header: nodeHeaders(this.headers),
-    ...(signal === undefined ? {} : { signal }),
-  });
-  // The registry the user declared in `Register` is the one they passed: its view has its type.
-  const view = config.clients.withContext(context) as unknown as RegisteredAuthClients;
-  slotted[BOUND] = { config, view, signal };
-  return view;
+    ...(response === null ? {} : { signal: abortOnDisconnect(response) }),
+  }));
+  slotted[BOUND] = { config, request };
+  return request.view as unknown as RegisteredAuthClients;
 }
 
 /** Assigning `request.authClients` (e.g. a test double) replaces it for this request only. */
@@ -83,8 +82,7 @@ export function setAuthClients(this: FastifyRequest, value: unknown): void {
   });
 }
 
-/** `true` when `error` is the abort raised because this request's client disconnected. */
-export function isClientGone(request: FastifyRequest, error: unknown): boolean {
-  const signal = (request as SlottedRequest)[BOUND]?.signal;
-  return signal?.aborted === true && signal.reason === error;
+/** The request's binding, once `request.authClients` was read (for `failureAnswer`). */
+export function boundOf(request: FastifyRequest): BoundRequest | undefined {
+  return (request as SlottedRequest)[BOUND]?.request;
 }

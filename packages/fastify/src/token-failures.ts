@@ -1,7 +1,7 @@
-import { isAuthError } from '@auth/core';
-import { PROBLEM_CONTENT_TYPE, tokenProblem } from '@auth/core/adapter';
+import type { AuthError } from '@auth/core';
+import { failureAnswer, PROBLEM_CONTENT_TYPE, tokenProblem } from '@auth/core/adapter';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isClientGone } from './request-clients.js';
+import { boundOf } from './request-clients.js';
 
 /**
  * The error handler {@link authClientsPlugin} gives each route that has none of its own. It only
@@ -21,11 +21,15 @@ export function answerTokenFailures(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  if (isClientGone(request, error)) {
+  const answer = failureAnswer(error, boundOf(request), reply.raw.headersSent);
+  if (answer === 'client-gone') {
     request.log.debug('client closed the connection; outbound call aborted');
     reply.code(499).send();
     return;
   }
-  if (!isAuthError(error) || reply.raw.headersSent) throw error;
-  reply.code(502).type(PROBLEM_CONTENT_TYPE).send(tokenProblem(error));
+  if (answer === 'not-ours') throw error;
+  reply
+    .code(502)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(tokenProblem(error as unknown as AuthError));
 }

@@ -1,8 +1,8 @@
 import type { AuthClients } from '@auth/core';
 import {
+  bindRequest,
   handleTokenFailures,
   type ResolvedAdapterOptions,
-  requestContext,
   resolveAdapterOptions,
 } from '@auth/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -74,13 +74,13 @@ function requestClientsOf(resolved: ResolvedAdapterOptions<Context>) {
     static viewOf(self: RequestClients): AuthClients<string> {
       if (self.#view !== undefined) return self.#view;
       const c = self.#c;
-      const view = resolved.clients.withContext(() => {
+      const { view } = bindRequest(resolved, () => {
         const request = c.req.raw;
-        return requestContext(resolved, {
+        return {
           request: c,
           header: (name) => request.headers.get(name) ?? undefined,
           signal: request.signal,
-        });
+        };
       });
       self.#view = withGatewayErrors(view);
       return self.#view;

@@ -1,9 +1,14 @@
-import { type AuthClients, isAuthError } from '@auth/core';
-import { PROBLEM_CONTENT_TYPE, resolveAdapterOptions, tokenProblem } from '@auth/core/adapter';
+import { type AuthClients, type AuthError, isAuthError } from '@auth/core';
+import {
+  failureAnswer,
+  PROBLEM_CONTENT_TYPE,
+  resolveAdapterOptions,
+  tokenProblem,
+} from '@auth/core/adapter';
 import type { Context, Middleware } from 'koa';
 import type { AuthClientsOptions } from './options.js';
 import { badGateway } from './problem.js';
-import { enter, isClientGone, leave } from './request-clients.js';
+import { boundOf, enter, leave } from './request-clients.js';
 import { tokenFailureApps } from './token-failure-error.js';
 
 /**
@@ -45,10 +50,10 @@ export function authClients<Name extends string>(
     try {
       await next();
     } catch (error) {
-      if (isClientGone(ctx, error)) return;
-      if (!isAuthError(error)) throw error;
-      if (ctx.headerSent || !ctx.writable) throw badGateway(ctx, error);
-      ctx.body = tokenProblem(error);
+      const answer = failureAnswer(error, boundOf(ctx), ctx.headerSent || !ctx.writable);
+      if (answer === 'client-gone') return;
+      if (answer === 'not-ours') throw isAuthError(error) ? badGateway(ctx, error) : error;
+      ctx.body = tokenProblem(error as AuthError);
       ctx.status = 502;
       ctx.type = PROBLEM_CONTENT_TYPE;
     } finally {

@@ -1,4 +1,4 @@
-import type { AuthClients } from '@auth/core';
+import type { ClientsOf } from '@auth/core/adapter';
 
 /**
  * Declare your registry's type here once, and `ctx.authClients` is typed from it everywhere
@@ -23,17 +23,6 @@ export interface Register {}
  */
 export type RegisteredAuthClients = ClientsOf<Register>;
 
-/**
- * The registry type a `Register`-shaped type declares: `R['clients']` when present, else the
- * untyped `AuthClients`. For libraries that build on this adapter with their own register.
- */
-export type ClientsOf<R> = R extends {
-  /** The registry type, as declared in {@link Register}. */
-  clients: infer Clients;
-}
-  ? Clients
-  : AuthClients;
-
 declare module 'koa' {
   interface DefaultContext {
     /**
@@ -45,3 +34,5 @@ declare module 'koa' {
     authClients: RegisteredAuthClients;
   }
 }
+
+export type { ClientsOf };

@@ -8,9 +8,10 @@
 import type { AuthClients } from '@auth/core';
 import {
   abortOnDisconnect,
+  type BoundRequest,
+  bindRequest,
   nodeHeaders,
   type ResolvedAdapterOptions,
-  requestContext,
 } from '@auth/core/adapter';
 import type { Context } from 'koa';
 
@@ -20,12 +21,10 @@ const CONFIG = Symbol('authClients.config');
 const BOUND = Symbol('authClients.bound');
 const INSTALLED = Symbol('authClients.installed');
 
-/** What the getter built for one request. */
+/** What the getter built for one request, and under which configuration. */
 interface Bound {
   readonly config: MiddlewareConfig;
-  readonly view: AuthClients;
-  /** The view's signal: aborted when the client disconnects. */
-  readonly signal: AbortSignal;
+  readonly request: BoundRequest;
 }
 
 /** The symbol-keyed slots this module keeps on a Koa context. */
@@ -54,10 +53,9 @@ export function leave(ctx: Context, outer: MiddlewareConfig | undefined): void {
   if (outer !== undefined) (ctx as SlottedContext)[CONFIG] = outer;
 }
 
-/** `true` when `error` is the abort raised because this request's client disconnected. */
-export function isClientGone(ctx: Context, error: unknown): boolean {
-  const signal = (ctx as SlottedContext)[BOUND]?.signal;
-  return signal?.aborted === true && signal.reason === error;
+/** The request's binding, once `ctx.authClients` was read (for `failureAnswer`). */
+export function boundOf(ctx: Context): BoundRequest | undefined {
+  return (ctx as SlottedContext)[BOUND]?.request;
 }
 
 /**
@@ -84,10 +82,14 @@ function getAuthClients(this: SlottedContext): AuthClients {
     );
   }
   const bound = this[BOUND];
-  if (bound !== undefined && bound.config === config) return bound.view;
-  const fresh = bind(this, config);
-  this[BOUND] = fresh;
-  return fresh.view;
+  if (bound !== undefined && bound.config === config) return bound.request.view;
+  const request = bindRequest(config, () => ({
+    request: this,
+    header: nodeHeaders(this.req.headers),
+    signal: abortOnDisconnect(this.res),
+  }));
+  this[BOUND] = { config, request };
+  return request.view;
 }
 
 /** Assigning `ctx.authClients` (e.g. a test double) replaces it for this request only. */
@@ -98,15 +100,4 @@ function setAuthClients(this: SlottedContext, value: unknown): void {
     writable: true,
     value,
   });
-}
-
-/** Built on first access, so the tenant resolver and the disconnect listener run only then. */
-function bind(ctx: Context, config: MiddlewareConfig): Bound {
-  const signal = abortOnDisconnect(ctx.res);
-  const context = requestContext(config, {
-    request: ctx,
-    header: nodeHeaders(ctx.req.headers),
-    signal,
-  });
-  return { config, view: config.clients.withContext(context), signal };
 }

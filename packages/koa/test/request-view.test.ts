@@ -83,6 +83,7 @@ describe('ctx.authClients', () => {
         const view = ctx.authClients;
         seen.same = view === ctx.authClients;
         seen.names = view.names;
+        seen.client = view.echo.name; // the first use of a client binds the view
         seen.touchedListeners = listenersOf(ctx);
       }
       ctx.body = 'pong';
@@ -184,7 +185,7 @@ describe('ctx.authClients', () => {
     app.silent = true;
     app.use(authClients(freshClients(), { tenant: () => 42 as unknown as string }));
     app.use((ctx) => {
-      ctx.body = ctx.authClients.names;
+      ctx.body = ctx.authClients.echo.name;
     });
     const errors: unknown[] = [];
     app.on('error', (error) => errors.push(error));

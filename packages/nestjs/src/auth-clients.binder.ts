@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthClients } from '@auth/core';
-import { nodeHeaders, type ResolvedAdapterOptions, requestContext } from '@auth/core/adapter';
-import { logTokenFailures } from './auth-clients.failure-log.js';
+import {
+  bindRequest,
+  handleTokenFailures,
+  nodeHeaders,
+  type ResolvedAdapterOptions,
+  tokenFailureLogger,
+} from '@auth/core/adapter';
+import { Logger } from '@nestjs/common';
 import type { PlatformRequest } from './auth-clients.options.js';
 import { disconnectSignal } from './client-disconnected.js';
 
@@ -32,7 +38,13 @@ export class AuthClientsBinder {
   constructor(options: ResolvedAdapterOptions<PlatformRequest>) {
     this.clients = options.clients;
     this.#options = options;
-    this.#stopLogging = logTokenFailures(options.clients);
+    // Through Nest's `Logger` (context `AuthClients`): `error` when callers get the failure,
+    // `warn` for a failed background refresh while the current token is still served.
+    this.#stopLogging = handleTokenFailures(
+      options.clients,
+      undefined,
+      tokenFailureLogger(new Logger('AuthClients')),
+    );
   }
 
   /**
@@ -44,13 +56,11 @@ export class AuthClientsBinder {
     let view = this.#views.get(exchange.rawRequest);
     if (view === undefined) {
       const { request, rawRequest, rawResponse } = exchange;
-      view = this.clients.withContext(() =>
-        requestContext(this.#options, {
-          request,
-          header: nodeHeaders(rawRequest.headers),
-          signal: rawResponse === undefined ? undefined : disconnectSignal(rawResponse),
-        }),
-      );
+      view = bindRequest(this.#options, () => ({
+        request,
+        header: nodeHeaders(rawRequest.headers),
+        ...(rawResponse === undefined ? {} : { signal: disconnectSignal(rawResponse) }),
+      })).view;
       this.#views.set(rawRequest, view);
     }
     return view;

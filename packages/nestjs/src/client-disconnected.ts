@@ -27,12 +27,7 @@ export class ClientDisconnectedError extends DOMException {
  * @internal
  */
 export function disconnectSignal(response: ClosableResponse): AbortSignal {
-  const controller = new AbortController();
-  const disconnected = abortOnDisconnect(response);
-  const abort = () => controller.abort(new ClientDisconnectedError());
-  if (disconnected.aborted) abort();
-  else disconnected.addEventListener('abort', abort, { once: true });
-  return controller.signal;
+  return abortOnDisconnect(response, () => new ClientDisconnectedError());
 }
 
 /**
