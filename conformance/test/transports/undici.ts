@@ -39,8 +39,8 @@ function undiciRow(api: Api, redirects: boolean): TransportRow {
 
 /** undici's own form of a target: where to connect, and the request target as written. */
 interface Target {
-  readonly origin: string;
-  readonly path: string;
+  origin: string;
+  path: string;
 }
 
 /** A URL split as undici splits it: its origin, and the rest as the path. */
@@ -71,7 +71,8 @@ const SENDERS: Record<
   (dispatcher: Dispatcher, call: Call, url: string | Target) => Promise<Outcome>
 > = {
   async request(dispatcher, call, url) {
-    const response = await request(url, {
+    // undici takes `{ origin, path }` for a URL too, and splits a string the same way.
+    const response = await request(url as Parameters<typeof request>[0], {
       method: call.method ?? 'GET',
       body: body(call),
       dispatcher,
@@ -93,7 +94,7 @@ const SENDERS: Record<
     let status = 0;
     let bytes = 0;
     await stream(
-      url,
+      url as Parameters<typeof stream>[0],
       { method: call.method ?? 'GET', body: body(call), dispatcher },
       ({ statusCode }) => {
         status = statusCode;
