@@ -4,18 +4,33 @@
  * the final table is printed from.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The checkout whose packages and READMEs are checked: this one, or `MATRIX_SOURCE` (another
+ * checkout, built, e.g. an older commit to show that a check fails there).
+ */
+export const ROOT =
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the CI scripts, not by turbo tasks
+  process.env.MATRIX_SOURCE ?? fileURLToPath(new URL('../../', import.meta.url));
 /** Scratch folder of the matrix: Node binaries, tarballs, consumer apps, results. */
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the CI scripts, not by turbo tasks
 export const WORK = process.env.MATRIX_DIR ?? path.join(tmpdir(), 'auth-clients-matrix');
 /** Node versions of the matrix (majors, or `20.19` for the lowest supported). */
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the CI scripts, not by turbo tasks
 export const NODE_VERSIONS = (process.env.MATRIX_NODE ?? '20.19 22 24 26').split(/\s+/);
+/**
+ * Which consumer checks run: a regular expression matched against each check's name (`hono`,
+ * `nestjs`, `install undici`, `bun`, `workerd`...); all of them without `MATRIX_ONLY`.
+ */
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the CI scripts, not by turbo tasks
+const ONLY = process.env.MATRIX_ONLY ? new RegExp(process.env.MATRIX_ONLY) : undefined;
+export const selected = (name) => ONLY === undefined || ONLY.test(name);
+/** The emulators' ports, as `auth-emulators --port-base 4101` binds them (the READMEs use these). */
+export const EMULATOR_PORTS = { alertsite: 4101, klearstack: 4102, opsramp: 4103, aspnet: 4104 };
 const CELLS = path.join(WORK, 'cells.jsonl');
 
 mkdirSync(WORK, { recursive: true });
@@ -53,6 +68,53 @@ export function nodeBinary(version) {
     ]);
   }
   return binary;
+}
+
+/**
+ * Packs every publishable package (`pnpm pack`, as it would be published) into WORK/tarballs;
+ * with `reuse`, keeps the tarballs an earlier script of the same run packed. Returns name → file.
+ */
+export function packAll({ reuse = false } = {}) {
+  const dir = path.join(WORK, 'tarballs');
+  const file = (manifest) =>
+    `${manifest.name.replace('@', '').replace('/', '-')}-${manifest.version}.tgz`;
+  const packages = publishablePackages();
+  if (!reuse || packages.some(({ manifest }) => !existsSync(path.join(dir, file(manifest))))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const { dir: pkg } of packages)
+      run('pnpm', ['pack', '--pack-destination', dir], { cwd: pkg });
+  }
+  return new Map(packages.map(({ manifest }) => [manifest.name, path.join(dir, file(manifest))]));
+}
+
+/**
+ * The code blocks of a README whose first line names a file: ```ts blocks starting
+ * `// server.ts — ...`, ```toml blocks starting `# wrangler.toml`. File name → text.
+ */
+export function namedBlocks(readme) {
+  const text = readFileSync(path.join(ROOT, readme), 'utf8');
+  const blocks = new Map();
+  for (const match of text.matchAll(
+    /^```(?:ts|toml)\n((?:\/\/|#) ([\w.-]+\.(?:ts|toml))\b[^\n]*\n[\s\S]*?)^```$/gm,
+  )) {
+    blocks.set(match[2], match[1]);
+  }
+  return blocks;
+}
+
+/**
+ * The install commands of a README: the `npm install ...` lines of its first ```sh block, as
+ * argument lists (comments dropped). Empty when the README has none.
+ */
+export function installLines(readme) {
+  const text = readFileSync(path.join(ROOT, readme), 'utf8');
+  const block = /^```sh\n([\s\S]*?)^```$/m.exec(text)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((line) => line.startsWith('npm install '))
+    .map((line) => line.split(/\s+/).slice(2));
 }
 
 /** The exact version a binary reports, without the `v`. */
