@@ -10,20 +10,22 @@
  *   workspace installs the README's lines (the framework version pinned), gets the README's code
  *   blocks as they are, and compiles them with TypeScript 5.9 and 7 (`nodenext`,
  *   `skipLibCheck: false`); CommonJS apps also with TypeScript 5.9 and `module: commonjs` (`node10`
- *   resolution), Nest apps also with Nest's default tsconfig (`skipLibCheck: true`), where a typo
- *   in `forRoot` options must not compile. The compiled apps run on every Node version of the
+ *   resolution), Nest apps also with Nest's default tsconfig (`skipLibCheck: true`), where the
+ *   `forRoot` options typed by `@auth/core/adapter` must compile and a typo must not. The compiled apps run on every Node version of the
  *   matrix against the emulators of the installed @auth/testing: each path answers 200 (JSON), a
  *   cold call then 20 concurrent ones, with one token request counted at the emulator.
  *
  * Usage: node .ci/matrix/consumers.mjs   (build first; MATRIX_NODE picks the Node versions,
  * MATRIX_ONLY the checks, e.g. `MATRIX_ONLY='^(nestjs|install undici)$'`)
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   EMULATOR_PORTS,
+  inParallel,
   installLines,
   NODE_VERSIONS,
   namedBlocks,
@@ -32,6 +34,7 @@ import {
   packAll,
   recordCell,
   run,
+  runAsync,
   selected,
   WORK,
 } from './lib.mjs';
@@ -39,6 +42,8 @@ import {
 const APP_URL = 'http://127.0.0.1:3000';
 /** The Node major whose npm installs the README lines (what `npm install` picks depends on it). */
 const INSTALL_NODE = '24';
+/** npm installs at a time (they mostly wait on the registry and the disk). */
+const PARALLEL_INSTALLS = 4;
 /** Concurrent calls after the cold one; with it, they must cost one token request together. */
 const CONCURRENT = 20;
 
@@ -134,14 +139,27 @@ const EXAMPLES = [
   },
 ].filter((example) => selected(example.name));
 
-/** Compiled into the Nest apps, never run: with types that resolve, the typo is an error. */
+/**
+ * Compiled into the Nest apps, never run: options that come from `@auth/core/adapter`'s types
+ * compile (they do not when that import fails to resolve), and a typo does not (it would if the
+ * options had become `any`).
+ */
 const PROBES = {
-  'options-typo.ts': `// A typo in the options must not compile (types that silently became \`any\` would let it).
-import { createAuthClients, presets } from '@auth/core';
+  'options-typo.ts': `import { createAuthClients, presets } from '@auth/core';
 import { AuthClientsModule } from '@auth/nestjs';
 
+const clients = createAuthClients({
+  alertsite: presets.alertsite({ username: 'u', password: 'p' }),
+});
+
+export const valid = AuthClientsModule.forRoot({
+  clients,
+  propagateHeaders: ['x-request-id', 'x-correlation-id'],
+  isGlobal: true,
+});
+
 export const typo = AuthClientsModule.forRoot({
-  clients: createAuthClients({ alertsite: presets.alertsite({ username: 'u', password: 'p' }) }),
+  clients,
   // @ts-expect-error: there is no option \`propagateHeader\` (it is \`propagateHeaders\`)
   propagateHeader: ['x-request-id'],
 });
@@ -269,33 +287,33 @@ function freshProject(name, type) {
   return dir;
 }
 
-/** npm's output of one command (status and text), run by the `node` at `node`. */
+/** npm's status and output for one command, run by the `node` at `node`. */
 function npm(args, cwd, node) {
-  const result = spawnSync('npm', args, {
+  return runAsync('npm', args, {
     cwd,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
     env: { ...process.env, PATH: `${path.dirname(node)}:${process.env.PATH}` },
   });
-  return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
 
 /**
  * Installs each README's lines as written, in a fresh project, with npm on INSTALL_NODE: fails
  * on an error, on `ERESOLVE` or a peer warning, when `npm ls` finds a problem, or when a second
- * `npm install` fails.
+ * `npm install` fails. Returns the cells.
  */
-function checkReadmeInstalls(tarballs) {
+async function checkReadmeInstalls(tarballs) {
   const node = nodeBinary(INSTALL_NODE);
   const exact = nodeVersionOf(node);
-  let failed = 0;
-  for (const example of EXAMPLES) {
+  return inParallel(EXAMPLES, PARALLEL_INSTALLS, async (example) => {
     const lines = installArgs(example.readme, tarballs);
     const dir = freshProject(`install-${example.name}`, 'module');
     const problems = [];
     if (lines.length === 0) problems.push('the README has no `npm install` line');
     for (const args of lines) {
-      const { status, output } = npm(['install', '--no-audit', '--no-fund', ...args], dir, node);
+      const { status, output } = await npm(
+        ['install', '--no-audit', '--no-fund', ...args],
+        dir,
+        node,
+      );
       const warnings = output.split('\n').filter((l) => /ERESOLVE|\bpeer\b/i.test(l));
       if (status !== 0 || warnings.length > 0) {
         problems.push(`npm install ${args.join(' ')} (exit ${status}):\n${output.trim()}`);
@@ -303,14 +321,13 @@ function checkReadmeInstalls(tarballs) {
     }
     if (problems.length === 0) {
       for (const args of [['ls'], ['install', '--no-audit', '--no-fund']]) {
-        const { status, output } = npm(args, dir, node);
+        const { status, output } = await npm(args, dir, node);
         if (status !== 0)
           problems.push(`npm ${args.join(' ')} (exit ${status}):\n${output.trim()}`);
       }
     }
     for (const problem of problems) console.log(`  ✖ ${example.readme}: ${problem}`);
-    if (problems.length > 0) failed++;
-    recordCell({
+    return {
       kind: `README install: ${example.name}`,
       node: exact,
       frameworks: 'npm',
@@ -321,25 +338,26 @@ function checkReadmeInstalls(tarballs) {
           ? 'no ERESOLVE or peer warning; npm ls and a 2nd install pass'
           : 'npm install FAILED',
       ok: problems.length === 0,
-    });
-  }
-  return failed;
+    };
+  });
 }
 
-/** Creates, installs and compiles one app per example × framework × module. */
-function buildApps(tarballs) {
+/**
+ * Creates, installs and compiles one app per example × framework × module (installs and
+ * compiles in parallel). Returns the apps to run and the cells of what is only compiled.
+ */
+async function buildApps(tarballs) {
   const compilers = Object.fromEntries(
     [...new Set(COMPILES.map((c) => c.ts))].map((v) => [v, typescriptCompiler(v)]),
   );
-  const apps = [];
-  const compileCells = [];
+  const jobs = [];
+  const failedCells = [];
   for (const example of EXAMPLES) {
     const blocks = namedBlocks(example.readme);
     const missing = example.files.filter((file) => !blocks.has(file));
     for (const framework of example.frameworks) {
       for (const module of example.modules ?? ['esm', 'cjs']) {
         const name = `${example.name}-${framework.label.replace(/\W+/g, '')}-${module}`;
-        const dir = freshProject(name, module === 'esm' ? 'module' : 'commonjs');
         const cell = {
           kind: `README example: ${example.name}`,
           frameworks: framework.label,
@@ -349,61 +367,79 @@ function buildApps(tarballs) {
           console.log(
             `  ✖ ${example.readme}: no block starting with "// ${missing.join('", "// ')}"`,
           );
-          compileCells.push({
-            ...cell,
-            runtime: '—',
-            typescript: '—',
-            tests: 'no example',
-            ok: false,
-          });
+          failedCells.push({ ...cell, node: '—', typescript: '—', tests: 'no example', ok: false });
           continue;
         }
+        const dir = freshProject(name, module === 'esm' ? 'module' : 'commonjs');
         for (const file of example.files)
           writeFileSync(path.join(dir, 'src', file), blocks.get(file));
         if (example.probe)
           writeFileSync(path.join(dir, 'src', example.probe), PROBES[example.probe]);
-        console.log(`▶ ${example.name} (${framework.label}, ${module.toUpperCase()}): npm install`);
-        // All of the README's lines in one npm run (whether a package is a dev one does not
-        // matter to the app): one resolution instead of one per line.
-        const args = installArgs(example.readme, tarballs, framework.pins)
-          .flat()
-          .filter((arg) => arg !== '--save-dev');
-        run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], {
-          cwd: dir,
-        });
-        for (const compile of COMPILES) {
-          if (compile.modules && !compile.modules.includes(module)) continue;
-          if (compile.examples && !compile.examples.includes(example.name)) continue;
-          const outDir = `dist-${compile.label.replace(/\W+/g, '')}`;
-          const tsconfig = { compilerOptions: { ...compile.options, outDir }, include: ['src'] };
-          writeFileSync(path.join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-          let compiled = true;
-          try {
-            run(process.execPath, [compilers[compile.ts], '-p', 'tsconfig.json'], { cwd: dir });
-          } catch (error) {
-            compiled = false;
-            console.log(`  ✖ ${name}, TypeScript ${compile.label}: ${error.message}`);
-          }
-          const skipLibCheck = compile.options.skipLibCheck ? 'skipLibCheck' : 'no skipLibCheck';
-          if (compile.run && compiled) {
-            const typescript = `${compile.label} (${compile.options.module})`;
-            apps.push({ example, framework, module, dir, outDir, cell, typescript, skipLibCheck });
-          } else {
-            compileCells.push({
-              ...cell,
-              runtime: 'tsc',
-              typescript: compile.label,
-              tests: compiled
-                ? `compiled (${skipLibCheck}${example.probe ? ', option typo rejected' : ''})`
-                : 'did not compile',
-              ok: compiled,
-            });
-          }
-        }
+        jobs.push({ example, framework, module, name, dir, cell });
       }
     }
   }
-  return { apps, compileCells };
+  const installed = await inParallel(jobs, PARALLEL_INSTALLS, async (job) => {
+    console.log(`▶ ${job.name}: npm install`);
+    // All of the README's lines in one npm run (whether a package is a dev one does not matter
+    // to the app): one resolution instead of one per line.
+    const args = installArgs(job.example.readme, tarballs, job.framework.pins)
+      .flat()
+      .filter((arg) => arg !== '--save-dev');
+    const npmArgs = ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args];
+    const { status, output } = await runAsync('npm', npmArgs, { cwd: job.dir });
+    if (status === 0) return true;
+    console.log(`  ✖ ${job.name}: npm install (exit ${status}):\n${output.trim()}`);
+    failedCells.push({
+      ...job.cell,
+      node: '—',
+      typescript: '—',
+      tests: 'npm install FAILED',
+      ok: false,
+    });
+    return false;
+  });
+  const compiles = jobs
+    .filter((_, i) => installed[i])
+    .flatMap((job) =>
+      COMPILES.filter(
+        (c) =>
+          (c.modules === undefined || c.modules.includes(job.module)) &&
+          (c.examples === undefined || c.examples.includes(job.example.name)),
+      ).map((compile) => ({ job, compile })),
+    );
+  const results = await inParallel(compiles, availableParallelism(), async ({ job, compile }) => {
+    const id = compile.label.replace(/\W+/g, '');
+    const outDir = `dist-${id}`;
+    const tsconfig = { compilerOptions: { ...compile.options, outDir }, include: ['src'] };
+    const file = `tsconfig.${id}.json`;
+    writeFileSync(path.join(job.dir, file), `${JSON.stringify(tsconfig, null, 2)}\n`);
+    const tsc = await runAsync(process.execPath, [compilers[compile.ts], '-p', file], {
+      cwd: job.dir,
+    });
+    const compiled = tsc.status === 0;
+    if (!compiled)
+      console.log(`  ✖ ${job.name}, TypeScript ${compile.label}:\n${tsc.output.trim()}`);
+    const skipLibCheck = compile.options.skipLibCheck ? 'skipLibCheck' : 'no skipLibCheck';
+    if (compile.run && compiled) {
+      const typescript = `${compile.label} (${compile.options.module})`;
+      return { app: { ...job, outDir, typescript, skipLibCheck } };
+    }
+    const probe = job.example.probe ? ', options checked, typo rejected' : '';
+    return {
+      cell: {
+        ...job.cell,
+        node: 'tsc',
+        typescript: compile.label,
+        tests: compiled ? `compiled (${skipLibCheck}${probe})` : 'did not compile',
+        ok: compiled,
+      },
+    };
+  });
+  return {
+    apps: results.flatMap((r) => (r.app ? [r.app] : [])),
+    compileCells: [...failedCells, ...results.flatMap((r) => (r.cell ? [r.cell] : []))],
+  };
 }
 
 function waitForExit(child) {
@@ -481,24 +517,36 @@ async function runApp(app, node, emulators) {
 }
 
 const tarballs = packAll();
-let failed = checkReadmeInstalls(tarballs);
-const { apps, compileCells } = buildApps(tarballs);
-for (const cell of compileCells) {
-  const { runtime, ...rest } = cell;
-  recordCell({ ...rest, node: runtime });
+const [installCells, { apps, compileCells }] = await Promise.all([
+  checkReadmeInstalls(tarballs),
+  buildApps(tarballs),
+]);
+let failed = 0;
+for (const cell of [...installCells, ...compileCells]) {
+  recordCell(cell);
   if (!cell.ok) failed++;
 }
 const nodes = NODE_VERSIONS.map((version) => {
   const binary = nodeBinary(version);
   return { version, binary, exact: nodeVersionOf(binary) };
 });
-const withTesting = apps.find((a) => !a.example.ownEmulators) ?? apps[0];
-const emulators =
-  withTesting === undefined
-    ? undefined
-    : await import(
-        pathToFileURL(path.join(withTesting.dir, 'node_modules/@auth/testing/dist/index.js')).href
-      ).then(({ startEmulators }) => startEmulators({ ports: EMULATOR_PORTS }));
+// The emulators the apps call, from the packed @auth/testing (installed on its own: an example
+// whose README forgets it still gets them).
+const emulatorsDir = path.join(WORK, 'emulators');
+rmSync(emulatorsDir, { recursive: true, force: true });
+mkdirSync(emulatorsDir, { recursive: true });
+writeFileSync(path.join(emulatorsDir, 'package.json'), '{ "private": true }\n');
+run(
+  'npm',
+  ['install', '--no-audit', '--no-fund', '--loglevel=error', tarballs.get('@auth/testing')],
+  {
+    cwd: emulatorsDir,
+  },
+);
+const { startEmulators } = await import(
+  pathToFileURL(path.join(emulatorsDir, 'node_modules/@auth/testing/dist/index.js')).href
+);
+const emulators = await startEmulators({ ports: EMULATOR_PORTS });
 try {
   for (const { exact, binary } of nodes) {
     let ran = 0;
@@ -523,7 +571,7 @@ try {
     console.log(`  Node ${exact}: ${ran} consumer apps run`);
   }
 } finally {
-  await emulators?.close();
+  await emulators.close();
 }
 console.log(failed === 0 ? '✔ consumer checks hold' : `✖ ${failed} consumer cell(s) failed`);
 process.exit(failed === 0 ? 0 : 1);

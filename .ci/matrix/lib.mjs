@@ -3,7 +3,7 @@
  * node_modules of the repository are never touched), Node binaries by version, and the cells file
  * the final table is printed from.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,35 @@ export function run(command, args, options = {}) {
     );
   }
   return result.stdout;
+}
+
+/** Runs a command without blocking: its exit status (or signal) and its output, never throws. */
+export function runAsync(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const add = (chunk) => {
+      output += chunk;
+    };
+    child.stdout.on('data', add);
+    child.stderr.on('data', add);
+    child.once('error', (error) => resolve({ status: null, output: `${output}${error.message}` }));
+    child.once('close', (status, signal) => resolve({ status: status ?? signal, output }));
+  });
+}
+
+/** `fn` over `items`, at most `limit` at a time; the results in the order of `items`. */
+export async function inParallel(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**
