@@ -516,6 +516,7 @@ async function runApp(app, node, emulators) {
   return `${ran}, 1 token request`;
 }
 
+const started = performance.now();
 const tarballs = packAll();
 const [installCells, { apps, compileCells }] = await Promise.all([
   checkReadmeInstalls(tarballs),
@@ -573,7 +574,12 @@ try {
 } finally {
   await emulators.close();
 }
-console.log(failed === 0 ? '✔ consumer checks hold' : `✖ ${failed} consumer cell(s) failed`);
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
+console.log(
+  failed === 0
+    ? `✔ consumer checks hold (${seconds} s)`
+    : `✖ ${failed} consumer cell(s) failed (${seconds} s)`,
+);
 process.exit(failed === 0 ? 0 : 1);
 
 /** Compares dotted versions numerically: negative when `a` is older. */
