@@ -25,8 +25,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   EMULATOR_PORTS,
+  freshProject,
+  getJson,
   inParallel,
-  installLines,
+  installArgs,
   NODE_VERSIONS,
   namedBlocks,
   nodeBinary,
@@ -36,7 +38,9 @@ import {
   run,
   runAsync,
   selected,
+  stop,
   WORK,
+  waitForExit,
 } from './lib.mjs';
 
 const APP_URL = 'http://127.0.0.1:3000';
@@ -257,36 +261,6 @@ function typescriptCompiler(version) {
   return path.join(prefix, 'node_modules', 'typescript', 'bin', 'tsc');
 }
 
-/** `koa@2` → `koa`, `@types/koa@2` → `@types/koa`. */
-const packageName = (spec) => spec.replace(/(?<=.)@.*$/, '');
-
-/** A README's install lines with our packages as tarballs and `pins` in place of bare names. */
-function installArgs(readme, tarballs, pins = []) {
-  const unused = new Set(pins);
-  const lines = installLines(readme).map((args) =>
-    args.map((arg) => {
-      if (tarballs.has(arg)) return tarballs.get(arg);
-      const pin = pins.find((p) => packageName(p) === arg);
-      if (pin === undefined) return arg;
-      unused.delete(pin);
-      return pin;
-    }),
-  );
-  if (lines.length > 0) lines[0].push(...unused);
-  return lines;
-}
-
-function freshProject(name, type) {
-  const dir = path.join(WORK, 'apps', name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, 'src'), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'package.json'),
-    `${JSON.stringify({ name: `consumer-${name}`, private: true, type }, null, 2)}\n`,
-  );
-  return dir;
-}
-
 /** npm's status and output for one command, run by the `node` at `node`. */
 function npm(args, cwd, node) {
   return runAsync('npm', args, {
@@ -442,32 +416,6 @@ async function buildApps(tarballs) {
   };
 }
 
-function waitForExit(child) {
-  return child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once('exit', resolve));
-}
-
-function stop(child) {
-  if (child.exitCode !== null) return Promise.resolve();
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  child.kill('SIGTERM');
-  return waitForExit(child).then(() => clearTimeout(timer));
-}
-
-/** GET until the app answers (it may still be starting), then the status and JSON body. */
-async function getJson(url, deadline) {
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      return { status: res.status, body: await res.json() };
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
 /**
  * Runs one compiled app on one Node binary. A server: each path once (the first one cold), then
  * CONCURRENT calls of the first path at once, all 200 with JSON. A script: exit 0, `200 ` first.
@@ -476,7 +424,11 @@ async function getJson(url, deadline) {
 async function runApp(app, node, emulators) {
   for (const emulator of emulators.all) emulator.resetStats();
   const entry = path.join(app.dir, app.outDir, `${app.example.entry}.js`);
-  const child = spawn(node, [entry], { cwd: app.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [entry], {
+    cwd: app.dir,
+    detached: true, // its own process group, for stop()
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (c) => {
     output += c;
@@ -498,7 +450,9 @@ async function runApp(app, node, emulators) {
           throw new Error(`GET ${p}: ${status} ${JSON.stringify(body)}\n${output}`);
         }
       };
-      for (const p of app.example.paths) check(await getJson(`${APP_URL}${p}`, deadline), p);
+      for (const p of app.example.paths) {
+        check(await getJson(`${APP_URL}${p}`, deadline, child), p);
+      }
       const [first] = app.example.paths;
       const answers = await Promise.all(
         Array.from({ length: CONCURRENT }, () => getJson(`${APP_URL}${first}`, deadline)),

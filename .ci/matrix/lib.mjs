@@ -4,7 +4,15 @@
  * the final table is printed from.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +152,87 @@ export function installLines(readme) {
     .map((line) => line.replace(/#.*/, '').trim())
     .filter((line) => line.startsWith('npm install '))
     .map((line) => line.split(/\s+/).slice(2));
+}
+
+/** `koa@2` → `koa`, `@types/koa@2` → `@types/koa`. */
+const packageName = (spec) => spec.replace(/(?<=.)@.*$/, '');
+
+/**
+ * A README's install lines (see installLines) with our packages as their tarballs (`tarballs`:
+ * name → file) and `pins` in place of the bare names they version (`koa` → `koa@2`); pins the
+ * README does not name join the first line.
+ */
+export function installArgs(readme, tarballs, pins = []) {
+  const unused = new Set(pins);
+  const lines = installLines(readme).map((args) =>
+    args.map((arg) => {
+      if (tarballs.has(arg)) return tarballs.get(arg);
+      const pin = pins.find((p) => packageName(p) === arg);
+      if (pin === undefined) return arg;
+      unused.delete(pin);
+      return pin;
+    }),
+  );
+  if (lines.length > 0) lines[0].push(...unused);
+  return lines;
+}
+
+/** An empty project WORK/apps/<name> (`package.json` with `type`, and `src/`); returns its path. */
+export function freshProject(name, type) {
+  const dir = path.join(WORK, 'apps', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'src'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: `consumer-${name}`, private: true, type }, null, 2)}\n`,
+  );
+  return dir;
+}
+
+/** The exit code of a child process, once it has exited. */
+export function waitForExit(child) {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode ?? child.signalCode)
+    : new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+}
+
+/**
+ * Stops a child spawned with `detached: true` (its own process group, so that what it started
+ * stops too, e.g. wrangler's workerd): SIGTERM to the group, SIGKILL after 5 s, and SIGKILL to
+ * what the group's leader left behind.
+ */
+export async function stop(child) {
+  const kill = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {} // the group is gone
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const timer = setTimeout(() => kill('SIGKILL'), 5000);
+    kill('SIGTERM');
+    await waitForExit(child);
+    clearTimeout(timer);
+  }
+  kill('SIGKILL');
+}
+
+/**
+ * GET `url` until it answers with JSON (an app may still be starting; `child`: fail at once if it
+ * has exited) or `deadline` passes; returns the status and the body.
+ */
+export async function getJson(url, deadline, child) {
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      return { status: res.status, body: await res.json() };
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) {
+        throw new Error(`exited (${child.exitCode ?? child.signalCode}) before answering`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** The exact version a binary reports, without the `v`. */

@@ -21,12 +21,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   EMULATOR_PORTS,
-  installLines,
+  freshProject,
+  getJson,
+  installArgs,
   namedBlocks,
   packAll,
   recordCell,
   run,
   selected,
+  stop,
   WORK,
 } from './lib.mjs';
 
@@ -107,13 +110,19 @@ async function runCell(name, appDir) {
   });
   try {
     const deadline = Date.now() + 90_000;
-    const cold = await get(deadline, child);
-    const answers = await Promise.all(Array.from({ length: CONCURRENT }, () => get(deadline)));
-    const statuses = [cold, ...answers].map((a) => a.status);
+    const cold = await getJson(APP_URL, deadline, child);
+    const answers = await Promise.all(
+      Array.from({ length: CONCURRENT }, () => getJson(APP_URL, deadline, child)),
+    );
+    const all = [cold, ...answers];
     const tokens = emulators.alertsite.stats.tokenRequests;
     const problems = [];
-    if (statuses.some((s) => s !== 200)) problems.push(`statuses ${statuses.join(',')}`);
-    if ([cold, ...answers].some((a) => a.json !== true)) problems.push('a body was not JSON');
+    if (all.some((a) => a.status !== 200)) {
+      problems.push(`statuses ${all.map((a) => a.status).join(',')}`);
+    }
+    if (all.some((a) => a.body === null || typeof a.body !== 'object')) {
+      problems.push('a body was not a JSON object');
+    }
     if (tokens !== 1) problems.push(`${tokens} token requests`);
     await stop(child);
     const bad = output.split('\n').filter((line) => BAD_OUTPUT.test(line));
@@ -134,42 +143,6 @@ async function runCell(name, appDir) {
   }
 }
 
-/** GET the app (retrying while it starts, when `starting` is given): status, and whether JSON. */
-async function get(deadline, starting) {
-  for (;;) {
-    try {
-      const res = await fetch(APP_URL);
-      const json = await res.json().then(
-        (body) => body !== null && typeof body === 'object',
-        () => false,
-      );
-      return { status: res.status, json };
-    } catch (error) {
-      if (starting === undefined || Date.now() > deadline) throw error;
-      if (starting.exitCode !== null) throw new Error(`exited (${starting.exitCode}) at start`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
-function stop(child) {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = (signal) => {
-      try {
-        process.kill(-child.pid, signal);
-      } catch {}
-    };
-    const timer = setTimeout(() => kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      kill('SIGKILL'); // what the group leader left behind
-      resolve();
-    });
-    kill('SIGTERM');
-  });
-}
-
 // The parent: installs (the npm registry is the only network used), then one namespace per cell.
 let failed = 0;
 if (RUNTIMES.length > 0) {
@@ -186,13 +159,7 @@ if (RUNTIMES.length > 0) {
   );
 
   const tarballs = packAll({ reuse: true });
-  const appDir = path.join(WORK, 'apps', 'hono-runtimes');
-  rmSync(appDir, { recursive: true, force: true });
-  mkdirSync(path.join(appDir, 'src'), { recursive: true });
-  writeFileSync(
-    path.join(appDir, 'package.json'),
-    `${JSON.stringify({ name: 'consumer-hono-runtimes', private: true, type: 'module' }, null, 2)}\n`,
-  );
+  const appDir = freshProject('hono-runtimes', 'module');
   const blocks = namedBlocks(README);
   for (const [file, target] of [
     ['worker.ts', 'src/worker.ts'],
@@ -201,9 +168,8 @@ if (RUNTIMES.length > 0) {
     if (!blocks.has(file)) throw new Error(`${README}: no block starting with the name ${file}`);
     writeFileSync(path.join(appDir, target), blocks.get(file));
   }
-  for (const args of installLines(README)) {
-    const withTarballs = args.map((arg) => tarballs.get(arg) ?? arg);
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...withTarballs], {
+  for (const args of installArgs(README, tarballs)) {
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], {
       cwd: appDir,
     });
   }
