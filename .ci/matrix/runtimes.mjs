@@ -8,7 +8,7 @@
  * counted at the emulator, and no warning or error in the runtime's output (on Deno, not the
  * legacy `request.signal` one).
  *
- * Each run happens in a network namespace of its own with only loopback (`unshare -n`, as root):
+ * Each run happens in a network namespace of its own with only loopback (`unshare --net`):
  * nothing reaches the network, so `wrangler dev`'s `Request.cf` fetch fails at once rather than
  * hanging, and no runtime can depend on anything but the npm registry of the install step.
  *
@@ -184,6 +184,7 @@ if (RUNTIMES.length > 0) {
       'unshare',
       [
         '--net',
+        '--map-root-user', // a user namespace too: works without root where those are allowed
         'sh',
         '-c',
         'ip link set lo up && exec "$0" "$@"',
