@@ -16,6 +16,7 @@ export default defineConfig({
       '@auth/core': src('core'),
       '@auth/testing': src('testing'),
       '@auth/redis': src('redis'),
+      '@auth/nestjs/http': fileURLToPath(new URL('./packages/nestjs/src/http.ts', import.meta.url)),
       '@auth/nestjs': src('nestjs'),
       '@auth/koa': src('koa'),
       '@auth/hono': src('hono'),

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-/** Prints the matrix's cells (recorded by library-suites.mjs and consumers.mjs) as one table. */
+/**
+ * Prints the matrix's cells (recorded by library-suites.mjs, consumers.mjs and runtimes.mjs) as one
+ * table.
+ */
 import { readCells } from './lib.mjs';
 
 const cells = readCells();
-const header = ['suite', 'Node', 'framework', 'TypeScript', 'module', 'tests', ''];
+const header = ['suite', 'runtime', 'framework', 'TypeScript', 'module', 'tests', ''];
 const rows = cells.map((c) => [
   c.kind,
-  c.node,
+  // A version alone is Node's; other runtimes (Bun, Deno, workerd) and `tsc` are named.
+  /^\d/.test(c.node) ? `Node ${c.node}` : c.node,
   c.frameworks,
   c.typescript,
   c.module,

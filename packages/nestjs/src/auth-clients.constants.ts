@@ -36,7 +36,8 @@ export function getAuthClientToken(name: string): symbol {
 
 /**
  * Injection token of the authenticated `HttpService` of one client, as provided by
- * `AuthClientsModule` for {@link InjectAuthHttp}. Stable: the same name always gives the same token.
+ * `AuthClientsModule` for `@InjectAuthHttp()` (from `@auth/nestjs/http`). Stable: the same name
+ * always gives the same token.
  *
  * @example
  * // Replace it in a unit test:

@@ -42,5 +42,4 @@ export type {
   PlatformRequest,
 } from './auth-clients.options.js';
 export { AuthErrorFilter } from './auth-error.filter.js';
-export { AuthHttp, InjectAuthHttp } from './auth-http.decorators.js';
 export { ClientDisconnectedError, ClientDisconnectedFilter } from './client-disconnected.js';

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { createAuthClients, flows, presets } from '@auth/core';
-import { AuthClientsModule, AuthHttp, getAuthHttpToken, InjectAuthHttp } from '@auth/nestjs';
+import { AuthClientsModule, getAuthHttpToken } from '@auth/nestjs';
+import { AuthHttp, InjectAuthHttp } from '@auth/nestjs/http';
 import { type Emulators, startEmulators, waitFor } from '@auth/testing';
 import { HttpService } from '@nestjs/axios';
 import { Body, Controller, Get, Injectable, Module, Post, Query, type Type } from '@nestjs/common';
