@@ -289,6 +289,72 @@ const sections = {
       ),
     ];
   },
+  7(s) {
+    return [
+      `Wall time of a fresh \`node\` process that imports the module (\`await import()\`) and exits, minus the same for a bare \`node\` that imports nothing; ${s.config.runs} processes each, interleaved, median. "\`await import()\`" is the time inside the process.`,
+      '',
+      table(
+        ['Module', 'process ms', 'over bare node ms', '`await import()` ms'],
+        [
+          ['bare `node`', fmt(s.bareMs, 1), '', ''],
+          ...Object.entries(s.modules).map(([k, m]) => [
+            `\`${k}\``,
+            fmt(m.wallMs, 1),
+            fmt(m.overBareMs, 1),
+            fmt(m.importMs, 1),
+          ]),
+        ],
+      ),
+    ];
+  },
+  8(s) {
+    const c = s.contenders;
+    return [
+      `A fresh process imports the client, makes one authenticated \`GET\` against the OpsRamp emulator and reads the body; "first call" is the time from the process' start (its \`performance\` time origin) to the body read. ${s.config.runs} processes each, interleaved, median; ${s.tokenRequests} token requests at the emulator in all.`,
+      '',
+      table(
+        ['Contender', 'first call ms', 'of which import ms', 'process ms', 'failed'],
+        [
+          ...Object.entries(c).map(([k, r]) => [
+            k === 'ours'
+              ? '`@auth/core` `flows.clientCredentials`'
+              : '`openid-client` `clientCredentialsGrant` + `fetch`',
+            fmt(r.firstCallMs, 1),
+            fmt(r.importMs, 1),
+            fmt(r.wallMs, 1),
+            fmt(r.failed),
+          ]),
+          ['bare `node` (process only)', '', '', fmt(s.bareMs, 1), ''],
+        ],
+      ),
+    ];
+  },
+  9(s) {
+    const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+    const w = s.withAuth;
+    const wo = s.withoutAuth;
+    const packages = [...new Set([...Object.keys(w.byPackage), ...Object.keys(wo.byPackage)])];
+    return [
+      `\`bench/worker/with-auth.mjs\` (a Hono app whose route calls an API through one \`flows.clientCredentials\` client) and \`without-auth.mjs\` (the same with a fixed token), bundled by esbuild ${s.config.esbuild} as for Workers (ESM, minified, \`workerd\`/\`worker\`/\`browser\` conditions), gzip at zlib's default level. Auth adds **${s.addedGzipKiB} KiB gzip** (${s.addedMinifiedKiB} KiB minified).`,
+      '',
+      table(
+        ['', 'with auth', 'without'],
+        [
+          ['gzip', kib(w.gzipBytes), kib(wo.gzipBytes)],
+          ['minified', kib(w.minifiedBytes), kib(wo.minifiedBytes)],
+          ...packages.map((p) => [
+            `minified: ${p}`,
+            kib(w.byPackage[p] ?? 0),
+            kib(wo.byPackage[p] ?? 0),
+          ]),
+        ],
+      ),
+      '',
+      `@auth/core files in the bundle (minified bytes): ${Object.entries(w.coreFiles)
+        .map(([f, b]) => `\`${f}\` ${b}`)
+        .join(', ')}.`,
+    ];
+  },
 };
 
 /** The Markdown report. */

@@ -1,4 +1,4 @@
-// The six scenarios. Each takes the run context and returns a JSON-able result with `targets`:
+// The scenarios (7–9 in startup.mjs). Each takes the run context and returns a JSON-able result with `targets`:
 // [{ label, goal, value, met }] where met is true / false / null (pending or skipped).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { forkChild, freePort, spawnTracked, stopChild, waitForPort } from './chi
 import { createContender } from './contenders.mjs';
 import { hotPathRounds } from './hot-path.mjs';
 import { burst, measured, median, round, runLoad, sum } from './load.mjs';
+import { firstCall, importTime, workerBundle } from './startup.mjs';
 import { aspnetTarget, opsrampTarget, rotate } from './targets.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -652,4 +653,7 @@ export const SCENARIOS = {
   4: { name: 'Single-active-token fleet', run: fleet },
   5: { name: 'Adapter overhead', run: adapters },
   6: { name: 'Memory', run: memory },
+  7: { name: 'Import time', run: importTime },
+  8: { name: 'First authenticated call', run: firstCall },
+  9: { name: 'Workers bundle', run: workerBundle },
 };
