@@ -204,19 +204,31 @@ const sections = {
       'ours-redis-cluster': `${label('ours')}, RedisTokenStore on a 3-master Redis Cluster`,
     };
     return [
-      `ASP.NET-style \`/Token\` emulator (every login revokes the user's earlier tokens), ${s.config.lifetimeSeconds} s tokens, ${s.config.workers} worker processes × ${s.config.concurrency} concurrent callers for ${s.config.durationMs / 1000} s, \`GET /api/me\`.`,
+      `ASP.NET-style \`/Token\` emulator (every login revokes the user's earlier tokens), ${s.config.lifetimeSeconds} s tokens, ${s.config.workers} worker processes × ${s.config.concurrency} concurrent callers for ${s.config.durationMs / 1000} s, \`GET /api/me\`. Redis commands from \`INFO commandstats\` (reset before each run; every command the store sent or ran inside a Lua script, without the bench's own \`INFO\`/\`CONFIG\`), per API call and per token lifetime (run time ÷ token lifetime).`,
       '',
       table(
-        ['Contender', 'calls', 'failed calls', 'token requests', 'upstream 401s'],
+        [
+          'Contender',
+          'calls',
+          'failed calls',
+          'token requests',
+          'upstream 401s',
+          'Redis commands',
+          'per API call',
+          'per token lifetime',
+        ],
         Object.keys(c).map((k) =>
           c[k].skipped
-            ? [names[k] ?? k, c[k].skipped, '', '', '']
+            ? [names[k] ?? k, c[k].skipped, '', '', '', '', '', '']
             : [
                 names[k] ?? k,
                 fmt(c[k].calls),
                 `${fmt(c[k].failed)} (${c[k].failedPerWorker.join(' / ')})`,
                 fmt(c[k].tokenRequests),
                 fmt(c[k].upstream401),
+                c[k].redis ? fmt(c[k].redis.commands) : '',
+                c[k].redis ? fmt(c[k].redis.perApiCall, 4) : '',
+                c[k].redis ? fmt(c[k].redis.perTokenLifetime, 1) : '',
               ],
         ),
       ),
