@@ -1,0 +1,14 @@
+/**
+ * `jose`, loaded on first use. Only DPoP and JWT signing need it, and importing it costs more than
+ * the rest of `@auth/core` together (about 45 ms of module loading in a fresh Node process, bench
+ * scenario 7), so a client without them never pays for it.
+ *
+ * @internal
+ */
+let loading: Promise<typeof import('jose')> | undefined;
+
+/** The `jose` module (one import per process, shared by every caller). */
+export function jose(): Promise<typeof import('jose')> {
+  loading ??= import('jose');
+  return loading;
+}
