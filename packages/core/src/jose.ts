@@ -5,10 +5,12 @@
  *
  * @internal
  */
-let loading: Promise<typeof import('jose')> | undefined;
+type JoseParts = typeof import('./jose-parts.js');
 
-/** The `jose` module (one import per process, shared by every caller). */
-export function jose(): Promise<typeof import('jose')> {
-  loading ??= import('jose');
+let loading: Promise<JoseParts> | undefined;
+
+/** The parts of `jose` we use (one import per process, shared by every caller). */
+export function jose(): Promise<JoseParts> {
+  loading ??= import('./jose-parts.js');
   return loading;
 }
