@@ -303,7 +303,7 @@ const sections = {
   },
   7(s) {
     return [
-      `Wall time of a fresh \`node\` process that imports the module (\`await import()\`) and exits, minus the same for a bare \`node\` that imports nothing; ${s.config.runs} processes each, interleaved, median. "\`await import()\`" is the time inside the process.`,
+      `Wall time of a fresh \`node\` process that imports the module (\`await import()\`) and exits, minus the same for a bare \`node\` that imports nothing; ${s.config.runs} processes each, interleaved, median. "\`await import()\`" is the time inside the process, what the target reads: on a busy machine whole-process times spread over tens of ms.`,
       '',
       table(
         ['Module', 'process ms', 'over bare node ms', '`await import()` ms'],

@@ -31,7 +31,7 @@ const medianOf = (runs, field) => round(median(runs.map((x) => x[field])), 1);
 export const IMPORTED = ['@auth/core', 'openid-client'];
 
 export async function importTime(ctx) {
-  const cfg = { runs: ctx.quick ? 3 : 9 };
+  const cfg = { runs: ctx.quick ? 3 : 15 };
   const variants = {
     bare: ['bare'],
     ...Object.fromEntries(IMPORTED.map((spec) => [spec, ['import', spec]])),
@@ -50,8 +50,10 @@ export async function importTime(ctx) {
       `  ${spec.padEnd(14)} process ${wallMs} ms (bare node ${bareMs} ms): +${modules[spec].overBareMs} ms; await import() ${modules[spec].importMs} ms`,
     );
   }
-  const ours = modules['@auth/core'].overBareMs;
-  const limit = round(modules['openid-client'].overBareMs + 15, 1);
+  // The target reads the time inside the process: on a busy machine the whole-process times of
+  // fresh processes spread over tens of ms, the import itself much less.
+  const ours = modules['@auth/core'].importMs;
+  const limit = round(modules['openid-client'].importMs + 15, 1);
   return {
     config: cfg,
     bareMs,
@@ -59,7 +61,7 @@ export async function importTime(ctx) {
     runs,
     targets: [
       {
-        label: `import time over a bare node: @auth/core (openid-client: +${modules['openid-client'].overBareMs} ms), median of ${cfg.runs} fresh processes`,
+        label: `import time (\`await import()\` in a fresh node): @auth/core (openid-client: ${modules['openid-client'].importMs} ms), median of ${cfg.runs} processes`,
         goal: `≤ openid-client's + 15 ms (${limit} ms)`,
         value: `${ours} ms`,
         met: ours <= limit,
