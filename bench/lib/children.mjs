@@ -1,6 +1,7 @@
 // Child processes and servers of a bench run: started here, all stopped by stopAll().
 import { fork, spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(`../${file}`, import.meta.url));
@@ -47,6 +48,34 @@ export async function forkChild(
     },
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * Runs `node bench/<file> ...args` to its end (tracked while it runs); resolves with its stdout
+ * and the wall time from spawn to exit in ms. Rejects when it exits with another code than 0.
+ */
+export function runNode(file, args = []) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [here(file), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    track(child);
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.once('error', reject);
+    let wallMs;
+    child.once('exit', () => {
+      wallMs = performance.now() - started;
+    });
+    // 'close' follows 'exit' once stdout is drained
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve({ stdout, wallMs });
+      else reject(new Error(`${file} ${args.join(' ')} exited (${code ?? signal})`));
+    });
+  });
 }
 
 /** Spawns a non-node program (redis-server) and tracks it. */

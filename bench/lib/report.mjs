@@ -204,19 +204,31 @@ const sections = {
       'ours-redis-cluster': `${label('ours')}, RedisTokenStore on a 3-master Redis Cluster`,
     };
     return [
-      `ASP.NET-style \`/Token\` emulator (every login revokes the user's earlier tokens), ${s.config.lifetimeSeconds} s tokens, ${s.config.workers} worker processes × ${s.config.concurrency} concurrent callers for ${s.config.durationMs / 1000} s, \`GET /api/me\`.`,
+      `ASP.NET-style \`/Token\` emulator (every login revokes the user's earlier tokens), ${s.config.lifetimeSeconds} s tokens, ${s.config.workers} worker processes × ${s.config.concurrency} concurrent callers for ${s.config.durationMs / 1000} s, \`GET /api/me\`. Redis commands from \`INFO commandstats\` (reset before each run; every command the store sent or ran inside a Lua script, without the bench's own \`INFO\`/\`CONFIG\`), per API call and per token lifetime (run time ÷ token lifetime).`,
       '',
       table(
-        ['Contender', 'calls', 'failed calls', 'token requests', 'upstream 401s'],
+        [
+          'Contender',
+          'calls',
+          'failed calls',
+          'token requests',
+          'upstream 401s',
+          'Redis commands',
+          'per API call',
+          'per token lifetime',
+        ],
         Object.keys(c).map((k) =>
           c[k].skipped
-            ? [names[k] ?? k, c[k].skipped, '', '', '']
+            ? [names[k] ?? k, c[k].skipped, '', '', '', '', '', '']
             : [
                 names[k] ?? k,
                 fmt(c[k].calls),
                 `${fmt(c[k].failed)} (${c[k].failedPerWorker.join(' / ')})`,
                 fmt(c[k].tokenRequests),
                 fmt(c[k].upstream401),
+                c[k].redis ? fmt(c[k].redis.commands) : '',
+                c[k].redis ? fmt(c[k].redis.perApiCall, 4) : '',
+                c[k].redis ? fmt(c[k].redis.perTokenLifetime, 1) : '',
               ],
         ),
       ),
@@ -287,6 +299,72 @@ const sections = {
           r.bounded ? 'yes' : 'no',
         ]),
       ),
+    ];
+  },
+  7(s) {
+    return [
+      `Wall time of a fresh \`node\` process that imports the module (\`await import()\`) and exits, minus the same for a bare \`node\` that imports nothing; ${s.config.runs} processes each, interleaved, median. "\`await import()\`" is the time inside the process, what the target reads: on a busy machine whole-process times spread over tens of ms.`,
+      '',
+      table(
+        ['Module', 'process ms', 'over bare node ms', '`await import()` ms'],
+        [
+          ['bare `node`', fmt(s.bareMs, 1), '', ''],
+          ...Object.entries(s.modules).map(([k, m]) => [
+            `\`${k}\``,
+            fmt(m.wallMs, 1),
+            fmt(m.overBareMs, 1),
+            fmt(m.importMs, 1),
+          ]),
+        ],
+      ),
+    ];
+  },
+  8(s) {
+    const c = s.contenders;
+    return [
+      `A fresh process imports the client, makes one authenticated \`GET\` against the OpsRamp emulator and reads the body; "first call" is the time from the process' start (its \`performance\` time origin) to the body read. ${s.config.runs} processes each, interleaved, median; ${s.tokenRequests} token requests at the emulator in all.`,
+      '',
+      table(
+        ['Contender', 'first call ms', 'of which import ms', 'process ms', 'failed'],
+        [
+          ...Object.entries(c).map(([k, r]) => [
+            k === 'ours'
+              ? '`@auth/core` `flows.clientCredentials`'
+              : '`openid-client` `clientCredentialsGrant` + `fetch`',
+            fmt(r.firstCallMs, 1),
+            fmt(r.importMs, 1),
+            fmt(r.wallMs, 1),
+            fmt(r.failed),
+          ]),
+          ['bare `node` (process only)', '', '', fmt(s.bareMs, 1), ''],
+        ],
+      ),
+    ];
+  },
+  9(s) {
+    const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+    const w = s.withAuth;
+    const wo = s.withoutAuth;
+    const packages = [...new Set([...Object.keys(w.byPackage), ...Object.keys(wo.byPackage)])];
+    return [
+      `\`bench/worker/with-auth.mjs\` (a Hono app whose route calls an API through one \`flows.clientCredentials\` client) and \`without-auth.mjs\` (the same with a fixed token), bundled by esbuild ${s.config.esbuild} as for Workers (ESM, minified, \`workerd\`/\`worker\`/\`browser\` conditions), gzip at zlib's default level. Auth adds **${s.addedGzipKiB} KiB gzip** (${s.addedMinifiedKiB} KiB minified).`,
+      '',
+      table(
+        ['', 'with auth', 'without'],
+        [
+          ['gzip', kib(w.gzipBytes), kib(wo.gzipBytes)],
+          ['minified', kib(w.minifiedBytes), kib(wo.minifiedBytes)],
+          ...packages.map((p) => [
+            `minified: ${p}`,
+            kib(w.byPackage[p] ?? 0),
+            kib(wo.byPackage[p] ?? 0),
+          ]),
+        ],
+      ),
+      '',
+      `@auth/core files in the bundle (minified bytes): ${Object.entries(w.coreFiles)
+        .map(([f, b]) => `\`${f}\` ${b}`)
+        .join(', ')}.`,
     ];
   },
 };

@@ -1,4 +1,4 @@
-// The six scenarios. Each takes the run context and returns a JSON-able result with `targets`:
+// The scenarios (7–9 in startup.mjs). Each takes the run context and returns a JSON-able result with `targets`:
 // [{ label, goal, value, met }] where met is true / false / null (pending or skipped).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { forkChild, freePort, spawnTracked, stopChild, waitForPort } from './chi
 import { createContender } from './contenders.mjs';
 import { hotPathRounds } from './hot-path.mjs';
 import { burst, measured, median, round, runLoad, sum } from './load.mjs';
+import { firstCall, importTime, workerBundle } from './startup.mjs';
 import { aspnetTarget, opsrampTarget, rotate } from './targets.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -266,7 +267,7 @@ async function startRedis() {
     'no',
   ]);
   await waitForPort(port, { probe: 'PING\r\n', expect: '+PONG' });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return { url: `redis://127.0.0.1:${port}`, ports: [port], stop: () => stopChild(child) };
 }
 
 /** A free port below 55536, so that its Redis Cluster bus port (+10000) exists. */
@@ -312,12 +313,37 @@ async function startRedisCluster() {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+    return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), ports, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
+
+/** `redis-cli -p <port> ...args` on each port (the bench's own commands, not counted below). */
+function redisCli(ports, ...args) {
+  return ports.map((port) =>
+    execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }),
+  );
+}
+
+/**
+ * Commands served since the last `CONFIG RESETSTAT`, summed over `ports`, by command (from `INFO
+ * commandstats`), without the bench's own `INFO` and `CONFIG`.
+ */
+function redisCommands(ports) {
+  const byCommand = {};
+  for (const info of redisCli(ports, 'INFO', 'commandstats')) {
+    for (const [, name, calls] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+      if (name === 'info' || name.startsWith('config')) continue;
+      byCommand[name] = (byCommand[name] ?? 0) + Number(calls);
+    }
+  }
+  return byCommand;
+}
+
+/** Commands a client sends once per connection (ioredis' ready check, cluster topology). */
+const CONNECTION_COMMANDS = /^(info|cluster|client|select|hello|ping|command)/;
 
 export async function fleet(ctx) {
   const cfg = ctx.quick
@@ -357,6 +383,13 @@ export async function fleet(ctx) {
           : variant.store?.kind === 'redis-cluster'
             ? { kind: 'redis-cluster', nodes: cluster.nodes, prefix }
             : variant.store;
+      const redisPorts =
+        variant.store?.kind === 'redis'
+          ? redis.ports
+          : variant.store?.kind === 'redis-cluster'
+            ? cluster.ports
+            : [];
+      redisCli(redisPorts, 'CONFIG', 'RESETSTAT');
       await short.reset();
       const startAt = Date.now() + 500;
       const replies = await Promise.all(
@@ -387,9 +420,39 @@ export async function fleet(ctx) {
         p99: round(median(results.map((r) => r.p99)), 3),
       };
       const c = contenders[variant.key];
+      if (redisPorts.length > 0) {
+        const byCommand = redisCommands(redisPorts);
+        const total = sum(Object.values(byCommand));
+        const connection = sum(
+          Object.entries(byCommand)
+            .filter(([name]) => CONNECTION_COMMANDS.test(name))
+            .map(([, calls]) => calls),
+        );
+        const lifetimes = cfg.durationMs / 1000 / cfg.lifetimeSeconds;
+        c.redis = {
+          byCommand,
+          commands: total,
+          connectionCommands: connection,
+          perApiCall: round(total / c.calls, 5),
+          perApiCallAfterConnect: round((total - connection) / c.calls, 5),
+          perTokenLifetime: round((total - connection) / lifetimes, 1),
+          perTokenRequest: c.tokenRequests
+            ? round((total - connection) / c.tokenRequests, 1)
+            : null,
+        };
+      }
       ctx.log(
         `  ${variant.key.padEnd(11)} calls ${c.calls}, failed ${c.failed}, token requests ${c.tokenRequests}, 401s ${c.upstream401}`,
       );
+      if (c.redis) {
+        ctx.log(
+          `  ${''.padEnd(11)} Redis commands ${c.redis.commands} (${c.redis.connectionCommands} connection setup): ${c.redis.perApiCall} per API call, ${c.redis.perTokenLifetime} per ${cfg.lifetimeSeconds} s token lifetime; ${Object.entries(
+            c.redis.byCommand,
+          )
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
+      }
     }
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
@@ -406,6 +469,13 @@ export async function fleet(ctx) {
     targets: [
       failedTarget('fleet with Redis: failed calls', contenders['ours-redis']),
       failedTarget('fleet with Redis Cluster: failed calls', contenders['ours-redis-cluster']),
+      ...['ours-redis', 'ours-redis-cluster'].map((key) => {
+        const label = `fleet ${key === 'ours-redis' ? 'with Redis' : 'with Redis Cluster'}: Redis commands per API call (INFO commandstats: every command, those inside Lua scripts too)`;
+        const r = contenders[key];
+        return r.redis
+          ? { label, goal: '≤ 0.01', value: r.redis.perApiCall, met: r.redis.perApiCall <= 0.01 }
+          : { label, goal: '≤ 0.01', value: r.skipped, met: null };
+      }),
     ],
   };
 }
@@ -652,4 +722,7 @@ export const SCENARIOS = {
   4: { name: 'Single-active-token fleet', run: fleet },
   5: { name: 'Adapter overhead', run: adapters },
   6: { name: 'Memory', run: memory },
+  7: { name: 'Import time', run: importTime },
+  8: { name: 'First authenticated call', run: firstCall },
+  9: { name: 'Workers bundle', run: workerBundle },
 };

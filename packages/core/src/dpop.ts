@@ -3,16 +3,10 @@
  * `jti`, and `ath` on API calls), the server's nonces remembered per origin, and the key's JWK
  * thumbprint (part of the token cache key: a DPoP-bound token is useless without its key).
  */
-import {
-  base64url,
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  type JWK,
-  SignJWT,
-} from 'jose';
+import type { JWK } from 'jose';
 import { AuthConfigError, AuthError } from './errors.js';
 import { algorithmFor } from './flows/signing-key.js';
+import { jose } from './jose.js';
 
 /** A DPoP key pair (`CryptoKey`s; the private one may be non-extractable). */
 export interface DPoPKeyPair {
@@ -38,6 +32,7 @@ export class DPoPProver {
 
   constructor(keys: DPoPKeyPair | undefined) {
     this.#keys = (async () => {
+      const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await jose();
       const pair = keys ?? (await generateKeyPair('ES256'));
       const full = await exportJWK(pair.publicKey);
       const jwk: JWK = { kty: full.kty, crv: full.crv, x: full.x, y: full.y, e: full.e, n: full.n };
@@ -61,6 +56,7 @@ export class DPoPProver {
   /** A proof for one request; `accessToken` adds `ath` (API calls). */
   async proof(method: string, url: URL, accessToken?: string): Promise<string> {
     const { privateKey, jwk, alg } = await this.#load();
+    const { base64url, SignJWT } = await jose();
     const claims: Record<string, string> = {
       htm: method,
       htu: `${url.origin}${url.pathname}`,

@@ -1,5 +1,6 @@
-import { SignJWT } from 'jose';
+import type { SignJWT } from 'jose';
 import { AuthConfigError } from '../errors.js';
+import { jose } from '../jose.js';
 import {
   algorithmFor,
   lazySigningKey,
@@ -139,6 +140,7 @@ export function signerFor(options: JwtSignerOptions, prefix: string): JwtSigner 
   if (typeof now !== 'function') throw new AuthConfigError(`${prefix}now`, 'must be a function');
   return async (claims) => {
     const seconds = Math.floor(now() / 1000);
+    const { SignJWT } = await jose();
     return new SignJWT({ jti: crypto.randomUUID(), ...claims })
       .setProtectedHeader((await key.header()) as Parameters<SignJWT['setProtectedHeader']>[0])
       .setIssuedAt(seconds - backdate)

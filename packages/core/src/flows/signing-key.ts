@@ -4,8 +4,9 @@
  *
  * @internal
  */
-import { importJWK, importPKCS8, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { AuthConfigError, AuthError } from '../errors.js';
+import { jose } from '../jose.js';
 
 /** A private key: a JWK object, a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`) or a `CryptoKey`. */
 export type PrivateKeyInput = CryptoKey | JsonWebKey | string;
@@ -161,6 +162,7 @@ export function lazySigningKey(
 async function importSigningKey(key: PrivateKeyInput, algorithm: string): Promise<CryptoKey> {
   // A CryptoKey carries its own algorithm (openid-client signs with it).
   if (isCryptoKey(key)) return key;
+  const { importJWK, importPKCS8 } = await jose();
   const imported =
     typeof key === 'string'
       ? await importPKCS8(key, algorithm)
