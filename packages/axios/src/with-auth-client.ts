@@ -103,8 +103,15 @@ export function withAuthClient<Instance extends AxiosInstance>(
     return retrier.request(withToken(client, config, await tokenFor(config), true));
   };
 
-  const onResponse = (response: AxiosResponse) =>
-    response.status === 401 ? onUnauthorized(response, () => response) : response;
+  const onResponse = (response: AxiosResponse) => {
+    if (response.status === 401) return onUnauthorized(response, () => response);
+    // The token worked: a later 401 for it means it was revoked, and renews it at once.
+    const sent = (response.config as Config)[SENT];
+    if (sent !== undefined && !sent.dropped && response.status >= 200 && response.status < 300) {
+      client.acceptToken(sent.token);
+    }
+    return response;
+  };
   const onError = (error: unknown) => {
     if (!isAxiosError(error)) throw error;
     const sent = (error.config as Config | undefined)?.[SENT];

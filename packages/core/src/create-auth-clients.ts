@@ -125,9 +125,10 @@ export interface AuthClientsOptions {
   /**
    * One token per credential per process. With `true`, clients given no `store`, here and in
    * every other registry of the process, share their token and their token request when their
-   * cache keys are equal (same flow, endpoint, credentials, tenant and subject) and they use the
-   * same `fetch`, `now` and `monotonic` (the defaults are equal): a provider that keeps one token
-   * per account never sees them knock each other's token out. The options of the client whose
+   * cache keys and credentials are equal (same flow, endpoint, account, secret or key, tenant and
+   * subject; a custom flow only with itself) and they use the same `fetch`, `now` and `monotonic`
+   * (the defaults are equal): a provider that keeps one token per account never sees them knock
+   * each other's token out. The options of the client whose
    * call starts a token request apply to it; its events go to that client.
    *
    * `false` gives each client of this registry tokens of its own (e.g. a registry that must not

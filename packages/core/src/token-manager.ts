@@ -17,7 +17,7 @@ import type {
   TokenRequestReason,
   UnauthorizedAction,
 } from './events.js';
-import { type SharedEntries, sharedEntries } from './shared-entries.js';
+import { credentialsOf, type SharedEntries, sharedEntries } from './shared-entries.js';
 import { AccessToken, type StoredToken } from './token.js';
 import type { FlowRequest, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
@@ -405,7 +405,9 @@ export class TokenManager {
     const keyTenant = this.#perTenant ? tenant : undefined;
     const shared = flow.dpop === undefined ? this.#shared : undefined;
     const shareId =
-      shared === undefined ? undefined : keyParts(flow, keyTenant, subject).join('\u0000');
+      shared === undefined
+        ? undefined
+        : [...keyParts(flow, keyTenant, subject), credentialsOf(flow)].join('\u0000');
     const create = (): Entry => {
       const key = cacheKey(flow, keyTenant, subject);
       // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.

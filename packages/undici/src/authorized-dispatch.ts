@@ -113,6 +113,8 @@ export class AuthorizedDispatch implements Dispatcher.DispatchHandler {
       this.#held = { statusCode, headers, statusMessage, chunks: [], bytes: 0 };
       return;
     }
+    // The token worked: a later 401 for it means it was revoked, and renews it at once.
+    if (statusCode >= 200 && statusCode < 300) this.#client.acceptToken(this.#token as AccessToken);
     this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage);
   }
 

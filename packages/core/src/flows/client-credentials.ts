@@ -1,5 +1,6 @@
 import { clientCredentialsGrant } from 'openid-client';
 import { type DPoPOption, dpopProver } from '../dpop.js';
+import { withCredentials } from '../shared-entries.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import {
@@ -110,25 +111,28 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
   if (audience !== undefined) parameters.audience = audience;
   if (resource !== undefined) parameters.resource = resource;
 
-  return Object.freeze({
-    id: 'clientCredentials',
-    cacheKeyParts: Object.freeze([
-      source.display.href,
-      clientId,
-      scope ?? '',
-      audience ?? '',
-      resource ?? '',
-    ]),
-    defaultLifetimeSeconds: lifetimeSeconds,
-    ...(dpop === undefined ? {} : { dpop }),
-    requestToken(req: FlowRequest): Promise<TokenResponse> {
-      return runGrant(
-        ctx,
-        req,
-        source,
-        { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds },
-        (config) => clientCredentialsGrant(config, parameters),
-      );
-    },
-  });
+  return withCredentials(
+    Object.freeze({
+      id: 'clientCredentials',
+      cacheKeyParts: Object.freeze([
+        source.display.href,
+        clientId,
+        scope ?? '',
+        audience ?? '',
+        resource ?? '',
+      ]),
+      defaultLifetimeSeconds: lifetimeSeconds,
+      ...(dpop === undefined ? {} : { dpop }),
+      requestToken(req: FlowRequest): Promise<TokenResponse> {
+        return runGrant(
+          ctx,
+          req,
+          source,
+          { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds },
+          (config) => clientCredentialsGrant(config, parameters),
+        );
+      },
+    }),
+    [clientSecret, options.privateKey, options.tls],
+  );
 }
