@@ -113,6 +113,7 @@ export function withAuthClient<Instance extends AxiosInstance>(
 
   const onResponse = (response: AxiosResponse) => {
     if (response.status === 401) return onUnauthorized(response, () => response);
+    // The token worked: a later 401 for it means it was revoked, and renews it at once.
     const sent = (response.config as Config)[SENT];
     if (sent !== undefined && !sent.dropped && response.status >= 200 && response.status < 300) {
       client.acceptToken(sent.token);

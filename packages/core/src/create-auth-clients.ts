@@ -21,7 +21,9 @@ export const DEFAULT_LEASE_TTL_MS = 15_000;
 export const DEFAULT_MAX_CACHED_TENANTS = 10_000;
 
 /**
- * One authenticated client, outside a registry.
+ * One authenticated client, outside a registry. Without a `store` it shares its token with the
+ * other clients of the same account in the process ({@link AuthClientsOptions.shareTokens}); give
+ * it a `store` of its own (`new MemoryTokenStore()`) to keep its tokens apart.
  *
  * @example
  * const billing = createAuthClient({
@@ -31,15 +33,21 @@ export const DEFAULT_MAX_CACHED_TENANTS = 10_000;
  * const res = await billing.fetch('invoices?status=open');
  */
 export function createAuthClient(options: AuthClientOptions, name = 'client'): AuthClient {
-  return createClient(name, options, name, true).client;
+  return createClient(name, options, { path: name, shareTokens: true }).client;
 }
 
 /** The default clocks and `fetch`: one function each, so that clients left at them share tokens. */
 const performanceNow = () => performance.now();
 const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
-function createClient(name: string, options: AuthClientOptions, path: string, share: boolean) {
-  validateClientOptions(path, options);
+/** Where a client is defined (for error messages) and whether it may share tokens. */
+interface ClientPlace {
+  path: string;
+  shareTokens: boolean;
+}
+
+function createClient(name: string, options: AuthClientOptions, place: ClientPlace) {
+  validateClientOptions(place.path, options);
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? performanceNow;
   const events = new EventHub();
@@ -48,7 +56,7 @@ function createClient(name: string, options: AuthClientOptions, path: string, sh
   const maxCachedTenants = options.maxCachedTenants ?? DEFAULT_MAX_CACHED_TENANTS;
   const store = options.store ?? new MemoryTokenStore({ now, maxEntries: maxCachedTenants });
   const manager = new TokenManager({
-    shareEntries: share && options.store === undefined,
+    shareEntries: place.shareTokens && options.store === undefined,
     flow: options.flow,
     store,
     fetch: fetchImpl,
@@ -125,9 +133,10 @@ export interface AuthClientsOptions {
   /**
    * One token per credential per process. With `true`, clients given no `store`, here and in
    * every other registry of the process, share their token and their token request when their
-   * cache keys are equal (same flow, endpoint, credentials, tenant and subject) and they use the
-   * same `fetch`, `now` and `monotonic` (the defaults are equal): a provider that keeps one token
-   * per account never sees them knock each other's token out. The options of the client whose
+   * cache keys and credentials are equal (same flow, endpoint, account, secret or key, tenant and
+   * subject; a custom flow only with itself) and they use the same `fetch`, `now` and `monotonic`
+   * (the defaults are equal): a provider that keeps one token per account never sees them knock
+   * each other's token out. The options of the client whose
    * call starts a token request apply to it; its events go to that client.
    *
    * `false` gives each client of this registry tokens of its own (e.g. a registry that must not
@@ -180,7 +189,7 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
   }
   const names = Object.keys(definitions) as Name[];
   if (names.length === 0) throw new AuthConfigError('clients', 'define at least one client');
-  const share = options.shareTokens !== false;
+  const shareTokens = options.shareTokens !== false;
   const clients = {} as Record<Name, AuthClient>;
   const stores = new Set<TokenStore>();
   const managers: TokenManager[] = [];
@@ -189,12 +198,10 @@ export function createAuthClients<const Definitions extends Record<string, AuthC
     if (RESERVED_NAMES.has(name)) {
       throw new AuthConfigError(`clients.${name}`, `"${name}" is reserved; choose another name`);
     }
-    const created = createClient(
-      name,
-      definitions[name] as AuthClientOptions,
-      `clients.${name}`,
-      share,
-    );
+    const created = createClient(name, definitions[name] as AuthClientOptions, {
+      path: `clients.${name}`,
+      shareTokens,
+    });
     clients[name] = created.client;
     stores.add(created.store);
     managers.push(created.manager);

@@ -1,11 +1,12 @@
 /**
  * Token entries shared by the managers of one process (DESIGN §8, one token per credential per
- * process). Clients and registries created without a `store` whose cache keys are equal hold one
- * entry: one token, one single flight, so two clients of one account never knock each other's
- * token out on a provider that keeps one token per account.
+ * process). Clients and registries created without a `store` whose cache keys and credentials are
+ * equal hold one entry: one token, one single flight, so two clients of one account never knock
+ * each other's token out on a provider that keeps one token per account.
  *
  * @internal
  */
+import type { TokenFlow } from './token-flow.js';
 
 /** What the table needs of an entry. */
 export interface SharedEntry {
@@ -66,6 +67,48 @@ export class SharedEntries<T extends SharedEntry> {
       }
     }
   }
+}
+
+/** The credentials of the flows built by this package ({@link withCredentials}). */
+const credentials = new WeakMap<TokenFlow, string>();
+const objectIds = new WeakMap<object, string>();
+let objects = 0;
+
+/**
+ * Marks `flow` as built from exactly these credentials (secrets, keys, certificates): flows with
+ * equal cache keys (which hold no secret) share tokens only when their credentials are equal too,
+ * so a client with a wrong password never gets the token of one with the right password. Kept in
+ * memory only, never printed. Strings count by value, keys and certificates by identity.
+ */
+export function withCredentials<T extends TokenFlow>(flow: T, secrets: readonly unknown[]): T {
+  credentials.set(flow, JSON.stringify(secrets.map(credentialPart)));
+  return flow;
+}
+
+/**
+ * What tells flows of equal cache keys apart: the credentials of a flow built by this package,
+ * else the flow object itself (a custom flow shares only with itself: its key may not name the
+ * account).
+ */
+export function credentialsOf(flow: TokenFlow): string {
+  return credentials.get(flow) ?? objectId(flow);
+}
+
+function credentialPart(value: unknown): string {
+  if (typeof value === 'string') return `=${value}`;
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+    return objectId(value);
+  }
+  return '';
+}
+
+function objectId(value: object): string {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = `#${++objects}`;
+    objectIds.set(value, id);
+  }
+  return id;
 }
 
 type Tables = WeakMap<object, WeakMap<object, WeakMap<object, SharedEntries<never>>>>;

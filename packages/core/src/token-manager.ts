@@ -17,7 +17,7 @@ import type {
   TokenRequestReason,
   UnauthorizedAction,
 } from './events.js';
-import { type SharedEntries, sharedEntries } from './shared-entries.js';
+import { credentialsOf, type SharedEntries, sharedEntries } from './shared-entries.js';
 import { AccessToken, type StoredToken } from './token.js';
 import type { FlowRequest, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
@@ -405,41 +405,10 @@ export class TokenManager {
     const keyTenant = this.#perTenant ? tenant : undefined;
     const shared = flow.dpop === undefined ? this.#shared : undefined;
     const shareId =
-      shared === undefined ? undefined : keyParts(flow, keyTenant, subject).join('\u0000');
-    const create = (): Entry => {
-      const key = cacheKey(flow, keyTenant, subject);
-      // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.
-      key.catch(ignore);
-      const created: Entry = {
-        flow,
-        key,
-        tenant: keyTenant,
-        subjectToken: subject,
-        subject: undefined,
-        token: undefined,
-        refreshAt: 0,
-        last: undefined,
-        inflight: undefined,
-        failures: 0,
-        lastError: undefined,
-        retryAt: Number.NEGATIVE_INFINITY,
-        pendingReason: undefined,
-        tokenAt: 0,
-        unauthorizedRenewals: 0,
-        adopting: undefined,
-        withdrawn: undefined,
-        proven: undefined,
-        store: this.#options.store,
-        shareId,
-        holders: 0,
-      };
-      if (subject !== undefined) {
-        subjectFingerprint(subject).then((fingerprint) => {
-          created.subject = fingerprint;
-        }, ignore);
-      }
-      return created;
-    };
+      shared === undefined
+        ? undefined
+        : [...keyParts(flow, keyTenant, subject), credentialsOf(flow)].join('\u0000');
+    const create = () => newEntry(flow, keyTenant, subject, this.#options.store, shareId);
     entry =
       shareId === undefined ? create() : (shared as SharedEntries<Entry>).hold(shareId, create);
     if (entry.flow !== flow) this.#ownFlows.set(entry, flow);
@@ -725,6 +694,48 @@ export class TokenManager {
       time: this.#options.now(),
     } as AuthEvent);
   }
+}
+
+/** A new, empty entry; the fingerprint of its subject token (if any) follows for `status()`. */
+function newEntry(
+  flow: TokenFlow,
+  tenant: string | undefined,
+  subjectToken: string | undefined,
+  store: TokenStore,
+  shareId: string | undefined,
+): Entry {
+  const key = cacheKey(flow, tenant, subjectToken);
+  // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.
+  key.catch(ignore);
+  const entry: Entry = {
+    flow,
+    key,
+    tenant,
+    subjectToken,
+    subject: undefined,
+    token: undefined,
+    refreshAt: 0,
+    last: undefined,
+    inflight: undefined,
+    failures: 0,
+    lastError: undefined,
+    retryAt: Number.NEGATIVE_INFINITY,
+    pendingReason: undefined,
+    tokenAt: 0,
+    unauthorizedRenewals: 0,
+    adopting: undefined,
+    withdrawn: undefined,
+    proven: undefined,
+    store,
+    shareId,
+    holders: 0,
+  };
+  if (subjectToken !== undefined) {
+    subjectFingerprint(subjectToken).then((fingerprint) => {
+      entry.subject = fingerprint;
+    }, ignore);
+  }
+  return entry;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

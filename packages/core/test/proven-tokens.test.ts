@@ -43,17 +43,14 @@ describe('a single-active-token provider revoking a token that worked', () => {
     timeout: 60_000,
   }, async () => {
     const { origin, credentials } = emulators.aspnet;
-    const clients = createAuthClients(
-      {
-        aspnet: presets.aspnetToken({
-          baseUrl: `${origin}/`,
-          ...credentials,
-          now: clock.now,
-          monotonic,
-        }),
-      },
-      { shareTokens: false },
-    );
+    const clients = createAuthClients({
+      aspnet: presets.aspnetToken({
+        baseUrl: `${origin}/`,
+        ...credentials,
+        now: clock.now,
+        monotonic,
+      }),
+    });
     const statuses: number[] = [];
     for (let batch = 0; batch < 100; batch++) {
       if (batch % 5 === 4) await externalLogin(); // 20 logins, spread over the run
@@ -112,7 +109,7 @@ describe('an API that revokes tokens that worked', () => {
           },
         },
       },
-      { shareTokens: false, ...(onEvent ? { onEvent } : {}) },
+      onEvent ? { onEvent } : {},
     );
   }
   const tokenRequests = () => emulators.alertsite.stats.tokenRequests;

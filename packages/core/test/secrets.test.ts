@@ -89,11 +89,9 @@ describe('no secret or token in any output', () => {
       outputs.push(printed(token), printed(client), printed(good[name]), printed(clients));
     }
     for (const [name, flow] of Object.entries(wrong)) {
-      // Tokens of its own: a client of the same account would otherwise share the good token.
-      const failing = createAuthClients(
-        { [name]: { baseUrl: apiOf[name as keyof typeof apiOf].apiBaseUrl, flow } },
-        { shareTokens: false },
-      );
+      const failing = createAuthClients({
+        [name]: { baseUrl: apiOf[name as keyof typeof apiOf].apiBaseUrl, flow },
+      });
       const error = await failing[name]?.getToken().catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'TOKEN_ENDPOINT_REJECTED' });
       outputs.push(printed(error), printed(flow));
@@ -103,10 +101,9 @@ describe('no secret or token in any output', () => {
       for (const provider of [alertsite, opsramp]) {
         provider.fault(fault);
         const flow = provider === alertsite ? wrong.alertsite : wrong.opsramp;
-        const failing = createAuthClients(
-          { x: { baseUrl: provider.apiBaseUrl, flow: flow as TokenFlow } },
-          { shareTokens: false },
-        );
+        const failing = createAuthClients({
+          x: { baseUrl: provider.apiBaseUrl, flow: flow as TokenFlow },
+        });
         const error = await failing.x.getToken().catch((e: unknown) => e);
         expect(error).toHaveProperty('code');
         outputs.push(printed(error));

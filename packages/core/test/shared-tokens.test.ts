@@ -1,4 +1,11 @@
-import { type AuthEvent, createAuthClients, MemoryTokenStore, presets } from '@auth/core';
+import {
+  type AuthEvent,
+  createAuthClients,
+  type FlowRequest,
+  flows,
+  MemoryTokenStore,
+  presets,
+} from '@auth/core';
 import { type Emulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SharedEntries } from '../src/shared-entries.js';
@@ -114,6 +121,52 @@ describe('two clients of one account on a single-active-token provider', () => {
     const second = registry({ api: aspnet() });
     await status(second.api);
     expect(emulators.aspnet.stats.tokenRequests).toBe(2);
+  });
+
+  it('a client of the same account with another password shares nothing', async () => {
+    const good = registry({ api: aspnet() });
+    const { origin, credentials } = emulators.aspnet;
+    const wrong = registry({
+      api: presets.aspnetToken({
+        baseUrl: `${origin}/`,
+        ...credentials,
+        password: 'not-the-password',
+        now: clock.now,
+        monotonic,
+      }),
+    });
+    expect(await status(good.api)).toBe(200);
+    await expect(wrong.api.getToken()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT_REJECTED' });
+    expect(await status(good.api)).toBe(200);
+  });
+
+  it('custom flows share only with themselves (their key may not name the account)', async () => {
+    const { tokenUrl, credentials } = emulators.aspnet;
+    let requests = 0;
+    const custom = () => {
+      const inner = flows.passwordGrant({ tokenUrl, ...credentials });
+      return {
+        id: 'custom',
+        cacheKeyParts: [tokenUrl],
+        defaultLifetimeSeconds: 60,
+        requestToken: (request: FlowRequest) => {
+          requests += 1;
+          return inner.requestToken(request);
+        },
+      };
+    };
+    const baseUrl = emulators.aspnet.apiBaseUrl;
+    const one = custom();
+    const clients = registry({
+      a: { baseUrl, flow: one, now: clock.now, monotonic },
+      b: { baseUrl, flow: one, now: clock.now, monotonic },
+      c: { baseUrl, flow: custom(), now: clock.now, monotonic },
+    });
+    await clients.a.getToken();
+    await clients.b.getToken();
+    expect(requests).toBe(1);
+    await clients.c.getToken();
+    expect(requests).toBe(2);
   });
 
   it('clients with other clocks share nothing', async () => {

@@ -1,6 +1,7 @@
 import { genericGrantRequest } from 'openid-client';
 import { type DPoPOption, dpopProver } from '../dpop.js';
 import { AuthConfigError } from '../errors.js';
+import { withCredentials } from '../shared-entries.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import {
@@ -146,27 +147,30 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
   if (audience !== undefined) parameters.audience = audience;
   if (resource !== undefined) parameters.resource = resource;
 
-  return Object.freeze({
-    id: 'clientCredentials',
-    cacheKeyParts: Object.freeze([
-      source.display.href,
-      clientId,
-      scope ?? '',
-      audience ?? '',
-      resource ?? '',
-      ...(grantType === 'client_credentials' ? [] : [grantType]),
-      ...Object.entries(extra).map(([name, value]) => `${name}=${value}`),
-    ]),
-    defaultLifetimeSeconds: lifetimeSeconds,
-    ...(dpop === undefined ? {} : { dpop }),
-    requestToken(req: FlowRequest): Promise<TokenResponse> {
-      return runGrant(
-        ctx,
-        req,
-        source,
-        { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds },
-        (config) => genericGrantRequest(config, grantType, parameters),
-      );
-    },
-  });
+  return withCredentials(
+    Object.freeze({
+      id: 'clientCredentials',
+      cacheKeyParts: Object.freeze([
+        source.display.href,
+        clientId,
+        scope ?? '',
+        audience ?? '',
+        resource ?? '',
+        ...(grantType === 'client_credentials' ? [] : [grantType]),
+        ...Object.entries(extra).map(([name, value]) => `${name}=${value}`),
+      ]),
+      defaultLifetimeSeconds: lifetimeSeconds,
+      ...(dpop === undefined ? {} : { dpop }),
+      requestToken(req: FlowRequest): Promise<TokenResponse> {
+        return runGrant(
+          ctx,
+          req,
+          source,
+          { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds },
+          (config) => genericGrantRequest(config, grantType, parameters),
+        );
+      },
+    }),
+    [clientSecret, options.privateKey, options.tls],
+  );
 }

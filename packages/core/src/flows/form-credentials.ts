@@ -1,4 +1,5 @@
 import { AuthConfigError } from '../errors.js';
+import { withCredentials } from '../shared-entries.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import { createFlowContext, type FlowContext } from './flow-context.js';
@@ -132,20 +133,23 @@ export function formCredentials(options: FormCredentialsOptions): TokenFlow {
     );
   };
 
-  return Object.freeze({
-    id: 'formCredentials',
-    cacheKeyParts: Object.freeze([tokenUrl.href, username, ...sortedEntries(fields)]),
-    defaultLifetimeSeconds: lifetimeSeconds,
-    requestToken(req: FlowRequest): Promise<TokenResponse> {
-      const form = new URLSearchParams({ username, password, ...fields });
-      return post(loginCtx, req, tokenUrl, form, undefined);
-    },
-    refreshToken(refreshToken: string, req: FlowRequest): Promise<TokenResponse> {
-      const form = new URLSearchParams(refreshExtras ? fields : {});
-      form.set(refreshField, refreshToken);
-      return post(refreshCtx, req, refreshUrl, form, refreshToken);
-    },
-  });
+  return withCredentials(
+    Object.freeze({
+      id: 'formCredentials',
+      cacheKeyParts: Object.freeze([tokenUrl.href, username, ...sortedEntries(fields)]),
+      defaultLifetimeSeconds: lifetimeSeconds,
+      requestToken(req: FlowRequest): Promise<TokenResponse> {
+        const form = new URLSearchParams({ username, password, ...fields });
+        return post(loginCtx, req, tokenUrl, form, undefined);
+      },
+      refreshToken(refreshToken: string, req: FlowRequest): Promise<TokenResponse> {
+        const form = new URLSearchParams(refreshExtras ? fields : {});
+        form.set(refreshField, refreshToken);
+        return post(refreshCtx, req, refreshUrl, form, refreshToken);
+      },
+    }),
+    [password],
+  );
 }
 
 /** `key=value` pairs in a stable order, for the cache key (extra fields are not secret). */

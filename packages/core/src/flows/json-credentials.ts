@@ -1,3 +1,4 @@
+import { withCredentials } from '../shared-entries.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import { createFlowContext } from './flow-context.js';
@@ -56,17 +57,20 @@ export function jsonCredentials(options: JsonCredentialsOptions): TokenFlow {
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
   const ctx = createFlowContext('jsonCredentials', tokenUrl, [password]);
 
-  return Object.freeze({
-    id: 'jsonCredentials',
-    cacheKeyParts: Object.freeze([tokenUrl.href, username]),
-    defaultLifetimeSeconds: lifetimeSeconds,
-    async requestToken(req: FlowRequest): Promise<TokenResponse> {
-      const raw = await sendTokenRequest(ctx, req, tokenUrl, {
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      const json = parseTokenBody(ctx, raw);
-      return toTokenResponse(ctx, json, raw.status, { fallbackLifetimeSeconds: lifetimeSeconds });
-    },
-  });
+  return withCredentials(
+    Object.freeze({
+      id: 'jsonCredentials',
+      cacheKeyParts: Object.freeze([tokenUrl.href, username]),
+      defaultLifetimeSeconds: lifetimeSeconds,
+      async requestToken(req: FlowRequest): Promise<TokenResponse> {
+        const raw = await sendTokenRequest(ctx, req, tokenUrl, {
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ username, password }),
+        });
+        const json = parseTokenBody(ctx, raw);
+        return toTokenResponse(ctx, json, raw.status, { fallbackLifetimeSeconds: lifetimeSeconds });
+      },
+    }),
+    [password],
+  );
 }

@@ -1,5 +1,6 @@
 import { genericGrantRequest, refreshTokenGrant } from 'openid-client';
 import { AuthConfigError } from '../errors.js';
+import { withCredentials } from '../shared-entries.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import {
@@ -92,28 +93,31 @@ export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
   const ctx = createFlowContext('passwordGrant', source.display, [password, clientSecret]);
   const client = { clientId: configClientId, auth, fallbackLifetimeSeconds: lifetimeSeconds };
 
-  return Object.freeze({
-    id: 'passwordGrant',
-    cacheKeyParts: Object.freeze([source.display.href, clientId ?? '', username, scope ?? '']),
-    defaultLifetimeSeconds: lifetimeSeconds,
-    requestToken(req: FlowRequest): Promise<TokenResponse> {
-      return runGrant(ctx, req, source, client, (config) =>
-        genericGrantRequest(config, 'password', {
-          username,
-          password,
-          ...(scope === undefined ? {} : { scope }),
-        }),
-      );
-    },
-    refreshToken(refreshToken: string, req: FlowRequest): Promise<TokenResponse> {
-      return runGrant(
-        ctx,
-        req,
-        source,
-        client,
-        (config) => refreshTokenGrant(config, refreshToken),
-        refreshToken,
-      );
-    },
-  });
+  return withCredentials(
+    Object.freeze({
+      id: 'passwordGrant',
+      cacheKeyParts: Object.freeze([source.display.href, clientId ?? '', username, scope ?? '']),
+      defaultLifetimeSeconds: lifetimeSeconds,
+      requestToken(req: FlowRequest): Promise<TokenResponse> {
+        return runGrant(ctx, req, source, client, (config) =>
+          genericGrantRequest(config, 'password', {
+            username,
+            password,
+            ...(scope === undefined ? {} : { scope }),
+          }),
+        );
+      },
+      refreshToken(refreshToken: string, req: FlowRequest): Promise<TokenResponse> {
+        return runGrant(
+          ctx,
+          req,
+          source,
+          client,
+          (config) => refreshTokenGrant(config, refreshToken),
+          refreshToken,
+        );
+      },
+    }),
+    [password, clientSecret, options.privateKey, options.tls],
+  );
 }

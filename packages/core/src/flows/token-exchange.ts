@@ -1,5 +1,6 @@
 import { genericGrantRequest } from 'openid-client';
 import { type DPoPOption, dpopProver } from '../dpop.js';
+import { withCredentials } from '../shared-entries.js';
 import type { TokenResponse } from '../token.js';
 import type { FlowRequest, TokenFlow } from '../token-flow.js';
 import {
@@ -151,41 +152,44 @@ export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
     rejectionHint: tokensRefused(actorToken),
   };
 
-  return Object.freeze({
-    id: 'tokenExchange',
-    cacheKeyParts: Object.freeze([
-      source.display.href,
-      clientId,
-      subjectTokenType,
-      audience ?? '',
-      resource ?? '',
-      scope ?? '',
-      requestedTokenType ?? '',
-    ]),
-    defaultLifetimeSeconds: lifetimeSeconds,
-    usesSubjectToken: true,
-    ...(dpop === undefined ? {} : { dpop }),
-    async requestToken(req: FlowRequest): Promise<TokenResponse> {
-      const subjectToken = req.subjectToken;
-      // Per request: the redactor also knows this subject's token.
-      const ctx = createFlowContext('tokenExchange', source.display, [
-        clientSecret,
-        actorToken,
-        subjectToken,
-      ]);
-      if (subjectToken === undefined || subjectToken.length === 0) {
-        throw flowError(
-          ctx,
-          'SUBJECT_TOKEN_MISSING',
-          'no subject token: pass it with withContext({ subjectToken }) or the adapter option subjectToken',
+  return withCredentials(
+    Object.freeze({
+      id: 'tokenExchange',
+      cacheKeyParts: Object.freeze([
+        source.display.href,
+        clientId,
+        subjectTokenType,
+        audience ?? '',
+        resource ?? '',
+        scope ?? '',
+        requestedTokenType ?? '',
+      ]),
+      defaultLifetimeSeconds: lifetimeSeconds,
+      usesSubjectToken: true,
+      ...(dpop === undefined ? {} : { dpop }),
+      async requestToken(req: FlowRequest): Promise<TokenResponse> {
+        const subjectToken = req.subjectToken;
+        // Per request: the redactor also knows this subject's token.
+        const ctx = createFlowContext('tokenExchange', source.display, [
+          clientSecret,
+          actorToken,
+          subjectToken,
+        ]);
+        if (subjectToken === undefined || subjectToken.length === 0) {
+          throw flowError(
+            ctx,
+            'SUBJECT_TOKEN_MISSING',
+            'no subject token: pass it with withContext({ subjectToken }) or the adapter option subjectToken',
+          );
+        }
+        return runGrant(ctx, req, source, client, (config) =>
+          genericGrantRequest(config, TOKEN_EXCHANGE, {
+            ...parameters,
+            subject_token: subjectToken,
+          }),
         );
-      }
-      return runGrant(ctx, req, source, client, (config) =>
-        genericGrantRequest(config, TOKEN_EXCHANGE, {
-          ...parameters,
-          subject_token: subjectToken,
-        }),
-      );
-    },
-  });
+      },
+    }),
+    [clientSecret, actorToken, options.privateKey, options.tls],
+  );
 }

@@ -18,11 +18,7 @@ export interface FakeFlow extends TokenFlow {
   requests: FlowRequest[];
 }
 
-/** Fake flows made so far: each one is another account, so its tokens are never shared. */
-let fakeFlows = 0;
-
 export function fakeFlow(options: { lifetime?: number; refresh?: boolean } = {}): FakeFlow {
-  const account = `user-${++fakeFlows}`;
   let issued = 0;
   const answer = async (request: FlowRequest): Promise<TokenResponse> => {
     flow.requests.push(request);
@@ -39,7 +35,7 @@ export function fakeFlow(options: { lifetime?: number; refresh?: boolean } = {})
   };
   const flow: FakeFlow = {
     id: 'fake',
-    cacheKeyParts: ['https://auth.example.test/token', account],
+    cacheKeyParts: ['https://auth.example.test/token', 'user'],
     defaultLifetimeSeconds: 3600,
     logins: 0,
     refreshes: 0,
