@@ -6,7 +6,7 @@
  * process would. Sharing within a test is untouched.
  */
 import { afterEach } from 'vitest';
-import { forgetSharedEntries } from '../packages/core/src/shared-entries.js';
+import { forgetSharedEntries } from '../packages/core/src/engine/shared-entries.js';
 
 afterEach(() => {
   forgetSharedEntries();

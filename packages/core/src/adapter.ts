@@ -31,14 +31,14 @@ export {
   type ClientsOf,
   type FailureAnswer,
   failureAnswer,
-} from './adapter-binding.js';
+} from './adapter/adapter-binding.js';
 export {
   type AdapterOptions,
   DEFAULT_PROPAGATE_HEADERS,
   isAuthClients,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
-} from './adapter-options.js';
+} from './adapter/adapter-options.js';
 export {
   abortOnDisconnect,
   type ClosableResponse,
@@ -46,26 +46,26 @@ export {
   type NodeHeaders,
   nodeHeaders,
   requestContext,
-} from './adapter-request-context.js';
-export { dispatchOrigin } from './dispatch-origin.js';
+} from './adapter/adapter-request-context.js';
 export {
   PROBLEM_CONTENT_TYPE,
   TOKEN_PROBLEM_DETAIL,
   type TokenProblemDetails,
   tokenProblem,
-} from './problem-details.js';
-export {
-  MAX_REDIRECTS,
-  REDIRECT_STATUSES,
-  type RedirectFrom,
-  type RedirectHop,
-  redirectHop,
-} from './redirect-hop.js';
-export { isReplayableBody } from './request-body.js';
+} from './adapter/problem-details.js';
 export {
   handleTokenFailures,
   logTokenFailure,
   type TokenFailureLog,
   type TokenFailureOption,
   tokenFailureLogger,
-} from './token-failure-option.js';
+} from './adapter/token-failure-option.js';
+export { dispatchOrigin } from './client/dispatch-origin.js';
+export {
+  MAX_REDIRECTS,
+  REDIRECT_STATUSES,
+  type RedirectFrom,
+  type RedirectHop,
+  redirectHop,
+} from './client/redirect-hop.js';
+export { isReplayableBody } from './client/request-body.js';

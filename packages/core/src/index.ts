@@ -2,14 +2,14 @@ export {
   AuthClient,
   type ClientGetTokenOptions,
   type UnauthorizedResponse,
-} from './auth-client.js';
+} from './client/auth-client.js';
 export type {
   AuthClientOptions,
   BackoffOptions,
   FlowSource,
   RefreshOptions,
   RequestContext,
-} from './client-options.js';
+} from './client/client-options.js';
 export {
   type AuthClients,
   type AuthClientsMethods,
@@ -22,8 +22,24 @@ export {
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
-} from './create-auth-clients.js';
-export { type DPoPKeyPair, type DPoPOption, DPoPProver } from './dpop.js';
+} from './client/create-auth-clients.js';
+export { isReplayableBody } from './client/request-body.js';
+export { type DPoPKeyPair, type DPoPOption, DPoPProver } from './engine/dpop.js';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './engine/memory-token-store.js';
+export { AccessToken, type StoredToken, type TokenResponse } from './engine/token.js';
+export type { FlowRequest, TokenFlow } from './engine/token-flow.js';
+export {
+  type GetTokenOptions,
+  TokenManager,
+  type TokenManagerOptions,
+} from './engine/token-manager.js';
+export type { TokenLease, TokenStore } from './engine/token-store.js';
+export {
+  DEFAULT_BACKOFF_INITIAL_MS,
+  DEFAULT_BACKOFF_MAX_MS,
+  DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+  DEFAULT_REFRESH_LIFETIME_FRACTION,
+} from './engine/token-timing.js';
 export {
   AuthConfigError,
   AuthError,
@@ -33,22 +49,6 @@ export {
   type TokenEndpointErrorDetails,
   TokenStoreError,
 } from './errors.js';
-export type {
-  ApiUnauthorizedEvent,
-  AuthEvent,
-  AuthEventBase,
-  AuthEventListener,
-  ClientStatus,
-  LeaseWaitEvent,
-  StoreFailureEvent,
-  StoreUnreadableEvent,
-  TokenFailureEvent,
-  TokenRequestEvent,
-  TokenRequestReason,
-  TokenState,
-  TokenSuccessEvent,
-  UnauthorizedAction,
-} from './events.js';
 export {
   type CertificateHeader,
   type ClientAuthMethod,
@@ -71,7 +71,29 @@ export {
   type TokenExchangeOptions,
   type TokenRequestOptions,
 } from './flows/index.js';
-export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export type {
+  ApiUnauthorizedEvent,
+  AuthEvent,
+  AuthEventBase,
+  AuthEventListener,
+  ClientStatus,
+  LeaseWaitEvent,
+  StoreFailureEvent,
+  StoreUnreadableEvent,
+  TokenFailureEvent,
+  TokenRequestEvent,
+  TokenRequestReason,
+  TokenState,
+  TokenSuccessEvent,
+  UnauthorizedAction,
+} from './observability/events.js';
+export {
+  DEFAULT_TOKEN_FAILURE_REPORT_INTERVAL_MS,
+  reportTokenFailures,
+  type TokenEventSource,
+  type TokenFailureReport,
+  type TokenFailureReportOptions,
+} from './observability/token-failure-reports.js';
 export {
   ALERTSITE_BASE_URL,
   type AlertSitePresetOptions,
@@ -90,21 +112,3 @@ export {
   type SalesforcePresetOptions,
   type ZoomPresetOptions,
 } from './presets/index.js';
-export { isReplayableBody } from './request-body.js';
-export { AccessToken, type StoredToken, type TokenResponse } from './token.js';
-export {
-  DEFAULT_TOKEN_FAILURE_REPORT_INTERVAL_MS,
-  reportTokenFailures,
-  type TokenEventSource,
-  type TokenFailureReport,
-  type TokenFailureReportOptions,
-} from './token-failure-reports.js';
-export type { FlowRequest, TokenFlow } from './token-flow.js';
-export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from './token-manager.js';
-export type { TokenLease, TokenStore } from './token-store.js';
-export {
-  DEFAULT_BACKOFF_INITIAL_MS,
-  DEFAULT_BACKOFF_MAX_MS,
-  DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
-  DEFAULT_REFRESH_LIFETIME_FRACTION,
-} from './token-timing.js';

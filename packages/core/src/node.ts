@@ -13,7 +13,7 @@
  */
 import { Agent } from 'undici';
 import { AuthConfigError } from './errors.js';
-import type { MutualTls } from './flows/client-auth.js';
+import type { MutualTls } from './flows/oauth2/client-auth.js';
 
 /** Options of {@link mutualTls}: PEM strings or buffers, as `node:tls` takes them. */
 export interface MutualTlsOptions {

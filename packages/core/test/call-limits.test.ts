@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { combineSignals } from '../src/combine-signals.js';
-import { withDeadline } from '../src/deadline.js';
+import { combineSignals } from '../src/shared/combine-signals.js';
+import { withDeadline } from '../src/shared/deadline.js';
 
 describe('withDeadline', () => {
   it('rejects with a TimeoutError and hands the late result to discard', async () => {

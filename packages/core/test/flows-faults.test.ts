@@ -8,9 +8,9 @@ import {
   startEmulators,
 } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowRequest, TokenFlow } from '../src/engine/token-flow.js';
 import type { AuthErrorCode } from '../src/errors.js';
 import { flows } from '../src/flows/index.js';
-import type { FlowRequest, TokenFlow } from '../src/token-flow.js';
 import { failure, request } from './support/flow-request.js';
 
 let emulators: Emulators;

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenFlow } from '../src/engine/token-flow.js';
 import { AuthConfigError, TokenEndpointError } from '../src/errors.js';
 import { createFlowContext } from '../src/flows/flow-context.js';
 import { flows } from '../src/flows/index.js';
 import { extractVendorError } from '../src/flows/read-token-body.js';
 import { httpDate, jwtExpiresAt } from '../src/flows/token-fields.js';
-import { isLoopbackHost } from '../src/flows/validate-options.js';
-import type { TokenFlow } from '../src/token-flow.js';
+import { isLoopbackHost } from '../src/shared/validate-options.js';
 import { thrownConfigError } from './support/config-error.js';
 import { request } from './support/flow-request.js';
 

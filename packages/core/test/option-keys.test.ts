@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthClient, createAuthClients } from '../src/create-auth-clients.js';
+import { createAuthClient, createAuthClients } from '../src/client/create-auth-clients.js';
 import { flows } from '../src/flows/index.js';
 import { presets } from '../src/presets/index.js';
 import { thrownConfigError } from './support/config-error.js';

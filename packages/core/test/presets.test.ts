@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { type Emulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthClientOptions } from '../src/client-options.js';
-import { createAuthClients } from '../src/create-auth-clients.js';
+import type { AuthClientOptions } from '../src/client/client-options.js';
+import { createAuthClients } from '../src/client/create-auth-clients.js';
+import type { TokenFlow } from '../src/engine/token-flow.js';
 import { presets } from '../src/presets/index.js';
-import type { TokenFlow } from '../src/token-flow.js';
 import { thrownConfigError } from './support/config-error.js';
 import { request } from './support/flow-request.js';
 

@@ -8,7 +8,7 @@ import {
 } from '@auth/core';
 import { type Emulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SharedEntries } from '../src/shared-entries.js';
+import { SharedEntries } from '../src/engine/shared-entries.js';
 import { manualClock } from './support/fake-flow.js';
 
 /**

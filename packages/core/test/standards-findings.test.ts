@@ -11,9 +11,9 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthClients } from '../src/create-auth-clients.js';
+import { createAuthClients } from '../src/client/create-auth-clients.js';
 import { flows } from '../src/flows/index.js';
-import { algorithmFor, lazySigningKey } from '../src/flows/signing-key.js';
+import { algorithmFor, lazySigningKey } from '../src/shared/signing-key.js';
 import { failure, request } from './support/flow-request.js';
 import { ACCESS_TOKEN_TYPE, type OidcServer, startOidcServer } from './support/oidc-server.js';
 

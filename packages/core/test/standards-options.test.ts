@@ -6,14 +6,14 @@
 import { inspect } from 'node:util';
 import { generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { resolveAdapterOptions } from '../src/adapter-options.js';
-import { requestContext } from '../src/adapter-request-context.js';
-import { createAuthClient, createAuthClients } from '../src/create-auth-clients.js';
+import { resolveAdapterOptions } from '../src/adapter/adapter-options.js';
+import { requestContext } from '../src/adapter/adapter-request-context.js';
+import { createAuthClient, createAuthClients } from '../src/client/create-auth-clients.js';
+import { MemoryTokenStore } from '../src/engine/memory-token-store.js';
+import type { FlowRequest, TokenFlow } from '../src/engine/token-flow.js';
+import { TokenManager } from '../src/engine/token-manager.js';
 import { flows } from '../src/flows/index.js';
-import { MemoryTokenStore } from '../src/memory-token-store.js';
 import { mutualTls } from '../src/node.js';
-import type { FlowRequest, TokenFlow } from '../src/token-flow.js';
-import { TokenManager } from '../src/token-manager.js';
 import { thrownConfigError } from './support/config-error.js';
 
 const tokenUrl = 'https://idp.example.com/oauth/token';

@@ -8,14 +8,14 @@
 import { inspect } from 'node:util';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthClient } from '../src/auth-client.js';
-import type { AuthClientOptions } from '../src/client-options.js';
-import { createAuthClient } from '../src/create-auth-clients.js';
+import type { AuthClient } from '../src/client/auth-client.js';
+import type { AuthClientOptions } from '../src/client/client-options.js';
+import { createAuthClient } from '../src/client/create-auth-clients.js';
+import { MemoryTokenStore } from '../src/engine/memory-token-store.js';
 import { AuthError } from '../src/errors.js';
-import type { AuthEvent } from '../src/events.js';
 import { flows } from '../src/flows/index.js';
-import { MemoryTokenStore } from '../src/memory-token-store.js';
 import { mutualTls } from '../src/node.js';
+import type { AuthEvent } from '../src/observability/events.js';
 import { failure, request } from './support/flow-request.js';
 import { ACCESS_TOKEN_TYPE, type OidcServer, startOidcServer } from './support/oidc-server.js';
 
@@ -240,7 +240,7 @@ describe('DPoP', () => {
     const a = flows.clientCredentials({ ...options, dpop: pair });
     const b = flows.clientCredentials({ ...options, dpop: pair });
     const c = flows.clientCredentials({ ...options, dpop: true });
-    const { cacheKey } = await import('../src/cache-key.js');
+    const { cacheKey } = await import('../src/engine/cache-key.js');
     expect(await cacheKey(a, undefined)).toBe(await cacheKey(b, undefined));
     expect(await cacheKey(a, undefined)).not.toBe(await cacheKey(c, undefined));
     const setup = client({ flow: a });

@@ -357,6 +357,6 @@ describe('TokenManager with a leasing store', () => {
 });
 
 async function cacheKeyOf(flow: ReturnType<typeof fakeFlow>) {
-  const { cacheKey } = await import('../src/cache-key.js');
+  const { cacheKey } = await import('../src/engine/cache-key.js');
   return cacheKey(flow, undefined);
 }

@@ -1,4 +1,4 @@
-import type { RedisClient } from './redis-connection.js';
+import type { RedisClient } from './redis-client.js';
 
 /** What {@link watchClient} tracks for one ioredis client, shared by every store that uses it. */
 interface Watch {

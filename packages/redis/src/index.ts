@@ -8,7 +8,7 @@ export type { EncryptionKey } from './encryption.js';
 export type { UnreadableReason } from './entry-codec.js';
 export { DEFAULT_REFRESH_TOKEN_TTL_MS } from './entry-ttl.js';
 export { ANNOUNCEMENT_TTL_MS, EncryptionKeyMismatchError } from './fleet-keys.js';
-export type { RedisClient } from './redis-connection.js';
+export type { RedisClient } from './redis-client.js';
 export {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_PREFIX,

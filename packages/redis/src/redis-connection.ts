@@ -1,10 +1,8 @@
 import { TokenStoreError } from '@auth/core';
-import { type Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { watchClient } from './client-watch.js';
 import type { LuaScript } from './lua-scripts.js';
-
-/** An ioredis client: a single-node `Redis` or a `Cluster`. */
-export type RedisClient = Redis | Cluster;
+import type { RedisClient } from './redis-client.js';
 
 /** A {@link TokenStoreError} caused by Redis itself (down, slow, refusing): the fallback may serve. */
 export class RedisUnavailableError extends TokenStoreError {}

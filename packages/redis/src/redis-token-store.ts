@@ -27,7 +27,8 @@ import {
   RELEASE_LEASE,
   SET_IF_LATER,
 } from './lua-scripts.js';
-import { type RedisClient, RedisConnection, RedisUnavailableError } from './redis-connection.js';
+import type { RedisClient } from './redis-client.js';
+import { RedisConnection, RedisUnavailableError } from './redis-connection.js';
 
 /** Options of {@link RedisTokenStore}. */
 export interface RedisTokenStoreOptions {

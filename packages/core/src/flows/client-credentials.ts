@@ -1,16 +1,9 @@
 import { genericGrantRequest } from 'openid-client';
-import { type DPoPOption, dpopProver } from '../dpop.js';
+import { type DPoPOption, dpopProver } from '../engine/dpop.js';
+import { withCredentials } from '../engine/shared-entries.js';
+import type { TokenResponse } from '../engine/token.js';
+import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError } from '../errors.js';
-import { withCredentials } from '../shared-entries.js';
-import type { TokenResponse } from '../token.js';
-import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import {
-  CLIENT_AUTH_OPTION_KEYS,
-  type ClientAuthOptions,
-  clientAuthentication,
-} from './client-auth.js';
-import { createFlowContext } from './flow-context.js';
-import { endpointSource, runGrant, scopeOption } from './oauth2-client.js';
 import {
   type OptionKeys,
   optionalString,
@@ -18,7 +11,14 @@ import {
   requirePositive,
   requireString,
   requireStringRecord,
-} from './validate-options.js';
+} from '../shared/validate-options.js';
+import { createFlowContext } from './flow-context.js';
+import {
+  CLIENT_AUTH_OPTION_KEYS,
+  type ClientAuthOptions,
+  clientAuthentication,
+} from './oauth2/client-auth.js';
+import { endpointSource, runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** Options of {@link flows.clientCredentials}. */
 export interface ClientCredentialsOptions extends ClientAuthOptions {

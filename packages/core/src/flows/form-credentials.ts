@@ -1,10 +1,7 @@
+import { withCredentials } from '../engine/shared-entries.js';
+import type { TokenResponse } from '../engine/token.js';
+import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError } from '../errors.js';
-import { withCredentials } from '../shared-entries.js';
-import type { TokenResponse } from '../token.js';
-import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { createFlowContext, type FlowContext } from './flow-context.js';
-import { parseTokenBody, type RejectionHint, sendTokenRequest } from './read-token-body.js';
-import { toTokenResponse } from './token-fields.js';
 import {
   type OptionKeys,
   rejectUnknownOptions,
@@ -12,7 +9,10 @@ import {
   requirePositive,
   requireString,
   requireStringRecord,
-} from './validate-options.js';
+} from '../shared/validate-options.js';
+import { createFlowContext, type FlowContext } from './flow-context.js';
+import { parseTokenBody, type RejectionHint, sendTokenRequest } from './read-token-body.js';
+import { toTokenResponse } from './token-fields.js';
 
 /** How {@link flows.formCredentials} exchanges a refresh token. */
 export interface FormRefreshOptions {

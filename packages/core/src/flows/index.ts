@@ -13,7 +13,7 @@ import { passwordGrant } from './password-grant.js';
 import { tokenExchange } from './token-exchange.js';
 import { tokenRequest } from './token-request.js';
 
-export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './client-auth.js';
+export type { PrivateKeyInput } from '../shared/signing-key.js';
 export type { ClientCredentialsOptions } from './client-credentials.js';
 export type { FormCredentialsOptions, FormRefreshOptions } from './form-credentials.js';
 export type { JsonCredentialsOptions } from './json-credentials.js';
@@ -25,8 +25,8 @@ export {
   type JwtSignerOptions,
   jwtSigner,
 } from './jwt-signer.js';
+export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './oauth2/client-auth.js';
 export type { PasswordGrantOptions } from './password-grant.js';
-export type { PrivateKeyInput } from './signing-key.js';
 export type { TokenExchangeOptions } from './token-exchange.js';
 export type { TokenAnswerFields, TokenRequestOptions } from './token-request.js';
 export {

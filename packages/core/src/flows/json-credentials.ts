@@ -1,16 +1,16 @@
-import { withCredentials } from '../shared-entries.js';
-import type { TokenResponse } from '../token.js';
-import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { createFlowContext } from './flow-context.js';
-import { parseTokenBody, sendTokenRequest } from './read-token-body.js';
-import { toTokenResponse } from './token-fields.js';
+import { withCredentials } from '../engine/shared-entries.js';
+import type { TokenResponse } from '../engine/token.js';
+import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import {
   type OptionKeys,
   rejectUnknownOptions,
   requireEndpointUrl,
   requirePositive,
   requireString,
-} from './validate-options.js';
+} from '../shared/validate-options.js';
+import { createFlowContext } from './flow-context.js';
+import { parseTokenBody, sendTokenRequest } from './read-token-body.js';
+import { toTokenResponse } from './token-fields.js';
 
 /** Options of {@link flows.jsonCredentials}. */
 export interface JsonCredentialsOptions {

@@ -1,23 +1,23 @@
 import { genericGrantRequest } from 'openid-client';
-import { type DPoPOption, dpopProver } from '../dpop.js';
+import { type DPoPOption, dpopProver } from '../engine/dpop.js';
+import type { TokenResponse } from '../engine/token.js';
+import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError, AuthError } from '../errors.js';
-import type { TokenResponse } from '../token.js';
-import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import {
-  CLIENT_AUTH_OPTION_KEYS,
-  type ClientAuthOptions,
-  clientAuthentication,
-} from './client-auth.js';
-import { createFlowContext, flowError } from './flow-context.js';
-import { type JwtKeyOptions, signerFor } from './jwt-signer.js';
-import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2-client.js';
 import {
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
   requirePositive,
   requireString,
-} from './validate-options.js';
+} from '../shared/validate-options.js';
+import { createFlowContext, flowError } from './flow-context.js';
+import { type JwtKeyOptions, signerFor } from './jwt-signer.js';
+import {
+  CLIENT_AUTH_OPTION_KEYS,
+  type ClientAuthOptions,
+  clientAuthentication,
+} from './oauth2/client-auth.js';
+import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** `grant_type` of RFC 7523 §2.1. */
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

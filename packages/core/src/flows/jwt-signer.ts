@@ -1,19 +1,19 @@
 import type { SignJWT } from 'jose';
 import { AuthConfigError } from '../errors.js';
-import { jose } from '../jose.js';
+import { jose } from '../shared/jose.js';
 import {
   algorithmFor,
   lazySigningKey,
   optionalAlgorithm,
   type PrivateKeyInput,
   requirePrivateKey,
-} from './signing-key.js';
+} from '../shared/signing-key.js';
 import {
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
   requirePositive,
-} from './validate-options.js';
+} from '../shared/validate-options.js';
 
 /**
  * JWS header parameters that name an X.509 certificate (RFC 7515 §4.1.6-4.1.8): `x5t#S256` its

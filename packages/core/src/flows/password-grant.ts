@@ -1,22 +1,22 @@
 import { genericGrantRequest, refreshTokenGrant } from 'openid-client';
+import { withCredentials } from '../engine/shared-entries.js';
+import type { TokenResponse } from '../engine/token.js';
+import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError } from '../errors.js';
-import { withCredentials } from '../shared-entries.js';
-import type { TokenResponse } from '../token.js';
-import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import {
-  CLIENT_AUTH_OPTION_KEYS,
-  type ClientAuthOptions,
-  clientAuthentication,
-} from './client-auth.js';
-import { createFlowContext } from './flow-context.js';
-import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2-client.js';
 import {
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
   requirePositive,
   requireString,
-} from './validate-options.js';
+} from '../shared/validate-options.js';
+import { createFlowContext } from './flow-context.js';
+import {
+  CLIENT_AUTH_OPTION_KEYS,
+  type ClientAuthOptions,
+  clientAuthentication,
+} from './oauth2/client-auth.js';
+import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** Options of {@link flows.passwordGrant}. */
 export interface PasswordGrantOptions extends ClientAuthOptions {

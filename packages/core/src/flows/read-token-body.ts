@@ -5,8 +5,9 @@
  *
  * @internal
  */
+
+import type { FlowRequest } from '../engine/token-flow.js';
 import type { TokenEndpointError } from '../errors.js';
-import type { FlowRequest } from '../token-flow.js';
 import { type FlowContext, flowError, safeVendorText, transportError } from './flow-context.js';
 
 /** An answer of a token endpoint, read within the byte limit. */

@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import type { TokenResponse } from '../token.js';
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../token-timing.js';
+import type { TokenResponse } from '../engine/token.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../engine/token-timing.js';
 import { type FlowContext, flowError } from './flow-context.js';
 
 /** How {@link toTokenResponse} finds the expiry. */

@@ -1,9 +1,6 @@
+import type { TokenResponse } from '../engine/token.js';
+import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError, AuthError } from '../errors.js';
-import type { TokenResponse } from '../token.js';
-import type { FlowRequest, TokenFlow } from '../token-flow.js';
-import { createFlowContext, flowError } from './flow-context.js';
-import { parseTokenBody, sendTokenRequest } from './read-token-body.js';
-import { toTokenResponse } from './token-fields.js';
 import {
   type OptionKeys,
   optionalString,
@@ -12,7 +9,10 @@ import {
   requireOneOf,
   requirePositive,
   requireString,
-} from './validate-options.js';
+} from '../shared/validate-options.js';
+import { createFlowContext, flowError } from './flow-context.js';
+import { parseTokenBody, sendTokenRequest } from './read-token-body.js';
+import { toTokenResponse } from './token-fields.js';
 
 /** Where a non-OAuth answer keeps the token and its expiry. */
 export interface TokenAnswerFields {

@@ -1,7 +1,7 @@
-import type { AuthClientOptions } from '../client-options.js';
+import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { jsonCredentials } from '../flows/json-credentials.js';
-import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
+import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

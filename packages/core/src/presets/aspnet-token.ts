@@ -1,6 +1,6 @@
-import type { AuthClientOptions } from '../client-options.js';
+import type { AuthClientOptions } from '../client/client-options.js';
 import { passwordGrant } from '../flows/password-grant.js';
-import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
+import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

@@ -1,7 +1,11 @@
-import type { AuthClientOptions } from '../client-options.js';
-import type { ClientAuthMethod } from '../flows/client-auth.js';
+import type { AuthClientOptions } from '../client/client-options.js';
 import { clientCredentials } from '../flows/client-credentials.js';
-import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
+import type { ClientAuthMethod } from '../flows/oauth2/client-auth.js';
+import {
+  type OptionKeys,
+  rejectUnknownOptions,
+  requireString,
+} from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

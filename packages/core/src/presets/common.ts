@@ -3,9 +3,11 @@
  *
  * @internal
  */
-import { type AuthClientOptions, CLIENT_OPTION_KEYS } from '../client-options.js';
+import { type AuthClientOptions, CLIENT_OPTION_KEYS } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
-import { requireEndpointUrl } from '../flows/validate-options.js';
+import { requireEndpointUrl } from '../shared/validate-options.js';
+
+export { presetOptions } from '../client/preset-options.js';
 
 /**
  * Client options every preset accepts and passes through unchanged (`timeoutMs`, `store`,
@@ -31,37 +33,6 @@ export const PRESET_COMMON_KEYS: Readonly<Record<string, true>> = (() => {
   const { baseUrl: _baseUrl, flow: _flow, ...passthrough } = CLIENT_OPTION_KEYS;
   return passthrough;
 })();
-
-const INVALID_PRESET = Symbol('invalid preset options');
-
-/**
- * Runs a preset's checks. A preset is called before `createAuthClients()` knows the client's name,
- * so a mistake is kept in the returned options and thrown by `createAuthClient(s)` naming the
- * client (`clients.klearstack.baseUrl`); reading `baseUrl` or `flow` throws it unnamed.
- */
-export function presetOptions(build: () => AuthClientOptions): AuthClientOptions {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof AuthConfigError)) throw error;
-    const fail = (): never => {
-      throw error;
-    };
-    return Object.defineProperties({} as AuthClientOptions, {
-      [INVALID_PRESET]: { value: error, enumerable: true },
-      baseUrl: { get: fail },
-      flow: { get: fail },
-    });
-  }
-}
-
-/** The mistake {@link presetOptions} kept, addressed to the client at `path`, if any. */
-export function presetError(options: object, path: string): AuthConfigError | undefined {
-  const error = (options as { [INVALID_PRESET]?: AuthConfigError })[INVALID_PRESET];
-  if (error === undefined) return undefined;
-  const problem = error.message.slice(`Invalid option "${error.option}": `.length);
-  return new AuthConfigError(`${path}.${error.option}`, problem);
-}
 
 /**
  * Refuses a `baseUrl` that already ends in the preset's API path (`api/`, `api/v2/`...): the

@@ -1,8 +1,12 @@
-import type { AuthClientOptions } from '../client-options.js';
+import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { clientCredentials } from '../flows/client-credentials.js';
-import type { PrivateKeyInput } from '../flows/signing-key.js';
-import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
+import type { PrivateKeyInput } from '../shared/signing-key.js';
+import {
+  type OptionKeys,
+  rejectUnknownOptions,
+  requireString,
+} from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

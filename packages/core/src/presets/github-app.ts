@@ -1,9 +1,9 @@
-import type { AuthClientOptions } from '../client-options.js';
+import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { jwtSigner } from '../flows/jwt-signer.js';
-import type { PrivateKeyInput } from '../flows/signing-key.js';
 import { tokenRequest } from '../flows/token-request.js';
-import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
+import type { PrivateKeyInput } from '../shared/signing-key.js';
+import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

@@ -1,13 +1,13 @@
-import type { AuthClientOptions } from '../client-options.js';
+import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { jwtBearer } from '../flows/jwt-bearer.js';
-import { scopeOption } from '../flows/oauth2-client.js';
+import { scopeOption } from '../flows/oauth2/oauth2-client.js';
 import {
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
   requireString,
-} from '../flows/validate-options.js';
+} from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

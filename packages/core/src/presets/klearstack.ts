@@ -1,6 +1,10 @@
-import type { AuthClientOptions } from '../client-options.js';
+import type { AuthClientOptions } from '../client/client-options.js';
 import { formCredentials } from '../flows/form-credentials.js';
-import { type OptionKeys, rejectUnknownOptions, requireString } from '../flows/validate-options.js';
+import {
+  type OptionKeys,
+  rejectUnknownOptions,
+  requireString,
+} from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

@@ -1,9 +1,9 @@
-import type { AuthClientOptions } from '../client-options.js';
-import type { DPoPOption } from '../dpop.js';
+import type { AuthClientOptions } from '../client/client-options.js';
+import type { DPoPOption } from '../engine/dpop.js';
 import { AuthConfigError } from '../errors.js';
 import { clientCredentials } from '../flows/client-credentials.js';
-import type { PrivateKeyInput } from '../flows/signing-key.js';
-import { type OptionKeys, rejectUnknownOptions } from '../flows/validate-options.js';
+import type { PrivateKeyInput } from '../shared/signing-key.js';
+import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
 import {
   directoryUrl,
   PRESET_COMMON_KEYS,

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
+import type { FlowRequest } from '../../src/engine/token-flow.js';
 import { TokenEndpointError } from '../../src/errors.js';
-import type { FlowRequest } from '../../src/token-flow.js';
 
 /** What the token manager passes a flow: the global fetch, a 5 s signal, a 64 KiB cap. */
 export function request(overrides: Partial<FlowRequest> = {}): FlowRequest {

@@ -6,7 +6,7 @@
  */
 import type { JWK } from 'jose';
 import { AuthConfigError, AuthError } from '../errors.js';
-import { jose } from '../jose.js';
+import { jose } from './jose.js';
 
 /** A private key: a JWK object, a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`) or a `CryptoKey`. */
 export type PrivateKeyInput = CryptoKey | JsonWebKey | string;

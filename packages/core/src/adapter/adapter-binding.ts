@@ -1,7 +1,7 @@
+import type { AuthClients } from '../client/create-auth-clients.js';
+import { isAuthError } from '../errors.js';
 import type { ResolvedAdapterOptions } from './adapter-options.js';
 import { type IncomingRequest, requestContext } from './adapter-request-context.js';
-import type { AuthClients } from './create-auth-clients.js';
-import { isAuthError } from './errors.js';
 
 /** The registry view an adapter hands one request, and the signal its calls abort on. */
 export interface BoundRequest {

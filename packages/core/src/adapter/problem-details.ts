@@ -1,4 +1,4 @@
-import type { AuthError, AuthErrorCode } from './errors.js';
+import type { AuthError, AuthErrorCode } from '../errors.js';
 
 /** Content type of {@link tokenProblem} bodies (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,26 +1,27 @@
-import { abortable } from './abortable.js';
-import { cacheKey, keyParts, subjectFingerprint } from './cache-key.js';
-import type { BackoffOptions, FlowSource, RefreshOptions } from './client-options.js';
-import { withDeadline } from './deadline.js';
 import {
   AuthError,
   type AuthErrorCode,
   isAuthError,
   TokenEndpointError,
   TokenStoreError,
-} from './errors.js';
-import { EventHub } from './event-hub.js';
+} from '../errors.js';
+import { EventHub } from '../observability/event-hub.js';
 import type {
   AuthEvent,
   ClientStatus,
   LeaseWaitEvent,
   TokenRequestReason,
   UnauthorizedAction,
-} from './events.js';
+} from '../observability/events.js';
+import { abortable } from '../shared/abortable.js';
+import { withDeadline } from '../shared/deadline.js';
+import { challengeError } from '../shared/www-authenticate.js';
+import { cacheKey, keyParts, subjectFingerprint } from './cache-key.js';
 import { credentialsOf, type SharedEntries, sharedEntries } from './shared-entries.js';
 import { AccessToken, type StoredToken } from './token.js';
-import type { FlowRequest, TokenFlow } from './token-flow.js';
+import type { FlowRequest, FlowSource, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
+import type { BackoffOptions, RefreshOptions } from './token-timing.js';
 import {
   backoffDelay,
   MAX_TOKEN_LIFETIME_SECONDS,
@@ -28,7 +29,6 @@ import {
   toStoredToken,
   unauthorizedInterval,
 } from './token-timing.js';
-import { challengeError } from './www-authenticate.js';
 
 /** Options of {@link TokenManager}. `createAuthClients` fills them from the client options. */
 export interface TokenManagerOptions {

@@ -1,5 +1,5 @@
+import type { RequestContext } from '../client/client-options.js';
 import type { ResolvedAdapterOptions } from './adapter-options.js';
-import type { RequestContext } from './client-options.js';
 
 /** What an adapter knows of an incoming request, in framework-neutral terms. */
 export interface IncomingRequest<Request> {

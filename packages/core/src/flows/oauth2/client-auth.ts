@@ -15,10 +15,14 @@ import {
   PrivateKeyJwt,
   TlsClientAuth,
 } from 'openid-client';
-import { AuthConfigError, AuthError } from '../errors.js';
-import { type CertificateHeader, jwtKey } from './jwt-signer.js';
-import { optionalAlgorithm, type PrivateKeyInput, requirePrivateKey } from './signing-key.js';
-import { type OptionKeys, optionalString, requireOneOf } from './validate-options.js';
+import { AuthConfigError, AuthError } from '../../errors.js';
+import {
+  optionalAlgorithm,
+  type PrivateKeyInput,
+  requirePrivateKey,
+} from '../../shared/signing-key.js';
+import { type OptionKeys, optionalString, requireOneOf } from '../../shared/validate-options.js';
+import { type CertificateHeader, jwtKey } from '../jwt-signer.js';
 
 /**
  * How the client authenticates at the token endpoint.

@@ -4,9 +4,9 @@
  * thumbprint (part of the token cache key: a DPoP-bound token is useless without its key).
  */
 import type { JWK } from 'jose';
-import { AuthConfigError, AuthError } from './errors.js';
-import { algorithmFor } from './flows/signing-key.js';
-import { jose } from './jose.js';
+import { AuthConfigError, AuthError } from '../errors.js';
+import { jose } from '../shared/jose.js';
+import { algorithmFor } from '../shared/signing-key.js';
 
 /** A DPoP key pair (`CryptoKey`s; the private one may be non-extractable). */
 export interface DPoPKeyPair {

@@ -1,5 +1,20 @@
-import type { BackoffOptions, RefreshOptions } from './client-options.js';
 import type { StoredToken, TokenResponse } from './token.js';
+
+/** When to start refreshing a token before it expires. */
+export interface RefreshOptions {
+  /** Start refreshing this many ms before expiry at most. Default `60_000`. */
+  beforeExpiryMs?: number;
+  /** ...or this fraction of the lifetime before expiry, whichever window is smaller. Default `0.1`. */
+  lifetimeFraction?: number;
+}
+
+/** Exponential backoff with jitter after a failed token request. */
+export interface BackoffOptions {
+  /** First delay in ms. Default `1_000`. */
+  initialMs?: number;
+  /** Upper bound in ms. Default `30_000`. */
+  maxMs?: number;
+}
 
 /** Default early-refresh window bound: refresh at most this long before expiry. */
 export const DEFAULT_REFRESH_BEFORE_EXPIRY_MS = 60_000;

@@ -1,12 +1,12 @@
+import { MemoryTokenStore } from '../engine/memory-token-store.js';
+import { TokenManager } from '../engine/token-manager.js';
+import type { TokenStore } from '../engine/token-store.js';
+import { AuthConfigError } from '../errors.js';
+import { EventHub } from '../observability/event-hub.js';
+import type { AuthEventListener, ClientStatus } from '../observability/events.js';
 import { AuthClient } from './auth-client.js';
 import type { AuthClientOptions, RequestContext } from './client-options.js';
-import { AuthConfigError } from './errors.js';
-import { EventHub } from './event-hub.js';
-import type { AuthEventListener, ClientStatus } from './events.js';
-import { MemoryTokenStore } from './memory-token-store.js';
 import { RequestTargets } from './request-targets.js';
-import { TokenManager } from './token-manager.js';
-import type { TokenStore } from './token-store.js';
 import { validateClientOptions } from './validate-client-options.js';
 
 /** Default timeout of an outbound API call, ms. */

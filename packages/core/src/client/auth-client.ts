@@ -1,9 +1,12 @@
+import type { DPoPProver } from '../engine/dpop.js';
+import type { AccessToken } from '../engine/token.js';
+import type { TokenManager } from '../engine/token-manager.js';
+import { isAuthError } from '../errors.js';
+import type { UnauthorizedAction } from '../observability/events.js';
+import { combineSignals } from '../shared/combine-signals.js';
+import { deadlineQueue, withDeadline } from '../shared/deadline.js';
+import { challengeError } from '../shared/www-authenticate.js';
 import type { RequestContext } from './client-options.js';
-import { combineSignals } from './combine-signals.js';
-import { deadlineQueue, withDeadline } from './deadline.js';
-import type { DPoPProver } from './dpop.js';
-import { isAuthError } from './errors.js';
-import type { UnauthorizedAction } from './events.js';
 import {
   REDIRECT_STATUSES,
   type RedirectFrom,
@@ -12,9 +15,6 @@ import {
 } from './redirect-hop.js';
 import { isReplayableBody } from './request-body.js';
 import type { RequestTarget, RequestTargets } from './request-targets.js';
-import type { AccessToken } from './token.js';
-import type { TokenManager } from './token-manager.js';
-import { challengeError } from './www-authenticate.js';
 
 /** The parts of a client shared by all its request-bound views. Built by {@link createAuthClient}. */
 export interface AuthClientCore {

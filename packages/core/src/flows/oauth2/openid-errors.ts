@@ -6,14 +6,14 @@
  * @internal
  */
 import { ClientError, ResponseBodyError, WWWAuthenticateChallengeError } from 'openid-client';
-import { AuthError, type AuthErrorCode, TokenEndpointError } from '../errors.js';
+import { AuthError, type AuthErrorCode, TokenEndpointError } from '../../errors.js';
 import {
   type FlowContext,
   flowError,
   safeCause,
   safeVendorText,
   transportError,
-} from './flow-context.js';
+} from '../flow-context.js';
 
 /** openid-client `ClientError.code` → our code, for answers with a 2xx status. */
 const CODES: Readonly<Record<string, AuthErrorCode>> = {

@@ -1,8 +1,8 @@
-import { HEADER_NAME } from './adapter-options.js';
+import { AuthConfigError } from '../errors.js';
+import { HEADER_NAME } from '../shared/http-syntax.js';
+import { rejectUnknownOptions, transportProblem } from '../shared/validate-options.js';
 import { type AuthClientOptions, CLIENT_OPTION_KEYS } from './client-options.js';
-import { AuthConfigError } from './errors.js';
-import { rejectUnknownOptions, transportProblem } from './flows/validate-options.js';
-import { presetError } from './presets/common.js';
+import { presetError } from './preset-options.js';
 
 /** Checks a client's options once, at construction, naming the offending option in the error. */
 export function validateClientOptions(path: string, options: AuthClientOptions): void {

@@ -1,4 +1,4 @@
-import type { AuthErrorCode } from './errors.js';
+import type { AuthErrorCode } from '../errors.js';
 
 /**
  * What the engine reports while it works: plain, JSON-safe objects that never carry a secret or a

@@ -1,9 +1,9 @@
-import { AuthConfigError } from './errors.js';
+import { AuthConfigError } from '../errors.js';
 import {
   reportTokenFailures,
   type TokenEventSource,
   type TokenFailureReport,
-} from './token-failure-reports.js';
+} from '../observability/token-failure-reports.js';
 
 /** An adapter's `onTokenFailure` option: where a failed token request is reported, or `false`. */
 export type TokenFailureOption = ((report: TokenFailureReport) => void) | false;

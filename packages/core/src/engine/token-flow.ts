@@ -45,3 +45,6 @@ export interface TokenFlow {
   /** Exchange a refresh token for a new token. Absent when the flow has no refresh tokens. */
   refreshToken?(refreshToken: string, request: FlowRequest): Promise<TokenResponse>;
 }
+
+/** A flow, or a function choosing the flow for a request's tenant (per-tenant credentials). */
+export type FlowSource = TokenFlow | ((context: { tenant: string | undefined }) => TokenFlow);

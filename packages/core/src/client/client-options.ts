@@ -1,7 +1,11 @@
-import type { AuthEventListener } from './events.js';
-import type { OptionKeys } from './flows/validate-options.js';
-import type { TokenFlow } from './token-flow.js';
-import type { TokenStore } from './token-store.js';
+import type { FlowSource } from '../engine/token-flow.js';
+import type { TokenStore } from '../engine/token-store.js';
+import type { BackoffOptions, RefreshOptions } from '../engine/token-timing.js';
+import type { AuthEventListener } from '../observability/events.js';
+import type { OptionKeys } from '../shared/validate-options.js';
+
+export type { FlowSource } from '../engine/token-flow.js';
+export type { BackoffOptions, RefreshOptions } from '../engine/token-timing.js';
 
 /** Per-request context: what a request-bound client view carries. */
 export interface RequestContext {
@@ -16,25 +20,6 @@ export interface RequestContext {
    * token cached per subject. Ignored by other flows. Never logged or printed.
    */
   subjectToken?: string;
-}
-
-/** A flow, or a function choosing the flow for a request's tenant (per-tenant credentials). */
-export type FlowSource = TokenFlow | ((context: { tenant: string | undefined }) => TokenFlow);
-
-/** When to start refreshing a token before it expires. */
-export interface RefreshOptions {
-  /** Start refreshing this many ms before expiry at most. Default `60_000`. */
-  beforeExpiryMs?: number;
-  /** ...or this fraction of the lifetime before expiry, whichever window is smaller. Default `0.1`. */
-  lifetimeFraction?: number;
-}
-
-/** Exponential backoff with jitter after a failed token request. */
-export interface BackoffOptions {
-  /** First delay in ms. Default `1_000`. */
-  initialMs?: number;
-  /** Upper bound in ms. Default `30_000`. */
-  maxMs?: number;
 }
 
 /** Everything one authenticated client needs. Presets return this shape. */

@@ -16,13 +16,16 @@ import {
   type ServerMetadata,
   type TokenEndpointResponse,
 } from 'openid-client';
-import type { DPoPProver } from '../dpop.js';
-import { AuthConfigError, TokenEndpointError } from '../errors.js';
-import type { TokenResponse } from '../token.js';
-import type { FlowRequest } from '../token-flow.js';
-import { type ClientAuthentication, KEY_METHODS } from './client-auth.js';
-import { type FlowContext, flowError } from './flow-context.js';
-import { mapOpenIdError } from './openid-errors.js';
+import type { DPoPProver } from '../../engine/dpop.js';
+import type { TokenResponse } from '../../engine/token.js';
+import type { FlowRequest } from '../../engine/token-flow.js';
+import { AuthConfigError, TokenEndpointError } from '../../errors.js';
+import {
+  optionalString,
+  requireEndpointUrl,
+  transportProblem,
+} from '../../shared/validate-options.js';
+import { type FlowContext, flowError } from '../flow-context.js';
 import {
   isSuccess,
   type RawTokenResponse,
@@ -30,9 +33,10 @@ import {
   rejectedError,
   sendTokenRequest,
   tooLargeError,
-} from './read-token-body.js';
-import { expiresInSeconds, toTokenResponse } from './token-fields.js';
-import { optionalString, requireEndpointUrl, transportProblem } from './validate-options.js';
+} from '../read-token-body.js';
+import { expiresInSeconds, toTokenResponse } from '../token-fields.js';
+import { type ClientAuthentication, KEY_METHODS } from './client-auth.js';
+import { mapOpenIdError } from './openid-errors.js';
 
 /** Client id used internally when a password grant has none; never sent. */
 export const NO_CLIENT_ID = 'anonymous-client';

@@ -1,5 +1,6 @@
-import type { AuthClients } from './create-auth-clients.js';
-import { AuthConfigError } from './errors.js';
+import type { AuthClients } from '../client/create-auth-clients.js';
+import { AuthConfigError } from '../errors.js';
+import { HEADER_NAME } from '../shared/http-syntax.js';
 
 /** Headers adapters pass on by default: a request id and the W3C trace context. */
 export const DEFAULT_PROPAGATE_HEADERS: readonly string[] = Object.freeze([
@@ -45,8 +46,6 @@ export interface ResolvedAdapterOptions<Request> {
 }
 
 const ADAPTER_OPTION_KEYS = ['tenant', 'subjectToken', 'propagateHeaders'];
-/** RFC 9110 §5.6.2 `token`: what a header name may consist of. */
-export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** `true` for a registry returned by `createAuthClients()` of `@auth/core`. */
 export function isAuthClients(value: unknown): value is AuthClients<string> {
