@@ -1,35 +1,24 @@
 import type { DPoPProver } from '../engine/dpop.js';
 import type { AccessToken } from '../engine/token.js';
-import type { TokenManager } from '../engine/token-manager.js';
 import { isAuthError } from '../errors.js';
 import type { UnauthorizedAction } from '../observability/events.js';
 import { combineSignals } from '../shared/combine-signals.js';
 import { deadlineQueue, withDeadline } from '../shared/deadline.js';
-import { challengeError } from '../shared/www-authenticate.js';
+import type { AuthClientCore } from './client-core.js';
 import type { RequestContext } from './client-options.js';
 import {
-  REDIRECT_STATUSES,
-  type RedirectFrom,
-  type RedirectHop,
-  redirectHop,
-} from './redirect-hop.js';
+  discardResponse,
+  follows,
+  hopInit,
+  methodOf,
+  requestInit,
+  type Sent,
+  sendHops,
+} from './hops.js';
+import { REDIRECT_STATUSES } from './redirect-hop.js';
 import { isReplayableBody } from './request-body.js';
-import type { RequestTarget, RequestTargets } from './request-targets.js';
-
-/** The parts of a client shared by all its request-bound views. Built by {@link createAuthClient}. */
-export interface AuthClientCore {
-  readonly name: string;
-  readonly baseUrl: URL;
-  readonly manager: TokenManager;
-  /** Request URLs resolved against `baseUrl`, and whether each may carry the token. */
-  readonly targets: RequestTargets;
-  readonly header: string;
-  readonly scheme: string | undefined;
-  readonly timeoutMs: number;
-  readonly fetch: typeof fetch;
-  /** The manager's monotonic clock, ms: measures call latency. */
-  readonly monotonic: () => number;
-}
+import type { RequestTarget } from './request-targets.js';
+import { callHeaders, tokenCredential } from './token-header.js';
 
 /** Options of {@link AuthClient.getToken}. */
 export interface ClientGetTokenOptions {
@@ -233,9 +222,10 @@ export class AuthClient {
         if (deadlines.finish(waiting)) reject(error);
       };
       try {
-        const follow = (init.redirect ?? 'follow') === 'follow';
+        const follow = follows(init);
         const headers = this.#headers(init.headers, token);
-        const options = hop(init, methodOf(init), init.body, headers, signal, follow);
+        const redirect = follow ? 'manual' : init.redirect;
+        const options = hopInit(init, methodOf(init), init.body, headers, signal, redirect);
         const sentAt = core.monotonic();
         core.fetch(target.href, options).then((response) => {
           core.manager.observeLatency(core.monotonic() - sentAt);
@@ -298,7 +288,7 @@ export class AuthClient {
     request: RequestInit,
     token: AccessToken,
     signal: AbortSignal | undefined,
-    first: { response: Response; tokenSent: boolean },
+    first: Sent,
   ): Promise<Response> {
     if (!first.tokenSent) return first.response;
     if (first.response.ok) this.#accept(token);
@@ -357,80 +347,18 @@ export class AuthClient {
     return this.#currentToken() ?? this.#waitForToken(signal);
   }
 
-  /**
-   * One logical request. Follows redirects itself, by the rules of `fetch` (WHATWG Fetch §4.4, as
-   * undici applies them), so that the token is attached per hop and only for its own origins:
-   * - a cross-origin hop drops `authorization`, `cookie`, `proxy-authorization` and the client's
-   *   token header for good;
-   * - 301/302 turn a POST into a GET, 303 anything but GET/HEAD, dropping the body and its headers;
-   * - only `http:`/`https:` targets; a 21st redirect, or a stream body on a redirect other than
-   *   303, fails with a `TypeError` like `fetch`.
-   *
-   * A DPoP-bound token gets a fresh proof per hop; a 401 asking for a DPoP nonce
-   * (`use_dpop_nonce`) is sent once more with the nonce, when the body can be sent again.
-   */
-  async #send(
-    first: RequestTarget,
+  /** One logical request with `token` where allowed ({@link sendHops}). */
+  #send(
+    target: RequestTarget,
     init: RequestInit,
     token: AccessToken | undefined,
     signal: AbortSignal | undefined,
     sent?: Response,
-  ): Promise<{ response: Response; tokenSent: boolean }> {
-    const core = this.#core;
-    const follow = (init.redirect ?? 'follow') === 'follow';
-    // The caller checked the first target's origin; only a redirect target needs checking again.
-    let headers = this.#headers(init.headers, token);
-    let tokenSent = token !== undefined;
-    let target = first;
-    let method = methodOf(init);
-    let body = init.body;
+  ): Promise<Sent> {
+    const headers = this.#headers(init.headers, token);
     // Only DPoP-bound tokens pay for proofs: bearer calls skip all of this.
     const dpop = token?.tokenType === 'DPoP' ? this.#dpop() : undefined;
-    let nonceRetried = false;
-    // The first hop's response when the caller sent it already (never for a DPoP-bound token).
-    let pending = sent;
-    for (let redirects = 0; ; redirects++) {
-      const nonce = dpop?.nonceFor(target.url);
-      if (dpop !== undefined) {
-        headers = mutable(headers);
-        if (tokenSent) {
-          const access = (token as AccessToken).accessToken;
-          headers.set('dpop', await dpop.proof(method, target.url, access));
-        } else headers.delete('dpop');
-      }
-      const response =
-        pending ??
-        (await core.fetch(target.href, hop(init, method, body, headers, signal, follow)));
-      pending = undefined;
-      const newNonce = dpop?.rememberNonce(target.url, response.headers, nonce) === true;
-      if (
-        newNonce &&
-        tokenSent &&
-        !nonceRetried &&
-        response.status === 401 &&
-        challengeError(response.headers.get('www-authenticate')) === 'use_dpop_nonce' &&
-        isReplayableBody(body)
-      ) {
-        nonceRetried = true;
-        redirects -= 1;
-        await response.body?.cancel();
-        continue;
-      }
-      if (!follow) return { response, tokenSent };
-      const next = await nextHop(
-        response,
-        { url: target.url, method, body, redirects },
-        core.header,
-      );
-      if (next === undefined) return { response, tokenSent };
-      headers = mutable(headers);
-      for (const name of next.dropHeaders) headers.delete(name);
-      method = next.method;
-      if (next.dropBody) body = undefined;
-      target = core.targets.of(next.url);
-      tokenSent = token !== undefined && target.tokenAllowed;
-      if (tokenSent) headers.set(core.header, this.#credential(token as AccessToken));
-    }
+    return sendHops(this.#core, { target, init, token, headers, dpop, signal, sent });
   }
 
   /**
@@ -450,15 +378,8 @@ export class AuthClient {
       }
       return this.#tokenHeaders;
     }
-    const headers = new Headers(callerHeaders);
-    if (propagated !== undefined) {
-      for (const name in propagated) {
-        if (!headers.has(name)) headers.set(name, propagated[name] as string);
-      }
-    }
-    if (token === undefined) headers.delete(core.header);
-    else headers.set(core.header, this.#credential(token));
-    return headers;
+    const credential = token === undefined ? undefined : this.#credential(token);
+    return callHeaders(callerHeaders, propagated, core.header, credential);
   }
 
   /** The DPoP prover of this view's flow (only asked for DPoP-bound tokens). */
@@ -469,78 +390,6 @@ export class AuthClient {
 
   /** The token header's value: scheme and token, or the bare token with `scheme: ''`. */
   #credential(token: AccessToken): string {
-    const scheme = this.#core.scheme ?? schemeOf(token);
-    return scheme === '' ? token.accessToken : `${scheme} ${token.accessToken}`;
+    return tokenCredential(token, this.#core.scheme);
   }
-}
-
-/**
- * The hop a response redirects to ({@link redirectHop}), `undefined` for a final response. The
- * redirect's own body is released, also when the redirect is refused.
- */
-async function nextHop(
-  response: Response,
-  from: RedirectFrom,
-  tokenHeader: string,
-): Promise<RedirectHop | undefined> {
-  let next: RedirectHop | undefined;
-  try {
-    next = redirectHop(from, response.status, response.headers.get('location'), tokenHeader);
-  } catch (error) {
-    await response.body?.cancel();
-    throw error;
-  }
-  if (next !== undefined) await response.body?.cancel();
-  return next;
-}
-
-/** `bearer` from OAuth servers is sent as the conventional `Bearer`. */
-function schemeOf(token: AccessToken): string {
-  return token.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : token.tokenType;
-}
-
-/** `headers` as a `Headers` that can be changed (for a redirect hop or a DPoP proof). */
-function mutable(headers: HeadersInit): Headers {
-  return headers instanceof Headers ? headers : new Headers(headers);
-}
-
-/** The request method as `#send` sends it: upper case (`fetch` itself only normalises six). */
-function methodOf(init: RequestInit): string {
-  return init.method === undefined ? 'GET' : init.method.toUpperCase();
-}
-
-/**
- * The `fetch` options of one hop: the caller's, with the hop's headers, and `redirect: 'manual'`
- * when `#send` follows redirects itself. The method, body and signal are set only where they
- * differ from the caller's: each option `fetch` is given costs it a little.
- */
-function hop(
-  init: RequestInit,
-  method: string,
-  body: BodyInit | null | undefined,
-  headers: HeadersInit,
-  signal: AbortSignal | null | undefined,
-  follow: boolean,
-): RequestInit {
-  const options: RequestInit = { ...init, headers, redirect: follow ? 'manual' : init.redirect };
-  if (method !== (init.method ?? 'GET')) options.method = method;
-  if (body !== init.body) options.body = body;
-  if (signal !== init.signal) options.signal = signal;
-  return options;
-}
-
-function requestInit(request: Request): RequestInit {
-  return {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal: request.signal,
-    redirect: request.redirect,
-    ...(request.body === null ? {} : { duplex: 'half' }),
-  } as RequestInit;
-}
-
-/** A response that arrived after its call timed out: release its connection. */
-function discardResponse(response: Response): void {
-  response.body?.cancel().catch(() => {});
 }
