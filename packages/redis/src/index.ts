@@ -9,9 +9,9 @@ export type { UnreadableReason } from './entry-codec.js';
 export { DEFAULT_REFRESH_TOKEN_TTL_MS } from './entry-ttl.js';
 export { ANNOUNCEMENT_TTL_MS, EncryptionKeyMismatchError } from './fleet-keys.js';
 export type { RedisClient } from './redis-client.js';
+export { RedisTokenStore } from './redis-token-store.js';
 export {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_PREFIX,
-  RedisTokenStore,
   type RedisTokenStoreOptions,
-} from './redis-token-store.js';
+} from './store-options.js';

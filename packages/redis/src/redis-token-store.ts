@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AuthConfigError,
-  MemoryTokenStore,
-  type StoredToken,
-  type TokenLease,
-  type TokenStore,
-  TokenStoreError,
-} from '@auth/core';
-import type { EncryptionKey } from './encryption.js';
+import { type StoredToken, type TokenLease, type TokenStore, TokenStoreError } from '@auth/core';
 import {
   decodeEntry,
   encodeEntry,
@@ -16,7 +8,7 @@ import {
   UnreadableEntryError,
   type UnreadableReason,
 } from './entry-codec.js';
-import { DEFAULT_REFRESH_TOKEN_TTL_MS, entryTtlMs } from './entry-ttl.js';
+import { entryTtlMs } from './entry-ttl.js';
 import { FleetKeys } from './fleet-keys.js';
 import { KeyRing } from './key-ring.js';
 import { LastRead } from './last-read.js';
@@ -27,66 +19,9 @@ import {
   RELEASE_LEASE,
   SET_IF_LATER,
 } from './lua-scripts.js';
-import type { RedisClient } from './redis-client.js';
+import { type FallbackRedis, OutageFallback } from './outage-fallback.js';
 import { RedisConnection, RedisUnavailableError } from './redis-connection.js';
-
-/** Options of {@link RedisTokenStore}. */
-export interface RedisTokenStoreOptions {
-  /**
-   * An ioredis `Redis` or `Cluster` client (borrowed: the store never closes it), or a `redis://` /
-   * `rediss://` URL (the store creates the client, with `enableOfflineQueue: false`, and
-   * {@link RedisTokenStore.close} quits it). Required.
-   */
-  redis: RedisClient | string;
-  /** Prepended to every Redis key. Default `'auth:token:'`. */
-  prefix?: string;
-  /**
-   * Encrypts every stored token with AES-256-GCM. Exactly 32 bytes: a `Uint8Array`, or a base64 /
-   * base64url string of them (`openssl rand -base64 32`). A list rotates keys: the first encrypts,
-   * all of them decrypt (entries carry their key's non-secret id). Every instance sharing the Redis
-   * needs the fleet's key; an instance the fleet outvotes (see the README, "Encryption") fails with
-   * `EncryptionKeyMismatchError` instead of touching shared entries. Default: none (tokens are
-   * stored as JSON in clear).
-   */
-  encryptionKey?: EncryptionKey | readonly EncryptionKey[];
-  /**
-   * What to do while Redis is unavailable. `'none'`: every operation rejects with
-   * `TokenStoreError` (`TOKEN_STORE_UNAVAILABLE`). `'memory'`: serve from a process-local
-   * `MemoryTokenStore` (leases are always granted then) and go back to Redis as soon as it answers.
-   * Default `'none'`.
-   */
-  fallback?: 'memory' | 'none';
-  /** Upper bound of each Redis command, and of the wait for the first connection, ms. Default `1_000`. */
-  commandTimeoutMs?: number;
-  /**
-   * How long an entry with a refresh token is kept when the refresh token is not a JWT with an
-   * `exp` claim, ms. Default `86_400_000` (24 h).
-   */
-  refreshTokenTtlMs?: number;
-  /**
-   * Called with every store failure (Redis unavailable, this instance's key outvoted), before the
-   * store throws or falls back. For logs and metrics: it never carries a secret. Default: none.
-   */
-  onError?: (error: TokenStoreError) => void;
-  /** Clock, epoch ms, used to turn `expiresAt` into a Redis TTL. Default `Date.now`. */
-  now?: () => number;
-}
-
-/** Default {@link RedisTokenStoreOptions.prefix}. */
-export const DEFAULT_PREFIX = 'auth:token:';
-/** Default {@link RedisTokenStoreOptions.commandTimeoutMs}. */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
-
-/** A lease granted by the fallback while Redis was down; taken in Redis as well once it is back. */
-interface LocalLease {
-  readonly key: string;
-  readonly leaseKey: string;
-  /** `performance.now()` when the lease ends by its TTL. */
-  readonly endsAt: number;
-  /** The fence of the Redis lease taken for it after the reconnect. */
-  fence: string | undefined;
-  released: boolean;
-}
+import { type RedisTokenStoreOptions, resolveStoreOptions } from './store-options.js';
 
 /**
  * A {@link TokenStore} in Redis, so that a fleet of instances shares one token per key and only one
@@ -117,46 +52,28 @@ export class RedisTokenStore implements TokenStore {
   readonly #keys: KeyRing;
   readonly #fleet: FleetKeys;
   readonly #unreadableListeners = new Set<(key: string, reason: UnreadableReason) => void>();
-  readonly #fallback: MemoryTokenStore | undefined;
+  readonly #fallback: OutageFallback | undefined;
   readonly #refreshTokenTtlMs: number;
   readonly #onError: ((error: TokenStoreError) => void) | undefined;
   readonly #now: () => number;
   readonly #lastRead = new LastRead();
-  /** Keys written to the fallback during an outage: written back when Redis is ready again. */
-  readonly #outageKeys = new Set<string>();
-  /** Leases the fallback granted and their holders have not released yet (a token request in flight). */
-  readonly #localLeases = new Set<LocalLease>();
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new AuthConfigError('options', 'must be an object');
-    }
     const {
       redis,
-      prefix = DEFAULT_PREFIX,
+      prefix,
       encryptionKey,
-      fallback = 'none',
-      commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
-      refreshTokenTtlMs = DEFAULT_REFRESH_TOKEN_TTL_MS,
+      fallback,
+      commandTimeoutMs,
+      refreshTokenTtlMs,
       onError,
-      now = Date.now,
-    } = options;
-    validateRedis(redis);
-    if (typeof prefix !== 'string') throw new AuthConfigError('prefix', 'must be a string');
-    if (fallback !== 'memory' && fallback !== 'none') {
-      throw new AuthConfigError('fallback', "must be 'memory' or 'none'");
-    }
-    positive('commandTimeoutMs', commandTimeoutMs);
-    positive('refreshTokenTtlMs', refreshTokenTtlMs);
-    if (onError !== undefined && typeof onError !== 'function') {
-      throw new AuthConfigError('onError', 'must be a function');
-    }
-    if (typeof now !== 'function') throw new AuthConfigError('now', 'must be a function');
-
+      now,
+    } = resolveStoreOptions(options);
     this.#prefix = prefix;
     this.#keys = new KeyRing(encryptionKey);
-    this.#fallback = fallback === 'memory' ? new MemoryTokenStore({ now }) : undefined;
+    this.#fallback =
+      fallback === 'memory' ? new OutageFallback(now, this.#fallbackRedis()) : undefined;
     this.#refreshTokenTtlMs = refreshTokenTtlMs;
     this.#onError = onError;
     this.#now = now;
@@ -164,7 +81,7 @@ export class RedisTokenStore implements TokenStore {
     this.#connection = new RedisConnection({
       redis,
       commandTimeoutMs,
-      onReady: memory === undefined ? undefined : () => void this.#writeBack(memory),
+      onReady: memory === undefined ? undefined : () => void memory.writeBack(),
     });
     this.#fleet = new FleetKeys(this.#connection, prefix, this.#keys);
     this.#fleet.keepAlive();
@@ -191,7 +108,7 @@ export class RedisTokenStore implements TokenStore {
     } catch (error) {
       return this.#orFallback(error, (memory) => memory.get(key));
     }
-    return this.#fallback === undefined ? remote : this.#reconcile(key, remote, this.#fallback);
+    return this.#fallback === undefined ? remote : this.#fallback.reconcile(key, remote);
   }
 
   /**
@@ -205,12 +122,9 @@ export class RedisTokenStore implements TokenStore {
       this.#fleet.keepAlive();
       await this.#write(redisKey, token);
     } catch (error) {
-      return this.#orFallback(error, (memory) => {
-        this.#outageKeys.add(key);
-        return memory.set(key, token);
-      });
+      return this.#orFallback(error, (memory) => memory.set(key, token));
     }
-    if (this.#fallback !== undefined) await forget(this.#fallback, key);
+    await this.#fallback?.forget(key);
   }
 
   /**
@@ -266,7 +180,7 @@ export class RedisTokenStore implements TokenStore {
       );
       acquired = answer === 1;
     } catch (error) {
-      return this.#orFallback(error, async () => this.#localLease(key, leaseKey, ttlMs));
+      return this.#orFallback(error, async (memory) => memory.lease(key, leaseKey, ttlMs));
     }
     if (!acquired) return undefined;
     let released = false;
@@ -317,6 +231,19 @@ export class RedisTokenStore implements TokenStore {
     return this.toString();
   }
 
+  /** What the outage fallback asks of Redis once it is back. */
+  #fallbackRedis(): FallbackRedis {
+    return {
+      takeLease: async (leaseKey, fence, ttlMs) =>
+        (await this.#connection.run('SET', (client) =>
+          client.set(leaseKey, fence, 'PX', ttlMs, 'NX'),
+        )) === 'OK',
+      releaseLease: (leaseKey, fence) => this.#releaseLease(leaseKey, fence),
+      writeIfLater: (key, token) => this.#writeIfLater(key, token),
+      report: (error) => this.#report(error),
+    };
+  }
+
   #entryKey(key: string): string {
     if (typeof key !== 'string' || key === '')
       throw new TypeError('key must be a non-empty string');
@@ -329,54 +256,6 @@ export class RedisTokenStore implements TokenStore {
       await this.#connection.evalScript('releaseLease', RELEASE_LEASE, [leaseKey], [fence]);
     } catch (error) {
       this.#report(error);
-    }
-  }
-
-  /** A lease of the fallback, tracked until released so that a reconnect can take it in Redis. */
-  #localLease(key: string, leaseKey: string, ttlMs: number): TokenLease {
-    const lease: LocalLease = {
-      key,
-      leaseKey,
-      endsAt: performance.now() + ttlMs,
-      fence: undefined,
-      released: false,
-    };
-    this.#localLeases.add(lease);
-    return {
-      release: async () => {
-        if (lease.released) return;
-        lease.released = true;
-        this.#localLeases.delete(lease);
-        if (lease.fence !== undefined) await this.#releaseLease(leaseKey, lease.fence);
-      },
-    };
-  }
-
-  /**
-   * Redis is back while a lease of the fallback is still held (its holder's token request is in
-   * flight): takes the Redis lease for the rest of its TTL, unless a peer holds it, so that peers
-   * wait for the token instead of logging in again (and, with a single-active-token provider,
-   * revoking it).
-   */
-  async #takeLocalLeases(): Promise<void> {
-    for (const lease of [...this.#localLeases]) {
-      const ttlMs = Math.ceil(lease.endsAt - performance.now());
-      if (ttlMs <= 0) {
-        this.#localLeases.delete(lease);
-        continue;
-      }
-      const fence = randomUUID();
-      try {
-        const taken = await this.#connection.run('SET', (client) =>
-          client.set(lease.leaseKey, fence, 'PX', ttlMs, 'NX'),
-        );
-        if (taken !== 'OK') continue;
-        lease.fence = fence;
-        // Released while the SET was on its way: nobody else will.
-        if (lease.released) await this.#releaseLease(lease.leaseKey, fence);
-      } catch (error) {
-        this.#report(error);
-      }
     }
   }
 
@@ -416,57 +295,6 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
-  /**
-   * After an outage, the fallback may hold a token obtained while Redis was down: write it back
-   * unless Redis' entry outlives it ({@link SET_IF_LATER}), and serve whichever is later. Not
-   * while a token request for the key is in flight: its token will be the later one.
-   */
-  async #reconcile(
-    key: string,
-    remote: StoredToken | undefined,
-    memory: MemoryTokenStore,
-  ): Promise<StoredToken | undefined> {
-    if (memory.size === 0 || this.#requesting(key)) return remote;
-    const local = await memory.get(key);
-    if (local === undefined) return remote;
-    const written = await this.#writeIfLater(key, local).catch((error) => {
-      this.#report(error);
-      return false;
-    });
-    await memory.deleteIf(key, local.accessToken);
-    return written ? local : remote;
-  }
-
-  /**
-   * Redis is ready again: takes the Redis lease for token requests still in flight, then writes
-   * back every token obtained during the outage at once, so that the fleet converges on the last
-   * one issued (instances whose token was revoked adopt it on their next 401) without waiting for
-   * each instance's next read. A key with a token request in flight is skipped: the token it gets
-   * will be the last one issued (and the next read writes back the local one if it fails).
-   */
-  async #writeBack(memory: MemoryTokenStore): Promise<void> {
-    await this.#takeLocalLeases();
-    for (const key of [...this.#outageKeys]) {
-      if (this.#requesting(key)) continue;
-      this.#outageKeys.delete(key);
-      const local = await memory.get(key);
-      if (local === undefined) continue;
-      try {
-        await this.#writeIfLater(key, local);
-        await memory.deleteIf(key, local.accessToken);
-      } catch (error) {
-        this.#report(error); // the next read of the key tries again
-      }
-    }
-  }
-
-  /** Whether a lease of the fallback for `key` is still held: a token request is in flight. */
-  #requesting(key: string): boolean {
-    const now = performance.now();
-    for (const lease of this.#localLeases) if (lease.key === key && lease.endsAt > now) return true;
-    return false;
-  }
-
   async #writeIfLater(key: string, token: StoredToken): Promise<boolean> {
     const redisKey = this.#entryKey(key);
     const value = await encodeEntry(token, this.#keys, redisKey);
@@ -485,7 +313,7 @@ export class RedisTokenStore implements TokenStore {
   /** Serves `fromMemory` when `error` is a Redis outage and the fallback is on; rethrows otherwise. */
   async #orFallback<T>(
     error: unknown,
-    fromMemory: (memory: MemoryTokenStore) => Promise<T>,
+    fromMemory: (memory: OutageFallback) => Promise<T>,
   ): Promise<T> {
     this.#report(error);
     if (this.#fallback !== undefined && error instanceof RedisUnavailableError) {
@@ -501,48 +329,5 @@ export class RedisTokenStore implements TokenStore {
     } catch {
       // A failing listener must not break the store.
     }
-  }
-}
-
-/** Drops whatever the fallback holds for `key`: Redis has the current value again. */
-async function forget(memory: MemoryTokenStore, key: string): Promise<void> {
-  if (memory.size === 0) return;
-  const local = await memory.get(key);
-  if (local !== undefined) await memory.deleteIf(key, local.accessToken);
-}
-
-function validateRedis(redis: unknown): asserts redis is RedisClient | string {
-  if (typeof redis === 'string') {
-    let url: URL;
-    try {
-      url = new URL(redis);
-    } catch {
-      // Never echo the value: a Redis URL may carry a password.
-      throw new AuthConfigError('redis', 'is not a valid URL');
-    }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-      throw new AuthConfigError('redis', 'URL must use redis: or rediss:');
-    }
-    return;
-  }
-  const client = redis as Partial<Record<'get' | 'set' | 'evalsha' | 'on', unknown>> | null;
-  if (
-    typeof client !== 'object' ||
-    client === null ||
-    typeof client.get !== 'function' ||
-    typeof client.set !== 'function' ||
-    typeof client.evalsha !== 'function' ||
-    typeof client.on !== 'function'
-  ) {
-    throw new AuthConfigError(
-      'redis',
-      'must be an ioredis Redis or Cluster client, or a redis:// URL',
-    );
-  }
-}
-
-function positive(option: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new AuthConfigError(option, 'must be a positive number of milliseconds');
   }
 }
