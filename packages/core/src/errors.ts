@@ -53,11 +53,14 @@ export class AuthError extends Error {
 export class AuthConfigError extends AuthError {
   /** Dotted path of the offending option, e.g. `clients.alertsite.baseUrl`. */
   readonly option: string;
+  /** What is wrong with it, e.g. `must be a positive number`. */
+  readonly problem: string;
 
   constructor(option: string, problem: string) {
     super('AUTH_CONFIG_INVALID', `Invalid option "${option}": ${problem}`);
     this.name = 'AuthConfigError';
     this.option = option;
+    this.problem = problem;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -89,10 +92,13 @@ export class TokenEndpointError extends AuthError {
   readonly vendorCode: string | undefined;
   /** The vendor's own message (`error_description`, AlertSite's `errors[0].message`), if any. */
   readonly vendorMessage: string | undefined;
+  /** What went wrong, without the flow's name in front (the message is `<flow>: <problem>`). */
+  readonly problem: string;
 
   constructor(code: AuthErrorCode, message: string, details: TokenEndpointErrorDetails) {
     super(code, `${details.flow}: ${message}`, { cause: details.cause });
     this.name = 'TokenEndpointError';
+    this.problem = message;
     this.flow = details.flow;
     this.status = details.status;
     this.vendorCode = details.vendorCode;

@@ -133,7 +133,7 @@ export class AuthClient {
    */
   async rejectToken(token: AccessToken, challenge?: string | null): Promise<UnauthorizedAction> {
     const action = await this.#reject(token, challenge);
-    this.#reportUnauthorized(action, action === 'renewed' || action === 'stale');
+    this.#reportUnauthorized({ action, retried: action === 'renewed' || action === 'stale' });
     return action;
   }
 
@@ -155,7 +155,7 @@ export class AuthClient {
       response.retried !== true &&
       (action === 'renewed' || action === 'stale') &&
       isReplayableBody(response.body);
-    this.#reportUnauthorized(action, retry);
+    this.#reportUnauthorized({ action, retried: retry });
     return retry;
   }
 
@@ -230,8 +230,7 @@ export class AuthClient {
         core.fetch(target.href, options).then((response) => {
           core.manager.observeLatency(core.monotonic() - sentAt);
           const status = response.status;
-          if (status >= 200 && status < 300)
-            core.manager.confirm(token, context.tenant, context.subjectToken);
+          if (status >= 200 && status < 300) core.manager.confirm(token, context);
           if (status !== 401 && !(follow && REDIRECT_STATUSES.has(status))) settle(response);
           else this.#authorized(target, init, token, signal, response).then(settle, fail);
         }, fail);
@@ -316,24 +315,20 @@ export class AuthClient {
 
   /** The API answered 2xx to a request carrying `token`: it works ({@link TokenManager.confirm}). */
   #accept(token: AccessToken): void {
-    const { tenant, subjectToken } = this.#context;
-    this.#core.manager.confirm(token, tenant, subjectToken);
+    this.#core.manager.confirm(token, this.#context);
   }
 
   #reject(token: AccessToken, challenge: string | null | undefined): Promise<UnauthorizedAction> {
-    const { tenant, subjectToken } = this.#context;
-    return this.#core.manager.reject(token, tenant, challenge, subjectToken);
+    return this.#core.manager.reject(token, this.#context, challenge);
   }
 
-  #reportUnauthorized(action: UnauthorizedAction, retried: boolean): void {
-    const { tenant, subjectToken } = this.#context;
-    this.#core.manager.reportUnauthorized(tenant, action, retried, subjectToken);
+  #reportUnauthorized(report: { action: UnauthorizedAction; retried: boolean }): void {
+    this.#core.manager.reportUnauthorized(this.#context, report);
   }
 
   /** The current token when there is one: the hot path, nothing to wait for. */
   #currentToken(): AccessToken | undefined {
-    const { tenant, subjectToken } = this.#context;
-    return this.#core.manager.peekToken(tenant, subjectToken);
+    return this.#core.manager.peekToken(this.#context);
   }
 
   /** Waits for this view's token (the manager requests one if none is on the way). */
@@ -384,8 +379,7 @@ export class AuthClient {
 
   /** The DPoP prover of this view's flow (only asked for DPoP-bound tokens). */
   #dpop(): DPoPProver | undefined {
-    const { tenant, subjectToken } = this.#context;
-    return this.#core.manager.dpop(tenant, subjectToken);
+    return this.#core.manager.dpop(this.#context);
   }
 
   /** The token header's value: scheme and token, or the bare token with `scheme: ''`. */

@@ -33,6 +33,5 @@ export function presetOptions(build: () => AuthClientOptions): AuthClientOptions
 export function presetError(options: object, path: string): AuthConfigError | undefined {
   const error = (options as { [INVALID_PRESET]?: AuthConfigError })[INVALID_PRESET];
   if (error === undefined) return undefined;
-  const problem = error.message.slice(`Invalid option "${error.option}": `.length);
-  return new AuthConfigError(`${path}.${error.option}`, problem);
+  return new AuthConfigError(`${path}.${error.option}`, error.problem);
 }

@@ -87,7 +87,7 @@ export class TokenEntries {
   }
 
   /** The entry of a tenant (and subject), made on first use. */
-  get(tenant: string | undefined, subjectToken: string | undefined): Entry {
+  get({ tenant, subjectToken }: EntryKey): Entry {
     const subject = this.#perSubject ? subjectToken : undefined;
     const tenantId = this.#perTenant ? (tenant ?? DEFAULT_TENANT) : DEFAULT_TENANT;
     const id = subject === undefined ? tenantId : `${tenantId}\u0000${subject}`;

@@ -11,7 +11,7 @@ import { EntryEvents } from './entry-events.js';
 import { FleetLease, type Obtained, type RequestAndStore } from './fleet-lease.js';
 import { sharedEntries } from './shared-entries.js';
 import { AccessToken, type StoredToken } from './token.js';
-import { type Entry, errorCode, TokenEntries } from './token-entries.js';
+import { type Entry, type EntryKey, errorCode, TokenEntries } from './token-entries.js';
 import type { FlowRequest, FlowSource, TokenFlow } from './token-flow.js';
 import type { TokenStore } from './token-store.js';
 import {
@@ -67,7 +67,7 @@ export interface TokenManagerOptions {
 }
 
 /** Per-call options of {@link TokenManager.getToken}. */
-export interface GetTokenOptions {
+export interface GetTokenOptions extends EntryKey {
   /** Selects the per-tenant flow and cache entry when the flow is a function of the tenant. */
   tenant?: string;
   /**
@@ -82,6 +82,8 @@ export interface GetTokenOptions {
 /** Share of the gap by which a faster call lowers the latency estimate. */
 const LATENCY_DECAY = 0.01;
 const ignore = () => {};
+/** The key of a client without tenants or subjects. */
+const NO_KEY: EntryKey = Object.freeze({});
 const performanceNow = () => performance.now();
 
 /**
@@ -138,8 +140,8 @@ export class TokenManager {
    * expired one, or one so close to expiry that a call would likely reach the API after it
    * expired (within the recent call latency, {@link observeLatency}) while a refresh is running.
    */
-  peekToken(tenant?: string, subjectToken?: string): AccessToken | undefined {
-    const entry = this.#entries.get(tenant, subjectToken);
+  peekToken(key: EntryKey = NO_KEY): AccessToken | undefined {
+    const entry = this.#entries.get(key);
     const token = entry.token;
     if (token === undefined) return undefined;
     const now = this.#options.now();
@@ -173,9 +175,9 @@ export class TokenManager {
    * refresh and returns the current token at once.
    */
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
-    const current = this.peekToken(options.tenant, options.subjectToken);
+    const current = this.peekToken(options);
     if (current !== undefined) return current;
-    const entry = this.#entries.get(options.tenant, options.subjectToken);
+    const entry = this.#entries.get(options);
     if (entry.inflight === undefined) {
       if (this.#monotonic() < entry.retryAt) throw entry.lastError;
       this.#startRenewal(entry, entry.pendingReason ?? (entry.last ? 'expired' : 'missing'));
@@ -200,13 +202,12 @@ export class TokenManager {
    */
   async reject(
     token: AccessToken,
-    tenant?: string,
+    key: EntryKey = NO_KEY,
     challenge?: string | null,
-    subjectToken?: string,
   ): Promise<UnauthorizedAction> {
     const error = challengeError(challenge);
     if (error !== undefined && error !== 'invalid_token') return 'ignored';
-    return this.#budget.reject(this.#entries.get(tenant, subjectToken), token);
+    return this.#budget.reject(this.#entries.get(key), token);
   }
 
   /**
@@ -215,28 +216,26 @@ export class TokenManager {
    * applying the 401 budget. Cheap (a map lookup and a comparison; allocates nothing for a client
    * without tenants or subjects); a token that is no longer current is ignored.
    */
-  confirm(token: AccessToken, tenant?: string, subjectToken?: string): void {
-    this.#budget.confirm(this.#entries.get(tenant, subjectToken), token);
+  confirm(token: AccessToken, key: EntryKey = NO_KEY): void {
+    this.#budget.confirm(this.#entries.get(key), token);
   }
 
   /** Emits `api.unauthorized` for a 401 handled by {@link reject} (the caller knows whether it retried). */
   reportUnauthorized(
-    tenant: string | undefined,
-    action: UnauthorizedAction,
-    retried: boolean,
-    subjectToken?: string,
+    key: EntryKey,
+    { action, retried }: { action: UnauthorizedAction; retried: boolean },
   ): void {
     if (!this.#events.listening) return;
-    this.#events.emit(this.#entries.get(tenant, subjectToken), {
+    this.#events.emit(this.#entries.get(key), {
       type: 'api.unauthorized',
       action,
       retried,
     });
   }
 
-  /** The DPoP prover of the flow serving `tenant`, when its tokens are DPoP-bound. */
-  dpop(tenant?: string, subjectToken?: string): TokenFlow['dpop'] {
-    return this.#entries.get(tenant, subjectToken).flow.dpop;
+  /** The DPoP prover of the flow serving `key`, when its tokens are DPoP-bound. */
+  dpop(key: EntryKey = NO_KEY): TokenFlow['dpop'] {
+    return this.#entries.get(key).flow.dpop;
   }
 
   /** A JSON-safe, secret-free snapshot of every cached entry (one `empty` row when none). */

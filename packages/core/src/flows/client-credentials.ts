@@ -132,7 +132,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
     throw new AuthConfigError('parameters', `must not set "${taken}" (the flow sets it)`);
   }
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const auth = clientAuthentication(options, clientId, clientSecret);
+  const auth = clientAuthentication(options, { clientId, clientSecret });
   const dpop = dpopProver(options.dpop);
   const source = endpointSource({
     tokenUrl: options.tokenUrl,

@@ -134,7 +134,11 @@ export function jwtBearer(options: JwtBearerOptions): TokenFlow {
   }
   const scope = scopeOption(options.scope);
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const auth = clientAuthentication(options, clientId, clientSecret, false);
+  const auth = clientAuthentication(options, {
+    clientId,
+    clientSecret,
+    secretRequired: false,
+  });
   const dpop = dpopProver(options.dpop);
   const configClientId = clientId ?? NO_CLIENT_ID;
   const source = endpointSource({

@@ -81,7 +81,11 @@ export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
   }
   const scope = scopeOption(options.scope);
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const auth = clientAuthentication(options, clientId, clientSecret, false);
+  const auth = clientAuthentication(options, {
+    clientId,
+    clientSecret,
+    secretRequired: false,
+  });
   // openid-client needs some client id; with `clientAuthFor(undefined)` it is never sent.
   const configClientId = clientId ?? NO_CLIENT_ID;
   const source = endpointSource({

@@ -126,7 +126,7 @@ export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
   const actorToken = optionalString('actorToken', options.actorToken);
   const actorTokenType = optionalString('actorTokenType', options.actorTokenType);
   const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 300);
-  const auth = clientAuthentication(options, clientId, clientSecret);
+  const auth = clientAuthentication(options, { clientId, clientSecret });
   const dpop = dpopProver(options.dpop);
   const source = endpointSource({
     tokenUrl: options.tokenUrl,

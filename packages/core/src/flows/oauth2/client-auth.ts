@@ -140,9 +140,11 @@ export const KEY_METHODS: ReadonlySet<ClientAuthMethod> = new Set([
  */
 export function clientAuthentication(
   options: ClientAuthOptions,
-  clientId: string | undefined,
-  clientSecret: string | undefined,
-  secretRequired = true,
+  {
+    clientId,
+    clientSecret,
+    secretRequired = true,
+  }: { clientId: string | undefined; clientSecret: string | undefined; secretRequired?: boolean },
 ): ClientAuthentication {
   const privateKey =
     options.privateKey === undefined

@@ -270,7 +270,7 @@ function clientAuthError(client: GrantClient, error: TokenEndpointError): TokenE
   if (error.vendorCode !== 'invalid_client' || !KEY_METHODS.has(client.auth.method)) return error;
   return new TokenEndpointError(
     'CLIENT_AUTH_REJECTED',
-    `${error.message.slice(error.flow.length + 2)}; the ${client.auth.method} client authentication (key or certificate) was refused`,
+    `${error.problem}; the ${client.auth.method} client authentication (key or certificate) was refused`,
     {
       flow: error.flow,
       ...(error.status === undefined ? {} : { status: error.status }),
