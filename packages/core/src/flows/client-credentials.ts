@@ -1,5 +1,5 @@
 import { genericGrantRequest } from 'openid-client';
-import { type DPoPOption, dpopProver } from '../engine/dpop.js';
+import { type DPoPOption } from '../engine/dpop.js';
 import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
@@ -8,17 +8,11 @@ import {
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
-  requirePositive,
-  requireString,
   requireStringRecord,
 } from '../shared/validate-options.js';
-import { createFlowContext } from './flow-context.js';
-import {
-  CLIENT_AUTH_OPTION_KEYS,
-  type ClientAuthOptions,
-  clientAuthentication,
-} from './oauth2/client-auth.js';
-import { endpointSource, runGrant, scopeOption } from './oauth2/oauth2-client.js';
+import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
+import { grantSetup } from './oauth2/grant-setup.js';
+import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** Options of {@link flows.clientCredentials}. */
 export interface ClientCredentialsOptions extends ClientAuthOptions {
@@ -120,8 +114,6 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = {
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenFlow {
   rejectUnknownOptions(options, CLIENT_CREDENTIALS_OPTION_KEYS);
-  const clientId = requireString('clientId', options.clientId);
-  const clientSecret = optionalString('clientSecret', options.clientSecret);
   const scope = scopeOption(options.scope);
   const audience = optionalString('audience', options.audience);
   const resource = optionalString('resource', options.resource);
@@ -131,17 +123,12 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
   if (taken !== undefined) {
     throw new AuthConfigError('parameters', `must not set "${taken}" (the flow sets it)`);
   }
-  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const auth = clientAuthentication(options, { clientId, clientSecret });
-  const dpop = dpopProver(options.dpop);
-  const source = endpointSource({
-    tokenUrl: options.tokenUrl,
-    issuer: options.issuer,
-    allowInsecureHttp: options.allowInsecureHttp,
-    clientId,
-    clientAuth: auth.clientAuth,
+  const { clientId, clientSecret, lifetimeSeconds, source, ctx, client } = grantSetup(options, {
+    flow: 'clientCredentials',
+    clientId: 'required',
+    defaultLifetimeSeconds: 3600,
   });
-  const ctx = createFlowContext('clientCredentials', source.display, [clientSecret]);
+  const dpop = client.dpop;
   const parameters: Record<string, string> = { ...extra };
   if (scope !== undefined) parameters.scope = scope;
   if (audience !== undefined) parameters.audience = audience;
@@ -152,7 +139,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
       id: 'clientCredentials',
       cacheKeyParts: Object.freeze([
         source.display.href,
-        clientId,
+        clientId ?? '',
         scope ?? '',
         audience ?? '',
         resource ?? '',
@@ -162,12 +149,8 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
       defaultLifetimeSeconds: lifetimeSeconds,
       ...(dpop === undefined ? {} : { dpop }),
       requestToken(req: FlowRequest): Promise<TokenResponse> {
-        return runGrant(
-          ctx,
-          req,
-          source,
-          { clientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds },
-          (config) => genericGrantRequest(config, grantType, parameters),
+        return runGrant(ctx, req, source, client, (config) =>
+          genericGrantRequest(config, grantType, parameters),
         );
       },
     }),

@@ -1,5 +1,5 @@
 import { genericGrantRequest } from 'openid-client';
-import { type DPoPOption, dpopProver } from '../engine/dpop.js';
+import { type DPoPOption } from '../engine/dpop.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError, AuthError } from '../errors.js';
@@ -7,17 +7,13 @@ import {
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
-  requirePositive,
   requireString,
 } from '../shared/validate-options.js';
-import { createFlowContext, flowError } from './flow-context.js';
+import { flowError } from './flow-context.js';
 import { type JwtKeyOptions, signerFor } from './jwt-signer.js';
-import {
-  CLIENT_AUTH_OPTION_KEYS,
-  type ClientAuthOptions,
-  clientAuthentication,
-} from './oauth2/client-auth.js';
-import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2/oauth2-client.js';
+import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
+import { grantSetup } from './oauth2/grant-setup.js';
+import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** `grant_type` of RFC 7523 §2.1. */
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -127,29 +123,14 @@ const JWT_BEARER_OPTION_KEYS = {
  */
 export function jwtBearer(options: JwtBearerOptions): TokenFlow {
   rejectUnknownOptions(options, JWT_BEARER_OPTION_KEYS);
-  const clientId = optionalString('clientId', options.clientId);
-  const clientSecret = optionalString('clientSecret', options.clientSecret);
-  if (clientSecret !== undefined && clientId === undefined) {
-    throw new AuthConfigError('clientId', 'is required when clientSecret is given');
-  }
   const scope = scopeOption(options.scope);
-  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const auth = clientAuthentication(options, {
-    clientId,
-    clientSecret,
-    secretRequired: false,
+  const { clientId, lifetimeSeconds, source, ctx, client } = grantSetup(options, {
+    flow: 'jwtBearer',
+    clientId: 'optional',
+    defaultLifetimeSeconds: 3600,
   });
-  const dpop = dpopProver(options.dpop);
-  const configClientId = clientId ?? NO_CLIENT_ID;
-  const source = endpointSource({
-    tokenUrl: options.tokenUrl,
-    allowInsecureHttp: options.allowInsecureHttp,
-    clientId: configClientId,
-    clientAuth: auth.clientAuth,
-  });
-  const ctx = createFlowContext('jwtBearer', source.display, [clientSecret]);
+  const dpop = client.dpop;
   const { assertion, identity } = assertionSource(options, source.display.href);
-  const client = { clientId: configClientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds };
 
   return Object.freeze({
     id: 'jwtBearer',

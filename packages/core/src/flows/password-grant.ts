@@ -2,21 +2,14 @@ import { genericGrantRequest, refreshTokenGrant } from 'openid-client';
 import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
-import { AuthConfigError } from '../errors.js';
 import {
   type OptionKeys,
-  optionalString,
   rejectUnknownOptions,
-  requirePositive,
   requireString,
 } from '../shared/validate-options.js';
-import { createFlowContext } from './flow-context.js';
-import {
-  CLIENT_AUTH_OPTION_KEYS,
-  type ClientAuthOptions,
-  clientAuthentication,
-} from './oauth2/client-auth.js';
-import { endpointSource, NO_CLIENT_ID, runGrant, scopeOption } from './oauth2/oauth2-client.js';
+import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
+import { grantSetup } from './oauth2/grant-setup.js';
+import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** Options of {@link flows.passwordGrant}. */
 export interface PasswordGrantOptions extends ClientAuthOptions {
@@ -74,28 +67,13 @@ export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
   rejectUnknownOptions(options, PASSWORD_GRANT_OPTION_KEYS);
   const username = requireString('username', options.username);
   const password = requireString('password', options.password);
-  const clientId = optionalString('clientId', options.clientId);
-  const clientSecret = optionalString('clientSecret', options.clientSecret);
-  if (clientSecret !== undefined && clientId === undefined) {
-    throw new AuthConfigError('clientId', 'is required when clientSecret is given');
-  }
   const scope = scopeOption(options.scope);
-  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 3600);
-  const auth = clientAuthentication(options, {
-    clientId,
-    clientSecret,
-    secretRequired: false,
+  const { clientId, clientSecret, lifetimeSeconds, source, ctx, client } = grantSetup(options, {
+    flow: 'passwordGrant',
+    clientId: 'optional',
+    defaultLifetimeSeconds: 3600,
+    secrets: [password],
   });
-  // openid-client needs some client id; with `clientAuthFor(undefined)` it is never sent.
-  const configClientId = clientId ?? NO_CLIENT_ID;
-  const source = endpointSource({
-    tokenUrl: options.tokenUrl,
-    allowInsecureHttp: options.allowInsecureHttp,
-    clientId: configClientId,
-    clientAuth: auth.clientAuth,
-  });
-  const ctx = createFlowContext('passwordGrant', source.display, [password, clientSecret]);
-  const client = { clientId: configClientId, auth, fallbackLifetimeSeconds: lifetimeSeconds };
 
   return withCredentials(
     Object.freeze({

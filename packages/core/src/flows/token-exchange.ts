@@ -1,5 +1,5 @@
 import { genericGrantRequest } from 'openid-client';
-import { type DPoPOption, dpopProver } from '../engine/dpop.js';
+import { type DPoPOption } from '../engine/dpop.js';
 import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
@@ -7,16 +7,12 @@ import {
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
-  requirePositive,
   requireString,
 } from '../shared/validate-options.js';
 import { createFlowContext, flowError } from './flow-context.js';
-import {
-  CLIENT_AUTH_OPTION_KEYS,
-  type ClientAuthOptions,
-  clientAuthentication,
-} from './oauth2/client-auth.js';
-import { endpointSource, runGrant, scopeOption } from './oauth2/oauth2-client.js';
+import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
+import { grantSetup } from './oauth2/grant-setup.js';
+import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 import type { RejectionHint } from './read-token-body.js';
 
 /** `grant_type` of RFC 8693. */
@@ -116,8 +112,6 @@ const TOKEN_EXCHANGE_OPTION_KEYS = {
  */
 export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
   rejectUnknownOptions(options, TOKEN_EXCHANGE_OPTION_KEYS);
-  const clientId = requireString('clientId', options.clientId);
-  const clientSecret = optionalString('clientSecret', options.clientSecret);
   const subjectTokenType = requireString('subjectTokenType', options.subjectTokenType);
   const audience = optionalString('audience', options.audience);
   const resource = optionalString('resource', options.resource);
@@ -125,16 +119,13 @@ export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
   const requestedTokenType = optionalString('requestedTokenType', options.requestedTokenType);
   const actorToken = optionalString('actorToken', options.actorToken);
   const actorTokenType = optionalString('actorTokenType', options.actorTokenType);
-  const lifetimeSeconds = requirePositive('lifetimeSeconds', options.lifetimeSeconds ?? 300);
-  const auth = clientAuthentication(options, { clientId, clientSecret });
-  const dpop = dpopProver(options.dpop);
-  const source = endpointSource({
-    tokenUrl: options.tokenUrl,
-    issuer: options.issuer,
-    allowInsecureHttp: options.allowInsecureHttp,
-    clientId,
-    clientAuth: auth.clientAuth,
+  const setup = grantSetup(options, {
+    flow: 'tokenExchange',
+    clientId: 'required',
+    defaultLifetimeSeconds: 300,
   });
+  const { clientId, clientSecret, lifetimeSeconds, source } = setup;
+  const dpop = setup.client.dpop;
   const parameters: Record<string, string> = { subject_token_type: subjectTokenType };
   if (audience !== undefined) parameters.audience = audience;
   if (resource !== undefined) parameters.resource = resource;
@@ -144,20 +135,14 @@ export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
     parameters.actor_token = actorToken;
     parameters.actor_token_type = actorTokenType ?? ACCESS_TOKEN_TYPE;
   }
-  const client = {
-    clientId,
-    auth,
-    dpop,
-    fallbackLifetimeSeconds: lifetimeSeconds,
-    rejectionHint: tokensRefused(actorToken),
-  };
+  const client = { ...setup.client, rejectionHint: tokensRefused(actorToken) };
 
   return withCredentials(
     Object.freeze({
       id: 'tokenExchange',
       cacheKeyParts: Object.freeze([
         source.display.href,
-        clientId,
+        clientId ?? '',
         subjectTokenType,
         audience ?? '',
         resource ?? '',
