@@ -1,13 +1,6 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { jsonCredentials } from '../flows/json-credentials.js';
-import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-} from './common.js';
+import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.alertsite}. */
 export interface AlertSitePresetOptions extends PresetCommonOptions {
@@ -29,17 +22,6 @@ export interface AlertSitePresetOptions extends PresetCommonOptions {
 /** AlertSite's documented Management API base. */
 export const ALERTSITE_BASE_URL = 'https://api.alertsite.com/api/v3/';
 
-const ALERTSITE_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    username: true,
-    password: true,
-    baseUrl: true,
-    tokenUrl: true,
-    lifetimeSeconds: true,
-  } satisfies OptionKeys<Omit<AlertSitePresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * AlertSite Management API: {@link flows.jsonCredentials} against `{baseUrl}access-tokens`, tokens
  * assumed valid for one hour, API calls relative to `baseUrl`.
@@ -53,11 +35,15 @@ const ALERTSITE_OPTION_KEYS = {
  * });
  * const res = await clients.alertsite.fetch('devices');
  */
-export function alertsite(options: AlertSitePresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, ALERTSITE_OPTION_KEYS);
-    const { username, password, baseUrl, tokenUrl, lifetimeSeconds, ...common } = options;
-    const insecure = common.allowInsecureHttp;
+export const alertsite = /* @__PURE__ */ definePreset<AlertSitePresetOptions>({
+  keys: {
+    username: true,
+    password: true,
+    baseUrl: true,
+    tokenUrl: true,
+    lifetimeSeconds: true,
+  },
+  build({ username, password, baseUrl, tokenUrl, lifetimeSeconds }, { insecure, flowOptions }) {
     const base = directoryUrl('baseUrl', baseUrl ?? ALERTSITE_BASE_URL, insecure);
     if (base.pathname === '/') {
       throw new AuthConfigError(
@@ -66,15 +52,14 @@ export function alertsite(options: AlertSitePresetOptions): AuthClientOptions {
       );
     }
     return {
-      ...common,
       baseUrl: base.href,
       flow: jsonCredentials({
         tokenUrl: tokenUrl ?? new URL('access-tokens', base).href,
         username,
         password,
         ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }),
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

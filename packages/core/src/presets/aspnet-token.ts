@@ -1,11 +1,8 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { passwordGrant } from '../flows/password-grant.js';
-import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
 import {
+  definePreset,
   directoryUrl,
-  PRESET_COMMON_KEYS,
   type PresetCommonOptions,
-  presetOptions,
   requireServerRoot,
 } from './common.js';
 
@@ -30,19 +27,6 @@ export interface AspNetTokenPresetOptions extends PresetCommonOptions {
   clientSecret?: string;
 }
 
-const ASPNET_TOKEN_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    baseUrl: true,
-    username: true,
-    password: true,
-    tokenUrl: true,
-    apiBaseUrl: true,
-    clientId: true,
-    clientSecret: true,
-  } satisfies OptionKeys<Omit<AspNetTokenPresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * An ASP.NET-style Token API: {@link flows.passwordGrant} against `/Token`, expiry from `expires_in`
  * (else `.expires`). Such a server **revokes every earlier token of the user on each login**: share
@@ -61,17 +45,24 @@ const ASPNET_TOKEN_OPTION_KEYS = {
  * });
  * const me = await clients.platform.fetch('me');
  */
-export function aspnetToken(options: AspNetTokenPresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, ASPNET_TOKEN_OPTION_KEYS);
-    const { baseUrl, username, password, tokenUrl, apiBaseUrl, clientId, clientSecret, ...common } =
-      options;
-    const insecure = common.allowInsecureHttp;
+export const aspnetToken = /* @__PURE__ */ definePreset<AspNetTokenPresetOptions>({
+  keys: {
+    baseUrl: true,
+    username: true,
+    password: true,
+    tokenUrl: true,
+    apiBaseUrl: true,
+    clientId: true,
+    clientSecret: true,
+  },
+  build(
+    { baseUrl, username, password, tokenUrl, apiBaseUrl, clientId, clientSecret },
+    { insecure, flowOptions },
+  ) {
     const root = directoryUrl('baseUrl', baseUrl, insecure);
     requireServerRoot(root, /\/api\/$/, 'https://sandbox.sample/');
     const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
     return {
-      ...common,
       baseUrl: api.href,
       flow: passwordGrant({
         tokenUrl: tokenUrl ?? new URL('/Token', root).href,
@@ -79,8 +70,8 @@ export function aspnetToken(options: AspNetTokenPresetOptions): AuthClientOption
         password,
         ...(clientId === undefined ? {} : { clientId }),
         ...(clientSecret === undefined ? {} : { clientSecret }),
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

@@ -1,18 +1,7 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { clientCredentials } from '../flows/client-credentials.js';
 import type { ClientAuthMethod } from '../flows/oauth2/client-auth.js';
-import {
-  type OptionKeys,
-  rejectUnknownOptions,
-  requireString,
-} from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-  vendorOrigin,
-} from './common.js';
+import { requireString } from '../shared/validate-options.js';
+import { definePreset, directoryUrl, type PresetCommonOptions, vendorOrigin } from './common.js';
 
 /** Options of {@link presets.auth0}. */
 export interface Auth0PresetOptions extends PresetCommonOptions {
@@ -33,20 +22,6 @@ export interface Auth0PresetOptions extends PresetCommonOptions {
   /** Token endpoint. Default `https://{domain}/oauth/token`. */
   tokenUrl?: string | URL;
 }
-
-const AUTH0_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    domain: true,
-    clientId: true,
-    clientSecret: true,
-    audience: true,
-    baseUrl: true,
-    scope: true,
-    auth: true,
-    tokenUrl: true,
-  } satisfies OptionKeys<Omit<Auth0PresetOptions, keyof PresetCommonOptions>>),
-};
 
 /**
  * Auth0 machine-to-machine: {@link flows.clientCredentials} against `https://{domain}/oauth/token`
@@ -71,15 +46,23 @@ const AUTH0_OPTION_KEYS = {
  *   }),
  * });
  */
-export function auth0(options: Auth0PresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, AUTH0_OPTION_KEYS);
-    const { domain, clientId, clientSecret, audience, baseUrl, scope, auth, tokenUrl, ...common } =
-      options;
-    const insecure = common.allowInsecureHttp;
+export const auth0 = /* @__PURE__ */ definePreset<Auth0PresetOptions>({
+  keys: {
+    domain: true,
+    clientId: true,
+    clientSecret: true,
+    audience: true,
+    baseUrl: true,
+    scope: true,
+    auth: true,
+    tokenUrl: true,
+  },
+  build(
+    { domain, clientId, clientSecret, audience, baseUrl, scope, auth, tokenUrl },
+    { insecure, flowOptions },
+  ) {
     const tenant = vendorOrigin('domain', domain, insecure);
     return {
-      ...common,
       baseUrl: directoryUrl('baseUrl', baseUrl, insecure).href,
       flow: clientCredentials({
         tokenUrl: tokenUrl ?? new URL('oauth/token', tenant).href,
@@ -88,8 +71,8 @@ export function auth0(options: Auth0PresetOptions): AuthClientOptions {
         audience: requireString('audience', audience),
         auth: auth ?? 'client_secret_post',
         ...(scope === undefined ? {} : { scope }),
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

@@ -1,18 +1,8 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { clientCredentials } from '../flows/client-credentials.js';
 import type { PrivateKeyInput } from '../shared/signing-key.js';
-import {
-  type OptionKeys,
-  rejectUnknownOptions,
-  requireString,
-} from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-} from './common.js';
+import { rejectUnknownOptions, requireString } from '../shared/validate-options.js';
+import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** A certificate credential of an Entra ID app registration. */
 export interface EntraIdCertificate {
@@ -43,19 +33,6 @@ export interface EntraIdPresetOptions extends PresetCommonOptions {
 /** The global Azure cloud's authority. */
 export const ENTRA_AUTHORITY = 'https://login.microsoftonline.com/';
 
-const ENTRA_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    tenantId: true,
-    clientId: true,
-    clientSecret: true,
-    certificate: true,
-    scope: true,
-    baseUrl: true,
-    authority: true,
-  } satisfies OptionKeys<Omit<EntraIdPresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * Microsoft Entra ID (the Microsoft identity platform) client credentials:
  * {@link flows.clientCredentials} at `{authority}{tenantId}/oauth2/v2.0/token` with
@@ -81,12 +58,20 @@ const ENTRA_OPTION_KEYS = {
  *   }),
  * });
  */
-export function entraId(options: EntraIdPresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, ENTRA_OPTION_KEYS);
-    const { tenantId, clientId, clientSecret, certificate, scope, baseUrl, authority, ...common } =
-      options;
-    const insecure = common.allowInsecureHttp;
+export const entraId = /* @__PURE__ */ definePreset<EntraIdPresetOptions>({
+  keys: {
+    tenantId: true,
+    clientId: true,
+    clientSecret: true,
+    certificate: true,
+    scope: true,
+    baseUrl: true,
+    authority: true,
+  },
+  build(
+    { tenantId, clientId, clientSecret, certificate, scope, baseUrl, authority },
+    { common, insecure, flowOptions },
+  ) {
     if ((clientSecret === undefined) === (certificate === undefined)) {
       throw new AuthConfigError(
         'clientSecret',
@@ -99,7 +84,6 @@ export function entraId(options: EntraIdPresetOptions): AuthClientOptions {
     const root = directoryUrl('authority', authority ?? ENTRA_AUTHORITY, insecure);
     const tenant = encodeURIComponent(requireString('tenantId', tenantId));
     return {
-      ...common,
       baseUrl: directoryUrl('baseUrl', baseUrl, insecure).href,
       flow: clientCredentials({
         tokenUrl: new URL(`${tenant}/oauth2/v2.0/token`, root).href,
@@ -114,8 +98,8 @@ export function entraId(options: EntraIdPresetOptions): AuthClientOptions {
               certificateHeaders: ['x5t#S256' as const],
               ...(common.now === undefined ? {} : { now: common.now }),
             }),
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

@@ -1,15 +1,8 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { jwtSigner } from '../flows/jwt-signer.js';
 import { tokenRequest } from '../flows/token-request.js';
 import type { PrivateKeyInput } from '../shared/signing-key.js';
-import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-} from './common.js';
+import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.githubApp}. */
 export interface GitHubAppPresetOptions extends PresetCommonOptions {
@@ -28,16 +21,6 @@ export interface GitHubAppPresetOptions extends PresetCommonOptions {
 
 /** GitHub's REST API base. */
 export const GITHUB_BASE_URL = 'https://api.github.com/';
-
-const GITHUB_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    appId: true,
-    privateKey: true,
-    installationId: true,
-    baseUrl: true,
-  } satisfies OptionKeys<Omit<GitHubAppPresetOptions, keyof PresetCommonOptions>>),
-};
 
 /**
  * GitHub App installation tokens, which are not OAuth: an app JWT (RS256, `iss` = app id, `iat`
@@ -59,13 +42,16 @@ const GITHUB_OPTION_KEYS = {
  * });
  * const repos = await clients.github.fetch('installation/repositories');
  */
-export function githubApp(options: GitHubAppPresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, GITHUB_OPTION_KEYS);
-    const { appId, privateKey, installationId, baseUrl, ...common } = options;
+export const githubApp = /* @__PURE__ */ definePreset<GitHubAppPresetOptions>({
+  keys: {
+    appId: true,
+    privateKey: true,
+    installationId: true,
+    baseUrl: true,
+  },
+  build({ appId, privateKey, installationId, baseUrl }, { common, insecure, flowOptions }) {
     const app = idOption('appId', appId);
     const installation = idOption('installationId', installationId);
-    const insecure = common.allowInsecureHttp;
     const base = directoryUrl('baseUrl', baseUrl ?? GITHUB_BASE_URL, insecure);
     const sign = jwtSigner({
       privateKey: typeof privateKey === 'string' ? pkcs8(privateKey) : privateKey,
@@ -77,7 +63,6 @@ export function githubApp(options: GitHubAppPresetOptions): AuthClientOptions {
     // A numeric App ID goes out as a number, as GitHub's own libraries send it.
     const iss = /^\d+$/.test(app) ? Number(app) : app;
     return {
-      ...common,
       baseUrl: base.href,
       flow: tokenRequest({
         id: 'githubApp',
@@ -92,11 +77,11 @@ export function githubApp(options: GitHubAppPresetOptions): AuthClientOptions {
         }),
         answer: { token: 'token', expiresAt: 'expires_at' },
         cacheKeyParts: [app, installation],
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});
 
 function idOption(option: string, value: unknown): string {
   const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;

@@ -1,19 +1,8 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { AuthConfigError } from '../errors.js';
 import { jwtBearer } from '../flows/jwt-bearer.js';
 import { scopeOption } from '../flows/oauth2/oauth2-client.js';
-import {
-  type OptionKeys,
-  optionalString,
-  rejectUnknownOptions,
-  requireString,
-} from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-} from './common.js';
+import { optionalString, requireString } from '../shared/validate-options.js';
+import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** The fields of a service account key file the preset reads (others are ignored). */
 export interface GoogleServiceAccountCredentials {
@@ -44,16 +33,6 @@ export interface GoogleServiceAccountPresetOptions extends PresetCommonOptions {
 /** Google's token endpoint, when a key file names none. */
 export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 
-const GOOGLE_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    credentials: true,
-    scopes: true,
-    subject: true,
-    baseUrl: true,
-  } satisfies OptionKeys<Omit<GoogleServiceAccountPresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * Google service account: {@link flows.jwtBearer} at the key file's `token_uri` with an RS256
  * assertion signed by its `private_key` (`kid` = `private_key_id`, `iss` = `client_email`,
@@ -77,41 +56,43 @@ const GOOGLE_OPTION_KEYS = {
  * });
  * const buckets = await clients.storage.fetch('b?project=acme');
  */
-export function googleServiceAccount(
-  options: GoogleServiceAccountPresetOptions,
-): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, GOOGLE_OPTION_KEYS);
-    const { credentials, scopes, subject, baseUrl, ...common } = options;
-    if (typeof credentials !== 'object' || credentials === null) {
-      throw new AuthConfigError('credentials', 'must be the parsed JSON key file');
-    }
-    if (credentials.type !== undefined && credentials.type !== 'service_account') {
-      throw new AuthConfigError('credentials.type', 'must be "service_account"');
-    }
-    const scope = scopeOption(scopes);
-    if (scope === undefined) throw new AuthConfigError('scopes', 'needs at least one scope');
-    const tokenUri =
-      optionalString('credentials.token_uri', credentials.token_uri) ?? GOOGLE_TOKEN_URI;
-    const keyId = optionalString('credentials.private_key_id', credentials.private_key_id);
-    const insecure = common.allowInsecureHttp;
-    return {
-      ...common,
-      baseUrl: directoryUrl('baseUrl', baseUrl, insecure).href,
-      flow: jwtBearer({
-        tokenUrl: tokenUri,
-        assertion: {
-          privateKey: requireString('credentials.private_key', credentials.private_key),
-          ...(keyId === undefined ? {} : { keyId }),
-          issuer: requireString('credentials.client_email', credentials.client_email),
-          ...(subject === undefined ? {} : { subject }),
-          audience: tokenUri,
-          claims: { scope },
-          lifetimeSeconds: 3600,
-          ...(common.now === undefined ? {} : { now: common.now }),
-        },
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
-      }),
-    };
-  });
-}
+export const googleServiceAccount = /* @__PURE__ */ definePreset<GoogleServiceAccountPresetOptions>(
+  {
+    keys: {
+      credentials: true,
+      scopes: true,
+      subject: true,
+      baseUrl: true,
+    },
+    build({ credentials, scopes, subject, baseUrl }, { common, insecure, flowOptions }) {
+      if (typeof credentials !== 'object' || credentials === null) {
+        throw new AuthConfigError('credentials', 'must be the parsed JSON key file');
+      }
+      if (credentials.type !== undefined && credentials.type !== 'service_account') {
+        throw new AuthConfigError('credentials.type', 'must be "service_account"');
+      }
+      const scope = scopeOption(scopes);
+      if (scope === undefined) throw new AuthConfigError('scopes', 'needs at least one scope');
+      const tokenUri =
+        optionalString('credentials.token_uri', credentials.token_uri) ?? GOOGLE_TOKEN_URI;
+      const keyId = optionalString('credentials.private_key_id', credentials.private_key_id);
+      return {
+        baseUrl: directoryUrl('baseUrl', baseUrl, insecure).href,
+        flow: jwtBearer({
+          tokenUrl: tokenUri,
+          assertion: {
+            privateKey: requireString('credentials.private_key', credentials.private_key),
+            ...(keyId === undefined ? {} : { keyId }),
+            issuer: requireString('credentials.client_email', credentials.client_email),
+            ...(subject === undefined ? {} : { subject }),
+            audience: tokenUri,
+            claims: { scope },
+            lifetimeSeconds: 3600,
+            ...(common.now === undefined ? {} : { now: common.now }),
+          },
+          ...flowOptions,
+        }),
+      };
+    },
+  },
+);

@@ -1,15 +1,9 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { formCredentials } from '../flows/form-credentials.js';
+import { requireString } from '../shared/validate-options.js';
 import {
-  type OptionKeys,
-  rejectUnknownOptions,
-  requireString,
-} from '../shared/validate-options.js';
-import {
+  definePreset,
   directoryUrl,
-  PRESET_COMMON_KEYS,
   type PresetCommonOptions,
-  presetOptions,
   requireServerRoot,
 } from './common.js';
 
@@ -34,19 +28,6 @@ export interface KlearStackPresetOptions extends PresetCommonOptions {
   refreshUrl?: string | URL;
 }
 
-const KLEARSTACK_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    baseUrl: true,
-    username: true,
-    password: true,
-    companyName: true,
-    apiBaseUrl: true,
-    tokenUrl: true,
-    refreshUrl: true,
-  } satisfies OptionKeys<Omit<KlearStackPresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * KlearStack: {@link flows.formCredentials} with `company_name`, JWT expiry, refresh tokens.
  *
@@ -68,26 +49,25 @@ const KLEARSTACK_OPTION_KEYS = {
  * });
  * const res = await clients.klearstack.fetch('documents');
  */
-export function klearstack(options: KlearStackPresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, KLEARSTACK_OPTION_KEYS);
-    const {
-      baseUrl,
-      username,
-      password,
-      companyName,
-      apiBaseUrl,
-      tokenUrl,
-      refreshUrl,
-      ...common
-    } = options;
-    const insecure = common.allowInsecureHttp;
+export const klearstack = /* @__PURE__ */ definePreset<KlearStackPresetOptions>({
+  keys: {
+    baseUrl: true,
+    username: true,
+    password: true,
+    companyName: true,
+    apiBaseUrl: true,
+    tokenUrl: true,
+    refreshUrl: true,
+  },
+  build(
+    { baseUrl, username, password, companyName, apiBaseUrl, tokenUrl, refreshUrl },
+    { insecure, flowOptions },
+  ) {
     const root = directoryUrl('baseUrl', baseUrl, insecure);
     requireServerRoot(root, /\/api\/$/, 'https://acme.klearstack.com/');
     const company = requireString('companyName', companyName);
     const api = directoryUrl('apiBaseUrl', apiBaseUrl ?? new URL('api/', root), insecure);
     return {
-      ...common,
       baseUrl: api.href,
       flow: formCredentials({
         tokenUrl: tokenUrl ?? new URL('access/klearstack/get_access_token', root).href,
@@ -95,8 +75,8 @@ export function klearstack(options: KlearStackPresetOptions): AuthClientOptions 
         password,
         fields: { company_name: company },
         refresh: { url: refreshUrl ?? new URL('access/klearstack/refresh_token', root).href },
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

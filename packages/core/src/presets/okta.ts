@@ -1,15 +1,8 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import type { DPoPOption } from '../engine/dpop.js';
 import { AuthConfigError } from '../errors.js';
 import { clientCredentials } from '../flows/client-credentials.js';
 import type { PrivateKeyInput } from '../shared/signing-key.js';
-import { type OptionKeys, rejectUnknownOptions } from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-} from './common.js';
+import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.okta}. */
 export interface OktaPresetOptions extends PresetCommonOptions {
@@ -34,20 +27,6 @@ export interface OktaPresetOptions extends PresetCommonOptions {
   tokenUrl?: string | URL;
 }
 
-const OKTA_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    issuer: true,
-    clientId: true,
-    privateKey: true,
-    keyId: true,
-    scopes: true,
-    dpop: true,
-    baseUrl: true,
-    tokenUrl: true,
-  } satisfies OptionKeys<Omit<OktaPresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * Okta service app: {@link flows.clientCredentials} with `private_key_jwt` (a client assertion
  * with `iss` = `sub` = client id and `aud` = the token URL, signed per request; Okta refuses a
@@ -71,19 +50,27 @@ const OKTA_OPTION_KEYS = {
  * });
  * const users = await clients.okta.fetch('users?limit=20');
  */
-export function okta(options: OktaPresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, OKTA_OPTION_KEYS);
-    const { issuer, clientId, privateKey, keyId, scopes, dpop, baseUrl, tokenUrl, ...common } =
-      options;
+export const okta = /* @__PURE__ */ definePreset<OktaPresetOptions>({
+  keys: {
+    issuer: true,
+    clientId: true,
+    privateKey: true,
+    keyId: true,
+    scopes: true,
+    dpop: true,
+    baseUrl: true,
+    tokenUrl: true,
+  },
+  build(
+    { issuer, clientId, privateKey, keyId, scopes, dpop, baseUrl, tokenUrl },
+    { common, insecure, flowOptions },
+  ) {
     if (scopes === undefined || scopes.length === 0) {
       throw new AuthConfigError('scopes', 'is required (Okta grants no default scope here)');
     }
-    const insecure = common.allowInsecureHttp;
     const server = directoryUrl('issuer', issuer, insecure);
     const token = server.pathname === '/' ? 'oauth2/v1/token' : 'v1/token';
     return {
-      ...common,
       baseUrl: directoryUrl('baseUrl', baseUrl ?? new URL('/api/v1/', server), insecure).href,
       flow: clientCredentials({
         tokenUrl: tokenUrl ?? new URL(token, server).href,
@@ -93,8 +80,8 @@ export function okta(options: OktaPresetOptions): AuthClientOptions {
         scope: scopes,
         ...(dpop === undefined ? {} : { dpop }),
         ...(common.now === undefined ? {} : { now: common.now }),
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

@@ -1,16 +1,10 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { clientCredentials } from '../flows/client-credentials.js';
 import type { ClientAuthMethod } from '../flows/oauth2/client-auth.js';
+import { requireString } from '../shared/validate-options.js';
 import {
-  type OptionKeys,
-  rejectUnknownOptions,
-  requireString,
-} from '../shared/validate-options.js';
-import {
+  definePreset,
   directoryUrl,
-  PRESET_COMMON_KEYS,
   type PresetCommonOptions,
-  presetOptions,
   requireServerRoot,
 } from './common.js';
 
@@ -35,19 +29,6 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
   tokenUrl?: string | URL;
 }
 
-const OPSRAMP_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    baseUrl: true,
-    tenantId: true,
-    clientId: true,
-    clientSecret: true,
-    scope: true,
-    auth: true,
-    tokenUrl: true,
-  } satisfies OptionKeys<Omit<OpsRampPresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * OpsRamp: {@link flows.clientCredentials} against `{baseUrl}auth/oauth/token`; the client's base URL
  * is the tenant's API root `{baseUrl}api/v2/tenants/{tenantId}/`, so calls are relative to it.
@@ -66,16 +47,24 @@ const OPSRAMP_OPTION_KEYS = {
  * });
  * const res = await clients.opsramp.fetch('alerts/search?queryString=state:open');
  */
-export function opsramp(options: OpsRampPresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, OPSRAMP_OPTION_KEYS);
-    const { baseUrl, tenantId, clientId, clientSecret, scope, auth, tokenUrl, ...common } = options;
-    const insecure = common.allowInsecureHttp;
+export const opsramp = /* @__PURE__ */ definePreset<OpsRampPresetOptions>({
+  keys: {
+    baseUrl: true,
+    tenantId: true,
+    clientId: true,
+    clientSecret: true,
+    scope: true,
+    auth: true,
+    tokenUrl: true,
+  },
+  build(
+    { baseUrl, tenantId, clientId, clientSecret, scope, auth, tokenUrl },
+    { insecure, flowOptions },
+  ) {
     const root = directoryUrl('baseUrl', baseUrl, insecure);
     requireServerRoot(root, /\/api\/v2\//, 'https://acme.api.opsramp.com/');
     const tenant = requireString('tenantId', tenantId);
     return {
-      ...common,
       baseUrl: new URL(`api/v2/tenants/${encodeURIComponent(tenant)}/`, root).href,
       flow: clientCredentials({
         tokenUrl: tokenUrl ?? new URL('auth/oauth/token', root).href,
@@ -83,8 +72,8 @@ export function opsramp(options: OpsRampPresetOptions): AuthClientOptions {
         clientSecret,
         ...(scope === undefined ? {} : { scope }),
         ...(auth === undefined ? {} : { auth }),
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

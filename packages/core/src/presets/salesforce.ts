@@ -1,17 +1,7 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { jwtBearer } from '../flows/jwt-bearer.js';
 import type { PrivateKeyInput } from '../shared/signing-key.js';
-import {
-  type OptionKeys,
-  rejectUnknownOptions,
-  requireString,
-} from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-} from './common.js';
+import { requireString } from '../shared/validate-options.js';
+import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.salesforce}. */
 export interface SalesforcePresetOptions extends PresetCommonOptions {
@@ -38,18 +28,6 @@ export interface SalesforcePresetOptions extends PresetCommonOptions {
 /** Salesforce's production login server. */
 export const SALESFORCE_LOGIN_URL = 'https://login.salesforce.com/';
 
-const SALESFORCE_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    instanceUrl: true,
-    loginUrl: true,
-    clientId: true,
-    privateKey: true,
-    username: true,
-    lifetimeSeconds: true,
-  } satisfies OptionKeys<Omit<SalesforcePresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * Salesforce OAuth 2.0 JWT bearer flow: {@link flows.jwtBearer} at
  * `{loginUrl}services/oauth2/token` with an RS256 assertion (`iss` = consumer key, `sub` =
@@ -75,15 +53,21 @@ const SALESFORCE_OPTION_KEYS = {
  * });
  * const objects = await clients.salesforce.fetch('services/data/v62.0/sobjects');
  */
-export function salesforce(options: SalesforcePresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, SALESFORCE_OPTION_KEYS);
-    const { instanceUrl, loginUrl, clientId, privateKey, username, lifetimeSeconds, ...common } =
-      options;
-    const insecure = common.allowInsecureHttp;
+export const salesforce = /* @__PURE__ */ definePreset<SalesforcePresetOptions>({
+  keys: {
+    instanceUrl: true,
+    loginUrl: true,
+    clientId: true,
+    privateKey: true,
+    username: true,
+    lifetimeSeconds: true,
+  },
+  build(
+    { instanceUrl, loginUrl, clientId, privateKey, username, lifetimeSeconds },
+    { common, insecure, flowOptions },
+  ) {
     const login = directoryUrl('loginUrl', loginUrl ?? SALESFORCE_LOGIN_URL, insecure);
     return {
-      ...common,
       baseUrl: directoryUrl('instanceUrl', instanceUrl, insecure).href,
       flow: jwtBearer({
         tokenUrl: new URL('services/oauth2/token', login).href,
@@ -96,8 +80,8 @@ export function salesforce(options: SalesforcePresetOptions): AuthClientOptions 
           ...(common.now === undefined ? {} : { now: common.now }),
         },
         lifetimeSeconds: lifetimeSeconds ?? 7200,
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});

@@ -1,16 +1,6 @@
-import type { AuthClientOptions } from '../client/client-options.js';
 import { clientCredentials } from '../flows/client-credentials.js';
-import {
-  type OptionKeys,
-  rejectUnknownOptions,
-  requireString,
-} from '../shared/validate-options.js';
-import {
-  directoryUrl,
-  PRESET_COMMON_KEYS,
-  type PresetCommonOptions,
-  presetOptions,
-} from './common.js';
+import { requireString } from '../shared/validate-options.js';
+import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
 /** Options of {@link presets.zoom}. */
 export interface ZoomPresetOptions extends PresetCommonOptions {
@@ -31,17 +21,6 @@ export const ZOOM_BASE_URL = 'https://api.zoom.us/v2/';
 /** Zoom's documented token endpoint. */
 export const ZOOM_TOKEN_URL = 'https://zoom.us/oauth/token';
 
-const ZOOM_OPTION_KEYS = {
-  ...PRESET_COMMON_KEYS,
-  ...({
-    accountId: true,
-    clientId: true,
-    clientSecret: true,
-    baseUrl: true,
-    tokenUrl: true,
-  } satisfies OptionKeys<Omit<ZoomPresetOptions, keyof PresetCommonOptions>>),
-};
-
 /**
  * Zoom Server-to-Server OAuth: Zoom's own `account_credentials` grant, shaped like client
  * credentials ({@link flows.clientCredentials} with `grantType: 'account_credentials'` and
@@ -61,13 +40,16 @@ const ZOOM_OPTION_KEYS = {
  * });
  * const me = await clients.zoom.fetch('users/me');
  */
-export function zoom(options: ZoomPresetOptions): AuthClientOptions {
-  return presetOptions(() => {
-    rejectUnknownOptions(options, ZOOM_OPTION_KEYS);
-    const { accountId, clientId, clientSecret, baseUrl, tokenUrl, ...common } = options;
-    const insecure = common.allowInsecureHttp;
+export const zoom = /* @__PURE__ */ definePreset<ZoomPresetOptions>({
+  keys: {
+    accountId: true,
+    clientId: true,
+    clientSecret: true,
+    baseUrl: true,
+    tokenUrl: true,
+  },
+  build({ accountId, clientId, clientSecret, baseUrl, tokenUrl }, { insecure, flowOptions }) {
     return {
-      ...common,
       baseUrl: directoryUrl('baseUrl', baseUrl ?? ZOOM_BASE_URL, insecure).href,
       flow: clientCredentials({
         tokenUrl: tokenUrl ?? ZOOM_TOKEN_URL,
@@ -76,8 +58,8 @@ export function zoom(options: ZoomPresetOptions): AuthClientOptions {
         auth: 'client_secret_basic',
         grantType: 'account_credentials',
         parameters: { account_id: requireString('accountId', accountId) },
-        ...(insecure === undefined ? {} : { allowInsecureHttp: insecure }),
+        ...flowOptions,
       }),
     };
-  });
-}
+  },
+});
