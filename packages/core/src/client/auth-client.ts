@@ -279,7 +279,7 @@ export class AuthClient {
   }
 
   /**
-   * The 401 rule (DESIGN §8) on the answer to a call that carried `token`: a 401 drops the token
+   * The 401 rule on the answer to a call that carried `token`: a 401 drops the token
    * and the call is sent once more with a fresh one when the rule and the body allow it.
    */
   async #unauthorizedRule(

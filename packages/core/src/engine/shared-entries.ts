@@ -1,10 +1,8 @@
 /**
- * Token entries shared by the managers of one process (DESIGN §8, one token per credential per
+ * Token entries shared by the managers of one process (one token per credential per
  * process). Clients and registries created without a `store` whose cache keys and credentials are
  * equal hold one entry: one token, one single flight, so two clients of one account never knock
  * each other's token out on a provider that keeps one token per account.
- *
- * @internal
  */
 import type { TokenFlow } from './token-flow.js';
 

@@ -187,7 +187,7 @@ export class TokenManager {
 
   /**
    * Report that the API answered 401 to a request carrying `token` (`challenge`: the response's
-   * `WWW-Authenticate`). The 401 budget of DESIGN §8 decides:
+   * `WWW-Authenticate`). The 401 budget decides ({@link UnauthorizedBudget}):
    * - `ignored`: the challenge names another error than `invalid_token` (`insufficient_scope`...);
    * - `stale`: `token` is no longer current (someone replaced or dropped it already);
    * - `limited`: the current token was itself obtained because of a 401 within the interval
@@ -195,7 +195,7 @@ export class TokenManager {
    * - `renewed`: the token is dropped, locally and in the store; the next caller gets a new one.
    *
    * A token that worked and now gets a 401 was revoked (a single-active-token provider, an
-   * operator): it is renewed at once, whatever the interval (DESIGN §8, proven tokens).
+   * operator): it is renewed at once, whatever the interval (a proven token).
    *
    * A store that fails to delete is reported as a `store.failure` event and never replaces the
    * API's answer: this method does not throw.

@@ -2,8 +2,6 @@
  * What every flow's error paths share: the flow id, a printable endpoint, and a redactor that knows
  * the flow's secrets. The redactor lives in a closure, so a context never exposes the secrets it
  * removes.
- *
- * @internal
  */
 import { type AuthErrorCode, TokenEndpointError } from '../errors.js';
 import { createRedactor } from './redactor.js';

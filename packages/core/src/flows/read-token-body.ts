@@ -2,8 +2,6 @@
  * The HTTP half every flow shares: send one request to a token endpoint with the manager's `fetch`
  * and signal, read the body up to a byte limit without buffering the rest, turn error statuses into
  * a {@link TokenEndpointError} carrying the vendor's own code and message, and parse JSON bodies.
- *
- * @internal
  */
 
 import type { FlowRequest } from '../engine/token-flow.js';

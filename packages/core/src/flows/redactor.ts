@@ -4,8 +4,6 @@
  * percent- and form-encoded (either hex case), inside a Basic header's base64 (at any byte
  * offset, standard or URL alphabet), with its whitespace collapsed or removed, and cut short:
  * any run of {@link MIN_FRAGMENT} or more characters of any of those forms is removed too.
- *
- * @internal
  */
 
 const REDACTED = '[redacted]';

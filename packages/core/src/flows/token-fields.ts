@@ -1,8 +1,6 @@
 /**
- * Turns a token endpoint's JSON object into a validated {@link TokenResponse}. Used by all four
- * flows (the OAuth2 ones after openid-client's own checks), so every flow validates the same way.
- *
- * @internal
+ * Turns a token endpoint's JSON object into a validated {@link TokenResponse}. Used by every
+ * flow (the OAuth2 ones after openid-client's own checks), so every flow validates the same way.
  */
 import type { TokenResponse } from '../engine/token.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../engine/token-timing.js';

@@ -67,7 +67,7 @@ export interface TokenFailureEvent extends AuthEventBase {
   retryInMs: number;
 }
 
-/** What a 401 from the API did to the token (DESIGN §8, the 401 budget). */
+/** What a 401 from the API did to the token (the 401 budget decides, see `AuthClient.unauthorized`). */
 export type UnauthorizedAction = 'renewed' | 'stale' | 'limited' | 'ignored';
 
 /** The API answered 401 to a request that carried the token. */

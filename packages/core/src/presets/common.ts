@@ -1,7 +1,5 @@
 /**
  * What every preset shares: the client options passed through unchanged, and the URL rule.
- *
- * @internal
  */
 import { type AuthClientOptions, CLIENT_OPTION_KEYS } from '../client/client-options.js';
 import { presetOptions } from '../client/preset-options.js';

@@ -1,8 +1,6 @@
 /**
  * The parts of `jose` that DPoP and JWT signing use, loaded together on first use through
  * {@link jose}. Named here, not as `import('jose')`, so that an app's bundler keeps only these.
- *
- * @internal
  */
 export {
   base64url,

@@ -1,8 +1,6 @@
 /**
  * Private keys given as a JWK, a PKCS#8 PEM or a `CryptoKey`, imported once (lazily, on the first
  * token request) into a signing `CryptoKey`, and the JWS algorithm that goes with a key.
- *
- * @internal
  */
 import type { JWK } from 'jose';
 import { AuthConfigError, AuthError } from '../errors.js';

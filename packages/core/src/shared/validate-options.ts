@@ -1,8 +1,6 @@
 /**
  * Option checks shared by every flow factory and preset. Each helper throws an
  * {@link AuthConfigError} naming the option, at the moment the factory is called.
- *
- * @internal
  */
 import { AuthConfigError } from '../errors.js';
 

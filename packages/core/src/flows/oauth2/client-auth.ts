@@ -1,9 +1,7 @@
 /**
  * Client authentication at the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2, RFC 8705 §2): the six
- * methods of DESIGN §11 mapped onto openid-client's `ClientAuth` functions. Keys are imported on
+ * methods mapped onto openid-client's `ClientAuth` functions. Keys are imported on
  * the first token request; assertions are audienced to the token endpoint.
- *
- * @internal
  */
 import {
   type ClientAuth,

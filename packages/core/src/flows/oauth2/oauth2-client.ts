@@ -3,8 +3,6 @@
  * `Configuration` per token request (so concurrent requests never share a `fetch` or signal), a
  * `customFetch` that goes through {@link sendTokenRequest} (manager's `fetch`, signal, byte limit,
  * no redirects, vendor error bodies), optional discovery, and the result mapping.
- *
- * @internal
  */
 import {
   allowInsecureRequests,

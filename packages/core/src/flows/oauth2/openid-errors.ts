@@ -2,8 +2,6 @@
  * The one place that maps openid-client / oauth4webapi errors onto {@link TokenEndpointError}
  * codes. Causes are replaced by flat, redacted copies: openid-client keeps the parsed response
  * body (tokens included) in its errors' `cause`.
- *
- * @internal
  */
 import { ClientError, ResponseBodyError, WWWAuthenticateChallengeError } from 'openid-client';
 import { AuthError, type AuthErrorCode, TokenEndpointError } from '../../errors.js';
