@@ -60,27 +60,19 @@ export class RedisTokenStore implements TokenStore {
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
-    const {
-      redis,
-      prefix,
-      encryptionKey,
-      fallback,
-      commandTimeoutMs,
-      refreshTokenTtlMs,
-      onError,
-      now,
-    } = resolveStoreOptions(options);
+    const resolved = resolveStoreOptions(options);
+    const { prefix, now } = resolved;
     this.#prefix = prefix;
-    this.#keys = new KeyRing(encryptionKey);
-    this.#fallback =
-      fallback === 'memory' ? new OutageFallback(now, this.#fallbackRedis()) : undefined;
-    this.#refreshTokenTtlMs = refreshTokenTtlMs;
-    this.#onError = onError;
+    this.#keys = new KeyRing(resolved.encryptionKey);
+    this.#refreshTokenTtlMs = resolved.refreshTokenTtlMs;
+    this.#onError = resolved.onError;
     this.#now = now;
-    const memory = this.#fallback;
+    const memory =
+      resolved.fallback === 'memory' ? new OutageFallback(now, this.#fallbackRedis()) : undefined;
+    this.#fallback = memory;
     this.#connection = new RedisConnection({
-      redis,
-      commandTimeoutMs,
+      redis: resolved.redis,
+      commandTimeoutMs: resolved.commandTimeoutMs,
       onReady: memory === undefined ? undefined : () => void memory.writeBack(),
     });
     this.#fleet = new FleetKeys(this.#connection, prefix, this.#keys);
