@@ -69,3 +69,13 @@ export {
   redirectHop,
 } from './client/redirect-hop.js';
 export { isReplayableBody } from './client/request-body.js';
+/**
+ * The engine, for integration authors and flow tests (`checkTokenFlow` of `@auth/testing`):
+ * applications get tokens through `createAuthClients()`, never from these directly.
+ */
+export { DPoPProver } from './engine/dpop.js';
+export {
+  type GetTokenOptions,
+  TokenManager,
+  type TokenManagerOptions,
+} from './engine/token-manager.js';

@@ -24,15 +24,10 @@ export {
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './client/create-auth-clients.js';
 export { isReplayableBody } from './client/request-body.js';
-export { type DPoPKeyPair, type DPoPOption, DPoPProver } from './engine/dpop.js';
+export type { DPoPKeyPair, DPoPOption } from './engine/dpop.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './engine/memory-token-store.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './engine/token.js';
 export type { FlowRequest, TokenFlow } from './engine/token-flow.js';
-export {
-  type GetTokenOptions,
-  TokenManager,
-  type TokenManagerOptions,
-} from './engine/token-manager.js';
 export type { TokenLease, TokenStore } from './engine/token-store.js';
 export {
   DEFAULT_BACKOFF_INITIAL_MS,

@@ -41,7 +41,8 @@ describe('the built package (cold start)', () => {
       [
         '--input-type=module',
         '-e',
-        `import { DPoPProver, jwtSigner } from '@auth/core';
+        `import { jwtSigner } from '@auth/core';
+import { DPoPProver } from '@auth/core/adapter';
 const prover = new DPoPProver(undefined);
 const proof = await prover.proof('GET', new URL('https://api.example/x'), 'token');
 const { privateKey } = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);

@@ -1,4 +1,5 @@
-import { createAuthClients, MemoryTokenStore, type TokenFlow, TokenManager } from '@auth/core';
+import { createAuthClients, MemoryTokenStore, type TokenFlow } from '@auth/core';
+import { TokenManager } from '@auth/core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi } from './support/api-server.js';
 import { deferred, fakeFlow, flush, manualClock } from './support/fake-flow.js';

@@ -8,8 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CheckTokenFlowOptions, checkTokenFlow } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenManager } from '../src/adapter.js';
 import type { TokenFlow } from '../src/engine/token-flow.js';
-import { MemoryTokenStore, TokenManager } from '../src/index.js';
+import { MemoryTokenStore } from '../src/index.js';
 import { acmeFlow } from './support/acme-flow.js';
 
 const API_KEY = 'acme-key-5e1f0c';

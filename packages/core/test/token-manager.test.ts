@@ -1,9 +1,5 @@
-import {
-  MemoryTokenStore,
-  TokenEndpointError,
-  TokenManager,
-  type TokenManagerOptions,
-} from '@auth/core';
+import { MemoryTokenStore, TokenEndpointError } from '@auth/core';
+import { TokenManager, type TokenManagerOptions } from '@auth/core/adapter';
 import { describe, expect, it, vi } from 'vitest';
 import { deferred, fakeFlow, flush, manualClock } from './support/fake-flow.js';
 

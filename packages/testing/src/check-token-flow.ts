@@ -103,7 +103,8 @@ export interface CheckTokenFlowReport {
  * appears in the printed flow, token, status or error. Throws an `Error` listing every broken rule.
  *
  * @example
- * import { MemoryTokenStore, TokenManager } from '@auth/core';
+ * import { MemoryTokenStore } from '@auth/core';
+ * import { TokenManager } from '@auth/core/adapter';
  * const report = await checkTokenFlow({
  *   flow: acmeFlow({ tokenUrl, apiKey }),
  *   failingFlow: acmeFlow({ tokenUrl, apiKey: 'wrong' }),
