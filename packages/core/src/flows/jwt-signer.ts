@@ -25,7 +25,11 @@ export type CertificateHeader = 'x5t#S256' | 'x5t' | 'x5c';
 export interface JwtKeyOptions {
   /** Signing key: a private JWK, a PKCS#8 PEM string or a `CryptoKey`. Never printed. */
   privateKey: PrivateKeyInput;
-  /** JWS algorithm. Default: the JWK's `alg`, else by key type (`RS256` for RSA and PEM). */
+  /**
+   * JWS algorithm. Default: the JWK's `alg`, else by the key's type, for a JWK, a PEM and a
+   * `CryptoKey` alike (`RS256` for RSA, `ES256` for P-256, `ES384` for P-384, `ES512` for P-521,
+   * `EdDSA` for Ed25519).
+   */
   algorithm?: string;
   /** `kid` header. Default: the JWK's `kid`, else none. */
   keyId?: string;
@@ -114,8 +118,8 @@ export function jwtKey(options: JwtKeyOptions, prefix = ''): JwtKey {
  * A JWT signer for vendors whose token request carries a JWT the flows do not build themselves
  * (GitHub's app JWT, a custom flow's assertion). Each call signs a fresh token.
  *
- * Defaults: `lifetimeSeconds: 300`, `backdateSeconds: 0`, algorithm by key (`RS256` for RSA and
- * PEM), header `{ alg, typ: 'JWT', kid? }` plus the certificate parameters when `certificate` is
+ * Defaults: `lifetimeSeconds: 300`, `backdateSeconds: 0`, algorithm by the key's type (`RS256`
+ * for RSA, `ES256` for P-256, ...), header `{ alg, typ: 'JWT', kid? }` plus the certificate parameters when `certificate` is
  * given. Key problems fail the first signature with `CLIENT_KEY_INVALID` (never printing the key).
  *
  * @example
