@@ -190,13 +190,23 @@ export class TokenEntries {
   }
 }
 
-/** A new, empty entry; the fingerprint of its subject token (if any) follows for `status()`. */
+/** A new, empty entry; the fingerprint of its subject token (if any) comes with its key. */
 function newEntry(
   { flow, tenant, subjectToken }: EntryKey & { flow: TokenFlow },
   store: TokenStore,
   shareId: string | undefined,
 ): Entry {
-  const key = cacheKey(flow, tenant, subjectToken);
+  // Every token request awaits the key first: the subject's fingerprint is set with it, so a row
+  // of `status()` has it as soon as the entry has a token.
+  const key =
+    subjectToken === undefined
+      ? cacheKey(flow, tenant, subjectToken)
+      : Promise.all([cacheKey(flow, tenant, subjectToken), subjectFingerprint(subjectToken)]).then(
+          ([computed, fingerprint]) => {
+            entry.subject = fingerprint;
+            return computed;
+          },
+        );
   // A key that cannot be computed (a broken DPoP key) fails the token request that awaits it.
   key.catch(ignore);
   const entry: Entry = {
@@ -222,11 +232,6 @@ function newEntry(
     shareId,
     holders: 0,
   };
-  if (subjectToken !== undefined) {
-    subjectFingerprint(subjectToken).then((fingerprint) => {
-      entry.subject = fingerprint;
-    }, ignore);
-  }
   return entry;
 }
 
