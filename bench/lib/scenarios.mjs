@@ -342,6 +342,18 @@ function redisCommands(ports) {
   return byCommand;
 }
 
+/** Issue #27: with memory stores (no fleet coordination), ours fails no more calls than the peer. */
+function memoryAgainstPeer(ours, peer) {
+  const label =
+    'fleet with memory stores: failed calls, ours ≤ @badgateway/oauth2-client in the same run';
+  return {
+    label,
+    goal: `≤ ${peer.failed}`,
+    value: ours.failed,
+    met: ours.failed <= peer.failed,
+  };
+}
+
 /** Commands a client sends once per connection (ioredis' ready check, cluster topology). */
 const CONNECTION_COMMANDS = /^(info|cluster|client|select|hello|ping|command)/;
 
@@ -467,6 +479,7 @@ export async function fleet(ctx) {
     config: cfg,
     contenders,
     targets: [
+      memoryAgainstPeer(contenders['ours-memory'], contenders.badgateway),
       failedTarget('fleet with Redis: failed calls', contenders['ours-redis']),
       failedTarget('fleet with Redis Cluster: failed calls', contenders['ours-redis-cluster']),
       ...['ours-redis', 'ours-redis-cluster'].map((key) => {

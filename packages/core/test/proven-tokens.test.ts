@@ -91,7 +91,7 @@ describe('an API that revokes tokens that worked', () => {
     newTokensWork = true;
   });
 
-  function client(onEvent?: (event: AuthEvent) => void) {
+  function client(onEvent?: (event: AuthEvent) => void, initialMs = 1_000) {
     const { tokenUrl, credentials } = emulators.alertsite;
     const inner = flows.jsonCredentials({ tokenUrl, ...credentials });
     return createAuthClients(
@@ -99,6 +99,7 @@ describe('an API that revokes tokens that worked', () => {
         api: {
           baseUrl: api.url,
           monotonic,
+          backoff: { initialMs },
           flow: {
             ...inner,
             async requestToken(request) {
@@ -131,7 +132,8 @@ describe('an API that revokes tokens that worked', () => {
     const events: AuthEvent[] = [];
     const clients = client((event) => events.push(event));
     expect((await clients.api.fetch('items')).status).toBe(200);
-    // From now on no token works: the proven one renews once, its successor is limited.
+    // From now on no token works. The proven one renews at once; its successor, rejected at once
+    // too, looks like a contest and is renewed 1 s after it arrived; from then on: limited.
     accepted.clear();
     newTokensWork = false;
     const at = async (ms: number) => {
@@ -140,13 +142,42 @@ describe('an API that revokes tokens that worked', () => {
       return tokenRequests();
     };
     expect(await at(0)).toBe(2);
-    expect(await at(10)).toBe(2);
-    expect(await at(999)).toBe(2);
-    expect(await at(1_000)).toBe(3); // 1 s after the renewed token arrived
+    expect(await at(1_000)).toBe(3); // the contest's renewal, 1 s after the renewed token arrived
+    expect(await at(1_010)).toBe(3); // no token worked for 1 s: no contest, limited
     expect(await at(2_999)).toBe(3);
-    expect(await at(3_000)).toBe(4); // 2 s later
+    expect(await at(3_000)).toBe(4); // 2 s after the last renewal
+    expect(await at(6_999)).toBe(4);
+    expect(await at(7_000)).toBe(5); // 4 s later
     const actions = events.flatMap((e) => (e.type === 'api.unauthorized' ? [e.action] : []));
-    expect(actions.slice(0, 3)).toEqual(['renewed', 'limited', 'limited']);
+    expect(actions.slice(0, 4)).toEqual(['renewed', 'renewed', 'limited', 'limited']);
+  });
+
+  it('a contest: revoked again before its first 2xx moments after a token that worked, callers wait for one renewal instead of a 401', async () => {
+    const initialMs = 20; // real time the callers wait, the monotonic clock being frozen
+    const clients = client(undefined, initialMs);
+    expect((await clients.api.fetch('items')).status).toBe(200);
+    // Another process logs in twice: the token that worked is revoked, so is its successor.
+    accepted.clear();
+    newTokensWork = false;
+    expect((await clients.api.fetch('items')).status).toBe(401); // its retry met the second revocation
+    expect(tokenRequests()).toBe(2);
+    newTokensWork = true;
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, async () => (await clients.api.fetch('items')).status),
+    );
+    expect(statuses).toEqual(Array(10).fill(200));
+    expect(tokenRequests()).toBe(3);
+  });
+
+  it('without a token that worked moments ago, a token renewed because of a 401 is limited', async () => {
+    newTokensWork = false;
+    const clients = client(undefined, 20);
+    expect((await clients.api.fetch('items')).status).toBe(401); // renewed once, retried: 401
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, async () => (await clients.api.fetch('items')).status),
+    );
+    expect(statuses).toEqual(Array(10).fill(401)); // at once: no wait, no token request
+    expect(tokenRequests()).toBe(2);
   });
 
   it('acceptToken proves a token for callers that use another HTTP client', async () => {
@@ -160,7 +191,8 @@ describe('an API that revokes tokens that worked', () => {
     expect(await clients.api.rejectToken(second, null)).toBe('renewed');
     const third = await clients.api.getToken();
     clients.api.acceptToken(second); // no longer current: ignored
-    expect(await clients.api.rejectToken(third, null)).toBe('limited');
+    // Rejected moments after the proven one was: a contest, renewed 1 s after it arrived.
+    expect(await clients.api.rejectToken(third, null)).toBe('renewed');
     expect(tokenRequests()).toBe(3);
   });
 });

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import {
   type AuthEvent,
   createAuthClients,
@@ -9,6 +10,7 @@ import {
 import { type Emulators, startEmulators } from '@auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SharedEntries } from '../src/engine/shared-entries.js';
+import { startApi } from './support/api-server.js';
 import { manualClock } from './support/fake-flow.js';
 
 /**
@@ -175,6 +177,57 @@ describe('two clients of one account on a single-active-token provider', () => {
     await status(first.api);
     expect(await status(second.api)).toBe(200);
     expect(emulators.aspnet.stats.tokenRequests).toBe(2);
+  });
+});
+
+describe('JWT bearer flows of one key', () => {
+  let server: Awaited<ReturnType<typeof startApi>>;
+  let issued = 0;
+  beforeAll(async () => {
+    server = await startApi((request, res) => {
+      expect(new URLSearchParams(request.body).get('grant_type')).toBe(
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      );
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({ access_token: `t${++issued}`, token_type: 'Bearer', expires_in: 3600 }),
+      );
+    });
+  });
+  afterAll(() => server.close());
+  const pem = () =>
+    generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+  const tokenFrom = (assertion: Parameters<typeof flows.jwtBearer>[0]['assertion']) =>
+    registry({
+      api: {
+        baseUrl: server.url,
+        flow: flows.jwtBearer({ tokenUrl: `${server.origin}/token`, assertion, clientId: 'svc' }),
+      },
+    }).api.getToken();
+
+  it('share one token across registries when built from the same key, not from another key', async () => {
+    const key = pem();
+    const before = server.requests.length;
+    const [a, b] = await Promise.all([
+      tokenFrom({ privateKey: key, issuer: 'svc' }),
+      tokenFrom({ privateKey: key, issuer: 'svc' }),
+    ]);
+    expect(b.accessToken).toBe(a.accessToken);
+    const other = await tokenFrom({ privateKey: pem(), issuer: 'svc' }); // same claims, other key
+    expect(other.accessToken).not.toBe(a.accessToken);
+    expect(server.requests.length - before).toBe(2);
+  });
+
+  it('with a function assertion, share only with flows given the same function', async () => {
+    const sign = () => 'header.payload.signature';
+    const before = server.requests.length;
+    const [a, b] = await Promise.all([tokenFrom(sign), tokenFrom(sign)]);
+    expect(b.accessToken).toBe(a.accessToken);
+    const other = await tokenFrom(() => 'header.payload.signature');
+    expect(other.accessToken).not.toBe(a.accessToken);
+    expect(server.requests.length - before).toBe(2);
   });
 });
 

@@ -45,6 +45,10 @@ export interface Entry {
   withdrawn: AccessToken | undefined;
   /** The last token the API answered 2xx to: it worked. */
   proven: AccessToken | undefined;
+  /** Monotonic ms when a token that had worked was last revoked (a 401 renewed it). */
+  revokedAt: number;
+  /** Monotonic ms before which the next token request waits (a deferred 401 renewal). */
+  renewAt: number;
   /** The store of the manager that made the entry: every manager sharing it uses that one. */
   readonly store: TokenStore;
   /** The entry's id in the process-wide table when it is shared ({@link SharedEntries}). */
@@ -228,6 +232,8 @@ function newEntry(
     adopting: undefined,
     withdrawn: undefined,
     proven: undefined,
+    revokedAt: Number.NEGATIVE_INFINITY,
+    renewAt: Number.NEGATIVE_INFINITY,
     store,
     shareId,
     holders: 0,

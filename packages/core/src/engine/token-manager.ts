@@ -85,6 +85,7 @@ const ignore = () => {};
 /** The key of a client without tenants or subjects. */
 const NO_KEY: EntryKey = Object.freeze({});
 const performanceNow = () => performance.now();
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The only holder of token state. Per cache entry it keeps the current token, runs at most one
@@ -195,7 +196,10 @@ export class TokenManager {
    * - `renewed`: the token is dropped, locally and in the store; the next caller gets a new one.
    *
    * A token that worked and now gets a 401 was revoked (a single-active-token provider, an
-   * operator): it is renewed at once, whatever the interval (a proven token).
+   * operator): it is renewed at once, whatever the interval (a proven token). When its successor
+   * is revoked too before its first 2xx, less than the first interval later, another process is
+   * logging in with the same credentials: the successor is `renewed` one first interval after it
+   * arrived, and callers wait for that renewal instead of getting 401s.
    *
    * A store that fails to delete is reported as a `store.failure` event and never replaces the
    * API's answer: this method does not throw.
@@ -260,8 +264,13 @@ export class TokenManager {
   }
 
   async #renew(entry: Entry, reason: TokenRequestReason): Promise<AccessToken> {
-    const started = this.#monotonic();
+    let started = this.#monotonic();
     try {
+      if (entry.renewAt > started) {
+        await delay(entry.renewAt - started); // a contested 401 ({@link UnauthorizedBudget})
+        started = this.#monotonic();
+      }
+      entry.renewAt = Number.NEGATIVE_INFINITY;
       const { token, source } = await this.#fleet.obtain(entry, {
         stale: entry.last?.accessToken,
         request: this.#requestAndStore,

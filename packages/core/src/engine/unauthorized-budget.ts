@@ -25,7 +25,11 @@ const ignore = () => {};
 /**
  * How many token requests 401 answers may cost: a token obtained because of a 401 that gets a
  * 401 again within the interval ({@link unauthorizedInterval}) and never had a 2xx answer is
- * kept, so that a misconfigured API cannot turn every call into a token request.
+ * kept, so that a misconfigured API cannot turn every call into a token request. A token that had
+ * a 2xx answer is renewed at once. A contest (a token revoked before its first 2xx, less than the
+ * first interval after a token that worked was revoked: another process logs in with the same
+ * credentials on a provider with one active token) is renewed one first interval after the token
+ * arrived, and callers wait for it: a contest costs waits, not failed calls.
  */
 export class UnauthorizedBudget {
   readonly #options: UnauthorizedBudgetOptions;
@@ -43,10 +47,20 @@ export class UnauthorizedBudget {
     if (!proven && entry.unauthorizedRenewals > 0 && age < interval) {
       // No new request; but a peer may have stored a newer token, or be getting one (its login
       // revoked this one), and adopting that costs the endpoint nothing.
-      return (await this.#adoptPeerToken(entry, token)) ? 'stale' : 'limited';
+      if (await this.#adoptPeerToken(entry, token)) return 'stale';
+      const first = unauthorizedInterval(0, this.#options.backoff);
+      if (this.#options.monotonic() - entry.revokedAt >= first) return 'limited';
+      // Revoked again moments after a token that worked was: a peer logging in with the same
+      // credentials, not a broken config. Callers wait for a renewal one first interval after
+      // this token arrived.
+      entry.renewAt = entry.tokenAt + first;
+    } else if (proven) {
+      // A token that worked: renewed at once, and this 401 starts a new series.
+      entry.unauthorizedRenewals = 0;
+      entry.revokedAt = this.#options.monotonic();
+    } else if (age >= 2 * interval) {
+      entry.unauthorizedRenewals = 0; // served well for a while: a new series
     }
-    // A token that worked, or served well for a while: this 401 starts a new series.
-    if (proven || age >= 2 * interval) entry.unauthorizedRenewals = 0;
     entry.token = undefined;
     entry.pendingReason = 'rejected';
     try {

@@ -1,5 +1,6 @@
 import { genericGrantRequest } from 'openid-client';
 import { type DPoPOption } from '../engine/dpop.js';
+import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError, AuthError } from '../errors.js';
@@ -124,15 +125,15 @@ const JWT_BEARER_OPTION_KEYS = {
 export function jwtBearer(options: JwtBearerOptions): TokenFlow {
   rejectUnknownOptions(options, JWT_BEARER_OPTION_KEYS);
   const scope = scopeOption(options.scope);
-  const { clientId, lifetimeSeconds, source, ctx, client } = grantSetup(options, {
+  const { clientId, clientSecret, lifetimeSeconds, source, ctx, client } = grantSetup(options, {
     flow: 'jwtBearer',
     clientId: 'optional',
     defaultLifetimeSeconds: 3600,
   });
   const dpop = client.dpop;
-  const { assertion, identity } = assertionSource(options, source.display.href);
+  const { assertion, identity, key } = assertionSource(options, source.display.href);
 
-  return Object.freeze({
+  const flow: TokenFlow = Object.freeze({
     id: 'jwtBearer',
     cacheKeyParts: Object.freeze([source.display.href, clientId ?? '', ...identity, scope ?? '']),
     defaultLifetimeSeconds: lifetimeSeconds,
@@ -158,17 +159,19 @@ export function jwtBearer(options: JwtBearerOptions): TokenFlow {
       );
     },
   });
+  return withCredentials(flow, [clientSecret, options.privateKey, options.tls, key]);
 }
 
 /** The assertion factory and its non-secret identity (for the cache key). */
 function assertionSource(
   options: JwtBearerOptions,
   tokenUrl: string,
-): { assertion: () => string | Promise<string>; identity: string[] } {
+): { assertion: () => string | Promise<string>; identity: string[]; key: unknown } {
   const value = options.assertion;
   if (typeof value === 'function') {
     const principal = optionalString('principal', options.principal);
-    return { assertion: value, identity: principal === undefined ? [] : [principal] };
+    // What signs is the function: flows share tokens only when they were given the same one.
+    return { assertion: value, identity: principal === undefined ? [] : [principal], key: value };
   }
   if (typeof value !== 'object' || value === null) {
     throw new AuthConfigError('assertion', 'must be a function or { privateKey, issuer }');
@@ -199,5 +202,6 @@ function assertionSource(
   return {
     identity: [issuer, subject ?? '', audience, JSON.stringify(claims)],
     assertion: () => sign(payload),
+    key: value.privateKey,
   };
 }

@@ -74,7 +74,8 @@ export type UnauthorizedAction = 'renewed' | 'stale' | 'limited' | 'ignored';
 export interface ApiUnauthorizedEvent extends AuthEventBase {
   type: 'api.unauthorized';
   /**
-   * `renewed`: the token was dropped and will be renewed; `stale`: it had already been replaced;
+   * `renewed`: the token was dropped and will be renewed (at once, or one first backoff interval
+   * after it arrived when it lost a contest, see the core README); `stale`: it had already been replaced;
    * `limited`: the token was itself requested because of a 401 within the backoff interval, so it
    * is kept (an API that rejects every token costs one token request per backoff interval);
    * `ignored`: the challenge is not about the token (e.g. `insufficient_scope`).
