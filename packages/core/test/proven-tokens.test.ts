@@ -169,6 +169,21 @@ describe('an API that revokes tokens that worked', () => {
     expect(tokenRequests()).toBe(3);
   });
 
+  it("a caller that aborts during a contest's wait stops waiting; the renewal serves the others", async () => {
+    const clients = client(undefined, 200);
+    expect((await clients.api.fetch('items')).status).toBe(200);
+    accepted.clear();
+    newTokensWork = false;
+    expect((await clients.api.fetch('items')).status).toBe(401);
+    newTokensWork = true;
+    const waiting = clients.api.fetch('items');
+    const aborted = clients.api.fetch('items', { signal: AbortSignal.timeout(10) });
+    await expect(aborted).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(tokenRequests()).toBe(2); // still waiting for the contest's renewal
+    expect((await waiting).status).toBe(200);
+    expect(tokenRequests()).toBe(3);
+  });
+
   it('without a token that worked moments ago, a token renewed because of a 401 is limited', async () => {
     newTokensWork = false;
     const clients = client(undefined, 20);
