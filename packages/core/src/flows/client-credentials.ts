@@ -48,9 +48,10 @@ export interface ClientCredentialsOptions extends ClientAuthOptions {
    */
   parameters?: Readonly<Record<string, string>>;
   /**
-   * DPoP (RFC 9449): `true` generates a key pair for this client, `{ privateKey, publicKey }` uses
-   * yours (share it across a fleet to share the token). Tokens come back bound to the key; API
-   * calls carry `Authorization: DPoP …` and a fresh proof. Default `false`.
+   * DPoP (RFC 9449): `dpopKey()` generates a key pair for this client, `dpopKey({ privateKey,
+   * publicKey })` uses yours (share it across a fleet to share the token). Tokens come back bound
+   * to the key; API calls carry `Authorization: DPoP …` and a fresh proof. `flows.clientCredentials`
+   * also takes the shorthands `true` and a key pair. Default `false`.
    */
   dpop?: DPoPOption;
   /** Lifetime in seconds when the response has no `expires_in`. Default `3600`. */
@@ -94,8 +95,11 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = {
  * (§4.4.3): the manager simply asks again.
  *
  * Client authentication: `clientSecret` (`client_secret_post` by default, `client_secret_basic`,
- * `client_secret_jwt`), `privateKey` (`private_key_jwt`), or mutual TLS (`tls_client_auth`,
- * `self_signed_tls_client_auth` with `tls` from `@auth/core/node`). `dpop` binds tokens to a key.
+ * `client_secret_jwt`), `auth: privateKeyJwt({ privateKey })` (`private_key_jwt`; the shorthand
+ * `privateKey` in `flows.clientCredentials`), or mutual TLS (`tls_client_auth`,
+ * `self_signed_tls_client_auth` with `tls` from `@auth/core/node`). `dpop: dpopKey()` binds tokens
+ * to a key. Imported by name, the flow bundles neither DPoP nor JWT signing unless the app imports
+ * `dpopKey` or `privateKeyJwt`.
  *
  * Vendor variants: `grantType` and `parameters` change the grant and add form fields (Zoom's
  * `account_credentials` with `account_id`); the answer is read the same way.
@@ -105,7 +109,8 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = {
  * Id: `clientCredentials`.
  *
  * @example
- * const flow = flows.clientCredentials({
+ * import { clientCredentials } from '@auth/core';
+ * const flow = clientCredentials({
  *   tokenUrl: 'https://acme.api.opsramp.com/auth/oauth/token',
  *   clientId: 'vT9JKxpm9E',
  *   clientSecret: secret,
@@ -154,6 +159,6 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
         );
       },
     }),
-    [clientSecret, options.privateKey, options.tls],
+    [clientSecret, client.auth.key, options.tls],
   );
 }

@@ -85,7 +85,7 @@ export interface JwtBearerOptions extends ClientAuthOptions {
   clientSecret?: string;
   /** Requested scope, a space-separated string or a list. Default: none sent. */
   scope?: string | readonly string[];
-  /** DPoP-bound tokens (`true` or a `{ privateKey, publicKey }` pair, as for `clientCredentials`). Default `false`. */
+  /** DPoP-bound tokens (`dpopKey()`, as for `clientCredentials`). Default `false`. */
   dpop?: DPoPOption;
   /** Lifetime in seconds when the response has no `expires_in`. Default `3600`. */
   lifetimeSeconds?: number;

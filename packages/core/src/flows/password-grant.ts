@@ -100,6 +100,6 @@ export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
         );
       },
     }),
-    [password, clientSecret, options.privateKey, options.tls],
+    [password, clientSecret, client.auth.key, options.tls],
   );
 }

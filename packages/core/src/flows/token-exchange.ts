@@ -62,7 +62,7 @@ export interface TokenExchangeOptions extends ClientAuthOptions {
   actorToken?: string;
   /** `actor_token_type`. Default `urn:ietf:params:oauth:token-type:access_token` when `actorToken` is given. */
   actorTokenType?: string;
-  /** DPoP-bound tokens (`true` or a `{ privateKey, publicKey }` pair, as for `clientCredentials`). Default `false`. */
+  /** DPoP-bound tokens (`dpopKey()`, as for `clientCredentials`). Default `false`. */
   dpop?: DPoPOption;
   /** Lifetime in seconds when the response has no `expires_in`. Default `300`. */
   lifetimeSeconds?: number;
@@ -175,6 +175,6 @@ export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
         );
       },
     }),
-    [clientSecret, actorToken, options.privateKey, options.tls],
+    [clientSecret, actorToken, client.auth.key, options.tls],
   );
 }

@@ -1,0 +1,29 @@
+/**
+ * The key shorthands of the `flows` namespace: `dpop: true | { privateKey, publicKey }` and
+ * `privateKey` (with `keyId`, `algorithm`, `certificate`...) on an OAuth2 flow. They need DPoP and
+ * JWT signing (jose), so a flow imported by name does not carry them: it takes `dpop: dpopKey()`
+ * and `auth: privateKeyJwt({ privateKey })`, and the namespace hands its flows the helpers that
+ * turn a shorthand into those values.
+ */
+import type { DPoPKey, DPoPKeyPair } from '../../engine/dpop.js';
+import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
+
+/** What turns the shorthands into helper values: `dpopKey` and `privateKeyJwt`. */
+export interface KeyShorthands {
+  dpopKey(pair?: DPoPKeyPair): DPoPKey;
+  privateKeyJwt(options: PrivateKeyJwtOptions): PrivateKeyJwt;
+}
+
+/** The options key (never enumerated, never printed) under which the namespace passes them. */
+export const KEY_SHORTHANDS: unique symbol = Symbol('keyShorthands');
+
+/** `options` with the shorthands enabled (a non-object is passed on for the flow to refuse). */
+export function withKeyShorthands<Options>(options: Options, shorthands: KeyShorthands): Options {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  return { ...options, [KEY_SHORTHANDS]: shorthands };
+}
+
+/** The shorthands enabled on `options`, or `undefined` (a flow imported by name). */
+export function keyShorthandsOf(options: object): KeyShorthands | undefined {
+  return (options as { [KEY_SHORTHANDS]?: KeyShorthands })[KEY_SHORTHANDS];
+}
