@@ -34,7 +34,7 @@ export interface DPoPKey {
  */
 export type DPoPOption = boolean | DPoPKeyPair | DPoPKey;
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Signs DPoP proofs with one key pair and remembers server nonces per origin. */
 export class DPoPProver {

@@ -5,6 +5,7 @@ import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError } from '../errors.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
@@ -72,21 +73,25 @@ const FLOW_FIELDS = new Set([
   'resource',
 ]);
 
-const CLIENT_CREDENTIALS_OPTION_KEYS = {
-  tokenUrl: true,
-  issuer: true,
-  clientId: true,
-  clientSecret: true,
-  scope: true,
-  audience: true,
-  resource: true,
-  grantType: true,
-  parameters: true,
-  ...CLIENT_AUTH_OPTION_KEYS,
-  dpop: true,
-  lifetimeSeconds: true,
-  allowInsecureHttp: true,
-} satisfies OptionKeys<ClientCredentialsOptions>;
+const CLIENT_CREDENTIALS_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(
+  {
+    tokenUrl: true,
+    issuer: true,
+    clientId: true,
+    clientSecret: true,
+    scope: true,
+    audience: true,
+    resource: true,
+    grantType: true,
+    parameters: true,
+  },
+  CLIENT_AUTH_OPTION_KEYS,
+  {
+    dpop: true,
+    lifetimeSeconds: true,
+    allowInsecureHttp: true,
+  },
+) satisfies OptionKeys<ClientCredentialsOptions>;
 
 /**
  * OAuth2 client credentials grant (RFC 6749 §4.4) through openid-client: form

@@ -4,6 +4,7 @@ import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError, AuthError } from '../errors.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
@@ -94,8 +95,7 @@ export interface JwtBearerOptions extends ClientAuthOptions {
 }
 
 /** Every option key, for the unknown-option check. */
-const JWT_BEARER_OPTION_KEYS = {
-  ...CLIENT_AUTH_OPTION_KEYS,
+const JWT_BEARER_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(CLIENT_AUTH_OPTION_KEYS, {
   tokenUrl: true,
   assertion: true,
   principal: true,
@@ -105,7 +105,7 @@ const JWT_BEARER_OPTION_KEYS = {
   dpop: true,
   lifetimeSeconds: true,
   allowInsecureHttp: true,
-} satisfies OptionKeys<JwtBearerOptions>;
+}) satisfies OptionKeys<JwtBearerOptions>;
 
 /**
  * JWT bearer authorization grant (RFC 7523 §2.1): `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`

@@ -3,6 +3,7 @@ import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   rejectUnknownOptions,
   requireString,
@@ -31,17 +32,21 @@ export interface PasswordGrantOptions extends ClientAuthOptions {
   allowInsecureHttp?: boolean;
 }
 
-const PASSWORD_GRANT_OPTION_KEYS = {
-  tokenUrl: true,
-  username: true,
-  password: true,
-  clientId: true,
-  clientSecret: true,
-  scope: true,
-  ...CLIENT_AUTH_OPTION_KEYS,
-  lifetimeSeconds: true,
-  allowInsecureHttp: true,
-} satisfies OptionKeys<PasswordGrantOptions>;
+const PASSWORD_GRANT_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(
+  {
+    tokenUrl: true,
+    username: true,
+    password: true,
+    clientId: true,
+    clientSecret: true,
+    scope: true,
+  },
+  CLIENT_AUTH_OPTION_KEYS,
+  {
+    lifetimeSeconds: true,
+    allowInsecureHttp: true,
+  },
+) satisfies OptionKeys<PasswordGrantOptions>;
 
 /**
  * OAuth2 resource owner password credentials grant (RFC 6749 §4.3) through openid-client: form

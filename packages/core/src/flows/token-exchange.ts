@@ -4,6 +4,7 @@ import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
@@ -71,8 +72,7 @@ export interface TokenExchangeOptions extends ClientAuthOptions {
 }
 
 /** Every option key, for the unknown-option check. */
-const TOKEN_EXCHANGE_OPTION_KEYS = {
-  ...CLIENT_AUTH_OPTION_KEYS,
+const TOKEN_EXCHANGE_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(CLIENT_AUTH_OPTION_KEYS, {
   tokenUrl: true,
   issuer: true,
   clientId: true,
@@ -87,7 +87,7 @@ const TOKEN_EXCHANGE_OPTION_KEYS = {
   dpop: true,
   lifetimeSeconds: true,
   allowInsecureHttp: true,
-} satisfies OptionKeys<TokenExchangeOptions>;
+}) satisfies OptionKeys<TokenExchangeOptions>;
 
 /**
  * OAuth 2.0 Token Exchange (RFC 8693): trades the caller's subject token for a token to a
