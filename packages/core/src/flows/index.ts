@@ -9,6 +9,7 @@
  */
 import { dpopKey } from '../engine/dpop.js';
 import type { TokenFlow } from '../engine/token-flow.js';
+import { optionalAlgorithm, requirePrivateKey } from '../shared/signing-key.js';
 import { type ClientCredentialsOptions, clientCredentials } from './client-credentials.js';
 import { formCredentials } from './form-credentials.js';
 import { jsonCredentials } from './json-credentials.js';
@@ -52,8 +53,8 @@ export {
   tokenRequest,
 };
 
-/** What the namespace's OAuth2 flows turn `dpop: true | pair` and `privateKey` into. */
-const SHORTHANDS: KeyShorthands = { dpopKey, privateKeyJwt };
+/** What the namespace's OAuth2 flows turn `dpop: true | pair` and `privateKey` into, and check them with. */
+const SHORTHANDS: KeyShorthands = { dpopKey, privateKeyJwt, requirePrivateKey, optionalAlgorithm };
 
 /**
  * The built-in flows, in one object. Using one keeps them all in an app's bundle, with DPoP and

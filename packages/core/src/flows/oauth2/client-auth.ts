@@ -12,14 +12,10 @@ import {
   TlsClientAuth,
 } from 'openid-client';
 import { AuthConfigError } from '../../errors.js';
-import {
-  optionalAlgorithm,
-  type PrivateKeyInput,
-  requirePrivateKey,
-} from '../../shared/signing-key.js';
+import type { PrivateKeyInput } from '../../shared/signing-key.js';
 import { type OptionKeys, optionalString, requireOneOf } from '../../shared/validate-options.js';
 import type { CertificateHeader, JwtKeyOptions } from '../jwt-signer.js';
-import { keyShorthandsOf } from './key-shorthands.js';
+import { type KeyShorthands, keyShorthandsOf } from './key-shorthands.js';
 
 /**
  * How the client authenticates at the token endpoint.
@@ -177,10 +173,12 @@ export function clientAuthentication(
   if (typeof options.auth === 'object' && options.auth !== null) {
     return givenPrivateKeyJwt(options, options.auth, clientId, clientSecret);
   }
+  const shorthands = keyShorthandsOf(options);
+  if (shorthands === undefined) rejectKeyShorthands(options);
   const privateKey =
     options.privateKey === undefined
       ? undefined
-      : requirePrivateKey('privateKey', options.privateKey);
+      : shorthands?.requirePrivateKey('privateKey', options.privateKey);
   const method = requireOneOf<ClientAuthMethod>(
     'auth',
     options.auth,
@@ -188,7 +186,7 @@ export function clientAuthentication(
     privateKey === undefined ? 'client_secret_post' : 'private_key_jwt',
   );
   const keyId = optionalString('keyId', options.keyId);
-  const algorithm = optionalAlgorithm('algorithm', options.algorithm);
+  const algorithm = shorthands?.optionalAlgorithm('algorithm', options.algorithm);
   const tls = requireTls(options.tls);
   if ((privateKey !== undefined) !== (method === 'private_key_jwt')) {
     throw new AuthConfigError(
@@ -237,14 +235,7 @@ export function clientAuthentication(
       }
       return result(audienceIsTokenEndpoint(ClientSecretJwt(clientSecret as string)));
     case 'private_key_jwt': {
-      const shorthands = keyShorthandsOf(options);
-      if (shorthands === undefined) {
-        throw new AuthConfigError(
-          'privateKey',
-          'is a shorthand of the flows namespace; a flow imported by name takes auth: privateKeyJwt({ privateKey })',
-        );
-      }
-      const signer = shorthands.privateKeyJwt({
+      const signer = (shorthands as KeyShorthands).privateKeyJwt({
         privateKey: privateKey as PrivateKeyInput,
         ...(algorithm === undefined ? {} : { algorithm }),
         ...(keyId === undefined ? {} : { keyId }),
@@ -279,6 +270,22 @@ const KEY_OPTIONS = [
   'now',
 ] as const;
 
+/** The first key option given to the flow itself, if any. */
+function keyOptionGiven(options: ClientAuthOptions): (typeof KEY_OPTIONS)[number] | undefined {
+  return KEY_OPTIONS.find((name) => options[name] !== undefined);
+}
+
+/** A flow imported by name: the key options go to `privateKeyJwt()`, the flow takes none. */
+function rejectKeyShorthands(options: ClientAuthOptions): void {
+  const given = keyOptionGiven(options);
+  if (given !== undefined) {
+    throw new AuthConfigError(
+      given,
+      'goes to auth: privateKeyJwt({ privateKey, ... }) with a flow imported by name (a shorthand of the flows namespace)',
+    );
+  }
+}
+
 /** `auth: privateKeyJwt(...)`: the key options belong to the helper, and no secret is sent. */
 function givenPrivateKeyJwt(
   options: ClientAuthOptions,
@@ -289,7 +296,7 @@ function givenPrivateKeyJwt(
   if (auth.method !== 'private_key_jwt' || typeof auth.clientAuth !== 'function') {
     throw new AuthConfigError('auth', `must be one of ${METHODS.join(', ')} or privateKeyJwt()`);
   }
-  const misplaced = KEY_OPTIONS.find((name) => options[name] !== undefined);
+  const misplaced = keyOptionGiven(options);
   if (misplaced !== undefined) {
     throw new AuthConfigError(misplaced, 'is given to privateKeyJwt(), not to the flow');
   }

@@ -6,12 +6,18 @@
  * turn a shorthand into those values.
  */
 import type { DPoPKey, DPoPKeyPair } from '../../engine/dpop.js';
+import type { PrivateKeyInput } from '../../shared/signing-key.js';
 import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
 
-/** What turns the shorthands into helper values: `dpopKey` and `privateKeyJwt`. */
+/**
+ * What turns the shorthands into helper values (`dpopKey`, `privateKeyJwt`), and the checks of
+ * the key options given to the flow (`privateKey`, `algorithm`).
+ */
 export interface KeyShorthands {
   dpopKey(pair?: DPoPKeyPair): DPoPKey;
   privateKeyJwt(options: PrivateKeyJwtOptions): PrivateKeyJwt;
+  requirePrivateKey(option: string, value: unknown): PrivateKeyInput;
+  optionalAlgorithm(option: string, value: unknown): string | undefined;
 }
 
 /** The options key (never enumerated, never printed) under which the namespace passes them. */
