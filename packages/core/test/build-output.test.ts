@@ -60,7 +60,12 @@ console.log(proof.split('.').length, jwt.split('.').length);`,
 async function appBundle(code: string): Promise<{ packages: Set<string>; text: string }> {
   const result = await build({
     stdin: { contents: code, resolveDir: packageDir, loader: 'js' },
-    alias: { '@auth/core': `${dist}index.js` },
+    alias: {
+      '@auth/core/adapter': `${dist}adapter.js`,
+      '@auth/core/node': `${dist}node.js`,
+      '@auth/core': `${dist}index.js`,
+    },
+    external: ['undici'],
     bundle: true,
     minify: true,
     format: 'esm',
@@ -93,6 +98,18 @@ export const clients = createAuthClients({ api: { baseUrl: 'https://api.example/
     expect(lean.text).not.toContain('dpop+jwt');
     expect(lean.text).not.toContain('tokenExchange');
     expect(lean.text).not.toContain('alertsite');
+  });
+
+  it('has no side effects: a small import from each entry bundles only what it uses', async () => {
+    const { packages, text } = await appBundle(`import { isAuthError } from '@auth/core';
+import { PROBLEM_CONTENT_TYPE } from '@auth/core/adapter';
+import { mutualTls } from '@auth/core/node';
+console.log(isAuthError, PROBLEM_CONTENT_TYPE, mutualTls);`);
+    expect([...packages]).toEqual([]);
+    // Neither option key lists (built at module level), nor the default failure logger.
+    expect(text).not.toContain('lifetimeSeconds');
+    expect(text).not.toContain('(console)');
+    expect(text.length).toBeLessThan(1_500);
   });
 
   it('dpopKey, privateKeyJwt and the flows namespace bring what they need', async () => {
