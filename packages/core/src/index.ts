@@ -64,6 +64,7 @@ export {
   jwtBearer,
   jwtSigner,
   type MutualTls,
+  type NamedFlowOptions,
   type PasswordGrantOptions,
   type PrivateKeyInput,
   type PrivateKeyJwt,

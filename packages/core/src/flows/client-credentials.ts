@@ -13,6 +13,7 @@ import {
 } from '../shared/validate-options.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** Options of {@link flows.clientCredentials}. */
@@ -122,7 +123,7 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(
  *   scope: 'global:read',
  * });
  */
-export function clientCredentials(options: ClientCredentialsOptions): TokenFlow {
+export function clientCredentials(options: NamedFlowOptions<ClientCredentialsOptions>): TokenFlow {
   rejectUnknownOptions(options, CLIENT_CREDENTIALS_OPTION_KEYS);
   const scope = scopeOption(options.scope);
   const audience = optionalString('audience', options.audience);

@@ -39,6 +39,7 @@ export type {
   PrivateKeyJwt,
   PrivateKeyJwtOptions,
 } from './oauth2/client-auth.js';
+export type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 export type { PasswordGrantOptions } from './password-grant.js';
 export type { TokenExchangeOptions } from './token-exchange.js';
 export type { TokenAnswerFields, TokenRequestOptions } from './token-request.js';

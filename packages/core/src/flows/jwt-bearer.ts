@@ -14,6 +14,7 @@ import { flowError } from './flow-context.js';
 import { type JwtKeyOptions, signerFor } from './jwt-signer.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** `grant_type` of RFC 7523 §2.1. */
@@ -121,7 +122,7 @@ const JWT_BEARER_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(CLIENT_AUTH_OPTION
  *   scope: 'reports:read',
  * });
  */
-export function jwtBearer(options: JwtBearerOptions): TokenFlow {
+export function jwtBearer(options: NamedFlowOptions<JwtBearerOptions>): TokenFlow {
   rejectUnknownOptions(options, JWT_BEARER_OPTION_KEYS);
   const scope = scopeOption(options.scope);
   const { clientId, lifetimeSeconds, source, ctx, client } = grantSetup(options, {

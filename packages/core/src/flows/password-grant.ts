@@ -10,6 +10,7 @@ import {
 } from '../shared/validate-options.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** Options of {@link flows.passwordGrant}. */
@@ -68,7 +69,7 @@ const PASSWORD_GRANT_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(
  *   password: secret,
  * });
  */
-export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
+export function passwordGrant(options: NamedFlowOptions<PasswordGrantOptions>): TokenFlow {
   rejectUnknownOptions(options, PASSWORD_GRANT_OPTION_KEYS);
   const username = requireString('username', options.username);
   const password = requireString('password', options.password);

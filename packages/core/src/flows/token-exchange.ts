@@ -13,6 +13,7 @@ import {
 import { createFlowContext, flowError } from './flow-context.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 import type { RejectionHint } from './read-token-body.js';
 
@@ -110,7 +111,7 @@ const TOKEN_EXCHANGE_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(CLIENT_AUTH_OP
  * });
  * const billing = clients.billing.withContext({ subjectToken: incomingAccessToken });
  */
-export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
+export function tokenExchange(options: NamedFlowOptions<TokenExchangeOptions>): TokenFlow {
   rejectUnknownOptions(options, TOKEN_EXCHANGE_OPTION_KEYS);
   const subjectTokenType = requireString('subjectTokenType', options.subjectTokenType);
   const audience = optionalString('audience', options.audience);

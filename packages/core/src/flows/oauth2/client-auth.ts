@@ -261,7 +261,7 @@ function requireTls(tls: MutualTls | undefined): MutualTls | undefined {
 }
 
 /** Names of the key options that `privateKeyJwt()` takes instead of the flow. */
-const KEY_OPTIONS = [
+export const KEY_OPTIONS = [
   'privateKey',
   'keyId',
   'algorithm',
@@ -270,8 +270,11 @@ const KEY_OPTIONS = [
   'now',
 ] as const;
 
+/** A key option of the flows namespace's shorthand for `private_key_jwt`. */
+export type KeyOption = (typeof KEY_OPTIONS)[number];
+
 /** The first key option given to the flow itself, if any. */
-function keyOptionGiven(options: ClientAuthOptions): (typeof KEY_OPTIONS)[number] | undefined {
+function keyOptionGiven(options: ClientAuthOptions): KeyOption | undefined {
   return KEY_OPTIONS.find((name) => options[name] !== undefined);
 }
 

@@ -7,7 +7,7 @@
  */
 import type { DPoPKey, DPoPKeyPair } from '../../engine/dpop.js';
 import type { PrivateKeyInput } from '../../shared/signing-key.js';
-import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
+import type { KeyOption, PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
 
 /**
  * What turns the shorthands into helper values (`dpopKey`, `privateKeyJwt`), and the checks of
@@ -23,10 +23,34 @@ export interface KeyShorthands {
 /** The options key (never enumerated, never printed) under which the namespace passes them. */
 export const KEY_SHORTHANDS: unique symbol = Symbol('keyShorthands');
 
-/** `options` with the shorthands enabled (a non-object is passed on for the flow to refuse). */
-export function withKeyShorthands<Options>(options: Options, shorthands: KeyShorthands): Options {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
-  return { ...options, [KEY_SHORTHANDS]: shorthands };
+/**
+ * The options of an OAuth2 flow imported by name: those of `flows.<flow>` without the key
+ * shorthands. `privateKey` and its options go to `auth: privateKeyJwt({ privateKey })`, and
+ * `dpop` takes `dpopKey()`.
+ */
+export type NamedFlowOptions<Options> = Omit<Options, KeyOption | 'dpop'> &
+  ('dpop' extends keyof Options
+    ? {
+        /**
+         * DPoP (RFC 9449): `dpopKey()` (a key pair per client) or `dpopKey({ privateKey,
+         * publicKey })`. Default `false`.
+         */
+        dpop?: false | DPoPKey;
+      }
+    : unknown);
+
+/**
+ * `options` with the shorthands enabled, for the flow imported by name (which reads them through
+ * {@link KEY_SHORTHANDS}). A non-object is passed on for the flow to refuse.
+ */
+export function withKeyShorthands<Options>(
+  options: Options,
+  shorthands: KeyShorthands,
+): NamedFlowOptions<Options> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    return options as NamedFlowOptions<Options>;
+  }
+  return { ...options, [KEY_SHORTHANDS]: shorthands } as NamedFlowOptions<Options>;
 }
 
 /** The shorthands enabled on `options`, or `undefined` (a flow imported by name). */
