@@ -16,7 +16,7 @@ import { grantSetup } from './oauth2/grant-setup.js';
 import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
-/** Options of {@link flows.clientCredentials}. */
+/** Options of {@link clientCredentials}. */
 export interface ClientCredentialsOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint, e.g. `https://tenant.api.opsramp.com/auth/oauth/token`. */
   tokenUrl?: string | URL;

@@ -20,7 +20,7 @@ import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 /** `grant_type` of RFC 7523 §2.1. */
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-/** What to sign into the assertion of {@link flows.jwtBearer}. */
+/** What to sign into the assertion of {@link jwtBearer}. */
 export interface JwtBearerAssertionOptions extends JwtKeyOptions {
   /** `iss` claim (often the client id or a service account). */
   issuer: string;
@@ -59,7 +59,7 @@ const ASSERTION_OPTION_KEYS = {
 /** Claims the assertion options set; `claims` may not name them. */
 const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf'];
 
-/** Options of {@link flows.jwtBearer}. */
+/** Options of {@link jwtBearer}. */
 export interface JwtBearerOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint. */
   tokenUrl: string | URL;

@@ -13,7 +13,7 @@ import { grantSetup } from './oauth2/grant-setup.js';
 import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
-/** Options of {@link flows.passwordGrant}. */
+/** Options of {@link passwordGrant}. */
 export interface PasswordGrantOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint, e.g. `https://sandbox.sample/Token`. */
   tokenUrl: string | URL;

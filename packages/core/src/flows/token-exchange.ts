@@ -37,7 +37,7 @@ function tokensRefused(actorToken: string | undefined): RejectionHint {
       : undefined;
 }
 
-/** Options of {@link flows.tokenExchange}. */
+/** Options of {@link tokenExchange}. */
 export interface TokenExchangeOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint. */
   tokenUrl?: string | URL;

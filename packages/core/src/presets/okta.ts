@@ -28,7 +28,7 @@ export interface OktaPresetOptions extends PresetCommonOptions {
 }
 
 /**
- * Okta service app: {@link flows.clientCredentials} with `private_key_jwt` (a client assertion
+ * Okta service app: {@link clientCredentials} with `private_key_jwt` (a client assertion
  * with `iss` = `sub` = client id and `aud` = the token URL, signed per request; Okta refuses a
  * reused `jti`), the `scopes` Okta requires, optionally DPoP. Tokens live one hour
  * (`expires_in`). `invalid_client` becomes `CLIENT_AUTH_REJECTED`, `invalid_scope`

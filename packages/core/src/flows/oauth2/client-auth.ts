@@ -66,6 +66,7 @@ export interface PrivateKeyJwtOptions extends JwtKeyOptions {
  * `auth` of an OAuth2 flow. It holds the JWT signing, which a client without it never bundles.
  */
 export interface PrivateKeyJwt {
+  /** The client authentication method it stands for. */
   readonly method: 'private_key_jwt';
   /** Adds the signed client assertion to a token request (openid-client's `ClientAuth`). */
   readonly clientAuth: ClientAuth;
@@ -261,7 +262,7 @@ function requireTls(tls: MutualTls | undefined): MutualTls | undefined {
 }
 
 /** Names of the key options that `privateKeyJwt()` takes instead of the flow. */
-export const KEY_OPTIONS = [
+const KEY_OPTIONS = [
   'privateKey',
   'keyId',
   'algorithm',
@@ -271,7 +272,7 @@ export const KEY_OPTIONS = [
 ] as const;
 
 /** A key option of the flows namespace's shorthand for `private_key_jwt`. */
-export type KeyOption = (typeof KEY_OPTIONS)[number];
+type KeyOption = (typeof KEY_OPTIONS)[number];
 
 /** The first key option given to the flow itself, if any. */
 function keyOptionGiven(options: ClientAuthOptions): KeyOption | undefined {

@@ -7,7 +7,7 @@
  */
 import type { DPoPKey, DPoPKeyPair } from '../../engine/dpop.js';
 import type { PrivateKeyInput } from '../../shared/signing-key.js';
-import type { KeyOption, PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
+import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
 
 /**
  * What turns the shorthands into helper values (`dpopKey`, `privateKeyJwt`), and the checks of
@@ -28,7 +28,10 @@ export const KEY_SHORTHANDS: unique symbol = Symbol('keyShorthands');
  * shorthands. `privateKey` and its options go to `auth: privateKeyJwt({ privateKey })`, and
  * `dpop` takes `dpopKey()`.
  */
-export type NamedFlowOptions<Options> = Omit<Options, KeyOption | 'dpop'> &
+export type NamedFlowOptions<Options> = Omit<
+  Options,
+  'privateKey' | 'keyId' | 'algorithm' | 'certificate' | 'certificateHeaders' | 'now' | 'dpop'
+> &
   ('dpop' extends keyof Options
     ? {
         /**
