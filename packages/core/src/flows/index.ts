@@ -32,14 +32,9 @@ export {
   type JwtSignerOptions,
   jwtSigner,
 } from './jwt-signer.js';
-export type {
-  ClientAuthMethod,
-  ClientAuthOptions,
-  MutualTls,
-  PrivateKeyJwt,
-  PrivateKeyJwtOptions,
-} from './oauth2/client-auth.js';
+export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './oauth2/client-auth.js';
 export type { NamedFlowOptions } from './oauth2/key-shorthands.js';
+export type { PrivateKeyJwt, PrivateKeyJwtOptions } from './oauth2/private-key-jwt.js';
 export type { PasswordGrantOptions } from './password-grant.js';
 export type { TokenExchangeOptions } from './token-exchange.js';
 export type { TokenAnswerFields, TokenRequestOptions } from './token-request.js';

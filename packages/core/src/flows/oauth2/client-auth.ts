@@ -14,8 +14,9 @@ import {
 import { AuthConfigError } from '../../errors.js';
 import type { PrivateKeyInput } from '../../shared/signing-key.js';
 import { type OptionKeys, optionalString, requireOneOf } from '../../shared/validate-options.js';
-import type { CertificateHeader, JwtKeyOptions } from '../jwt-signer.js';
+import type { CertificateHeader } from '../jwt-signer.js';
 import { type KeyShorthands, keyShorthandsOf } from './key-shorthands.js';
+import type { PrivateKeyJwt } from './private-key-jwt.js';
 
 /**
  * How the client authenticates at the token endpoint.
@@ -50,28 +51,6 @@ export type ClientAuthMethod =
 export interface MutualTls {
   /** `fetch` over connections that present the client certificate. */
   readonly fetch: typeof fetch;
-}
-
-/** Options of {@link PrivateKeyJwt} (`privateKeyJwt()`): the key, its header, the clock. */
-export interface PrivateKeyJwtOptions extends JwtKeyOptions {
-  /**
-   * Clock dating the assertions (`iat`, `nbf`, `exp` 60 s later), epoch ms. Default: the system
-   * clock. Presets pass the client's `now`.
-   */
-  now?: () => number;
-}
-
-/**
- * `private_key_jwt` client authentication (RFC 7523 §2.2) made by `privateKeyJwt()`: pass it as
- * `auth` of an OAuth2 flow. It holds the JWT signing, which a client without it never bundles.
- */
-export interface PrivateKeyJwt {
-  /** The client authentication method it stands for. */
-  readonly method: 'private_key_jwt';
-  /** Adds the signed client assertion to a token request (openid-client's `ClientAuth`). */
-  readonly clientAuth: ClientAuth;
-  /** The private key as given, telling flows with other keys apart. Never printed. */
-  readonly key: () => PrivateKeyInput;
 }
 
 /** Client authentication options shared by the OAuth2 flows. */

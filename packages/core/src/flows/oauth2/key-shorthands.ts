@@ -7,7 +7,7 @@
  */
 import type { DPoPKey, DPoPKeyPair } from '../../engine/dpop.js';
 import type { PrivateKeyInput } from '../../shared/signing-key.js';
-import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
+import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './private-key-jwt.js';
 
 /**
  * What turns the shorthands into helper values (`dpopKey`, `privateKeyJwt`), and the checks of

@@ -3,11 +3,37 @@
  * privateKey })`. Its own module, so that the JWT signing it needs is bundled only by apps that
  * import it (or the `flows` namespace, whose `privateKey` shorthand uses it).
  */
-import { modifyAssertion, PrivateKeyJwt as openIdPrivateKeyJwt } from 'openid-client';
+import {
+  type ClientAuth,
+  modifyAssertion,
+  PrivateKeyJwt as openIdPrivateKeyJwt,
+} from 'openid-client';
 import { AuthConfigError, AuthError } from '../../errors.js';
+import type { PrivateKeyInput } from '../../shared/signing-key.js';
 import { type OptionKeys, rejectUnknownOptions } from '../../shared/validate-options.js';
-import { jwtKey } from '../jwt-signer.js';
-import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './client-auth.js';
+import { type JwtKeyOptions, jwtKey } from '../jwt-signer.js';
+
+/** Options of {@link PrivateKeyJwt} (`privateKeyJwt()`): the key, its header, the clock. */
+export interface PrivateKeyJwtOptions extends JwtKeyOptions {
+  /**
+   * Clock dating the assertions (`iat`, `nbf`, `exp` 60 s later), epoch ms. Default: the system
+   * clock. Presets pass the client's `now`.
+   */
+  now?: () => number;
+}
+
+/**
+ * `private_key_jwt` client authentication (RFC 7523 §2.2) made by `privateKeyJwt()`: pass it as
+ * `auth` of an OAuth2 flow. It holds the JWT signing, which a client without it never bundles.
+ */
+export interface PrivateKeyJwt {
+  /** The client authentication method it stands for. */
+  readonly method: 'private_key_jwt';
+  /** Adds the signed client assertion to a token request (openid-client's `ClientAuth`). */
+  readonly clientAuth: ClientAuth;
+  /** The private key as given, telling flows with other keys apart. Never printed. */
+  readonly key: () => PrivateKeyInput;
+}
 
 const PRIVATE_KEY_JWT_OPTION_KEYS = {
   privateKey: true,
