@@ -136,6 +136,7 @@ export function dpopKey(pair?: DPoPKeyPair): DPoPKey {
   });
 }
 
+/** A `{ privateKey, publicKey }` pair of `CryptoKey`s, or an `AuthConfigError` for `dpop`. */
 function requireKeyPair(value: unknown): void {
   const pair = value as Partial<DPoPKeyPair> | null;
   if (
@@ -146,6 +147,9 @@ function requireKeyPair(value: unknown): void {
     pair.privateKey.type !== 'private' ||
     pair.publicKey.type !== 'public'
   ) {
-    throw new AuthConfigError('dpop', 'must be true or { privateKey, publicKey } (CryptoKeys)');
+    throw new AuthConfigError(
+      'dpop',
+      'must be true, dpopKey() or a { privateKey, publicKey } pair of CryptoKeys',
+    );
   }
 }
