@@ -347,7 +347,7 @@ const sections = {
     const wo = s.withoutAuth;
     const packages = [...new Set([...Object.keys(w.byPackage), ...Object.keys(wo.byPackage)])];
     return [
-      `\`bench/worker/with-auth.mjs\` (a Hono app whose route calls an API through one \`flows.clientCredentials\` client) and \`without-auth.mjs\` (the same with a fixed token), bundled by esbuild ${s.config.esbuild} as for Workers (ESM, minified, \`workerd\`/\`worker\`/\`browser\` conditions), gzip at zlib's default level. Auth adds **${s.addedGzipKiB} KiB gzip** (${s.addedMinifiedKiB} KiB minified).`,
+      `\`bench/worker/with-auth.mjs\` (a Hono app whose route calls an API through one \`clientCredentials\` client, imported by name) and \`without-auth.mjs\` (the same with a fixed token), bundled by esbuild ${s.config.esbuild} as for Workers (ESM, minified, \`workerd\`/\`worker\`/\`browser\` conditions), gzip at zlib's default level. Auth adds **${s.addedGzipKiB} KiB gzip** (${s.addedMinifiedKiB} KiB minified).`,
       '',
       table(
         ['', 'with auth', 'without'],

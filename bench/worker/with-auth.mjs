@@ -1,5 +1,5 @@
 // Scenario 9: a Hono worker whose one route calls an API through a client-credentials client.
-import { createAuthClients, flows } from '@auth/core';
+import { clientCredentials, createAuthClients } from '@auth/core';
 import { Hono } from 'hono';
 
 let clients;
@@ -8,7 +8,7 @@ app.get('/items', async (c) => {
   clients ??= createAuthClients({
     api: {
       baseUrl: c.env.API_BASE_URL,
-      flow: flows.clientCredentials({
+      flow: clientCredentials({
         tokenUrl: c.env.TOKEN_URL,
         clientId: c.env.CLIENT_ID,
         clientSecret: c.env.CLIENT_SECRET,

@@ -24,7 +24,7 @@ export {
   DEFAULT_TOKEN_TIMEOUT_MS,
 } from './client/create-auth-clients.js';
 export { isReplayableBody } from './client/request-body.js';
-export type { DPoPKeyPair, DPoPOption } from './engine/dpop.js';
+export { type DPoPKey, type DPoPKeyPair, type DPoPOption, dpopKey } from './engine/dpop.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './engine/memory-token-store.js';
 export { AccessToken, type StoredToken, type TokenResponse } from './engine/token.js';
 export type { FlowRequest, TokenFlow } from './engine/token-flow.js';
@@ -49,22 +49,33 @@ export {
   type ClientAuthMethod,
   type ClientAuthOptions,
   type ClientCredentialsOptions,
+  clientCredentials,
   type FormCredentialsOptions,
   type FormRefreshOptions,
   flows,
+  formCredentials,
   type JsonCredentialsOptions,
   type JwtBearerAssertionOptions,
   type JwtBearerOptions,
   type JwtKeyOptions,
   type JwtSigner,
   type JwtSignerOptions,
+  jsonCredentials,
+  jwtBearer,
   jwtSigner,
   type MutualTls,
+  type NamedFlowOptions,
   type PasswordGrantOptions,
   type PrivateKeyInput,
+  type PrivateKeyJwt,
+  type PrivateKeyJwtOptions,
+  passwordGrant,
+  privateKeyJwt,
   type TokenAnswerFields,
   type TokenExchangeOptions,
   type TokenRequestOptions,
+  tokenExchange,
+  tokenRequest,
 } from './flows/index.js';
 export type {
   ApiUnauthorizedEvent,

@@ -33,7 +33,8 @@ export function tokenFailureLogger(log: TokenFailureLog): (report: TokenFailureR
  * The default for adapters whose framework has no logger of its own (Hono, Express): one line on
  * the console, where their default error handlers write.
  */
-export const logTokenFailure: (report: TokenFailureReport) => void = tokenFailureLogger(console);
+export const logTokenFailure: (report: TokenFailureReport) => void =
+  /* @__PURE__ */ tokenFailureLogger(console);
 
 /** The handlers each registry already reports to: a handler is subscribed once per registry. */
 const handlersByRegistry = new WeakMap<

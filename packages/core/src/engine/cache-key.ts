@@ -1,6 +1,6 @@
 import type { TokenFlow } from './token-flow.js';
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * The store key of a flow's token for a tenant: `<flow id>:<sha-256 of the flow's non-secret

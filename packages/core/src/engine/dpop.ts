@@ -17,13 +17,24 @@ export interface DPoPKeyPair {
 }
 
 /**
- * `dpop` option of the OAuth2 flows: `true` generates an ES256 key pair for this client (so each
- * instance of a fleet has its own key, and its own token); a key pair shared by every instance
- * lets them share one token through a shared store. Default `false`.
+ * DPoP for an OAuth2 flow, made by {@link dpopKey}: pass it as `dpop`. It holds the proof signing,
+ * which a client without DPoP never bundles.
  */
-export type DPoPOption = boolean | DPoPKeyPair;
+export interface DPoPKey {
+  /** A prover for one client: its key pair (generated per client when none was given) and nonces. */
+  prover(): DPoPProver;
+}
 
-const encoder = new TextEncoder();
+/**
+ * `dpop` option of the OAuth2 flows: `dpopKey()` or `dpopKey({ privateKey, publicKey })`. The
+ * `flows` namespace also takes the shorthands `true` (= `dpopKey()`) and a key pair. Without a
+ * key pair, each client generates an ES256 key pair of its own (so each instance of a fleet has
+ * its own key, and its own token); a key pair shared by every instance lets them share one token
+ * through a shared store. Default `false`.
+ */
+export type DPoPOption = boolean | DPoPKeyPair | DPoPKey;
+
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Signs DPoP proofs with one key pair and remembers server nonces per origin. */
 export class DPoPProver {
@@ -107,10 +118,26 @@ export class DPoPProver {
   }
 }
 
-/** Validates `dpop` and builds its prover, or `undefined` when DPoP is off. */
-export function dpopProver(value: unknown): DPoPProver | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true) return new DPoPProver(undefined);
+/**
+ * DPoP (RFC 9449) for an OAuth2 flow: tokens come back bound to the key, and API calls carry
+ * `Authorization: DPoP …` and a fresh proof. Without `pair`, each client that uses it generates an
+ * ES256 key pair of its own; with `pair` (`CryptoKey`s), every client and every instance sharing
+ * it can share one token through a shared store.
+ *
+ * @example
+ * import { clientCredentials, dpopKey } from '@auth/core';
+ * const flow = clientCredentials({ tokenUrl, clientId, clientSecret, dpop: dpopKey() });
+ */
+export function dpopKey(pair?: DPoPKeyPair): DPoPKey {
+  if (pair !== undefined) requireKeyPair(pair);
+  return Object.freeze({
+    prover: () => new DPoPProver(pair),
+    toJSON: () => ({ dpop: true }),
+  });
+}
+
+/** A `{ privateKey, publicKey }` pair of `CryptoKey`s, or an `AuthConfigError` for `dpop`. */
+function requireKeyPair(value: unknown): void {
   const pair = value as Partial<DPoPKeyPair> | null;
   if (
     typeof pair !== 'object' ||
@@ -120,7 +147,9 @@ export function dpopProver(value: unknown): DPoPProver | undefined {
     pair.privateKey.type !== 'private' ||
     pair.publicKey.type !== 'public'
   ) {
-    throw new AuthConfigError('dpop', 'must be true or { privateKey, publicKey } (CryptoKeys)');
+    throw new AuthConfigError(
+      'dpop',
+      'must be true, dpopKey() or a { privateKey, publicKey } pair of CryptoKeys',
+    );
   }
-  return new DPoPProver(pair as DPoPKeyPair);
 }

@@ -5,6 +5,7 @@ import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError } from '../errors.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
@@ -12,9 +13,10 @@ import {
 } from '../shared/validate-options.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
-/** Options of {@link flows.clientCredentials}. */
+/** Options of {@link clientCredentials}. */
 export interface ClientCredentialsOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint, e.g. `https://tenant.api.opsramp.com/auth/oauth/token`. */
   tokenUrl?: string | URL;
@@ -48,9 +50,10 @@ export interface ClientCredentialsOptions extends ClientAuthOptions {
    */
   parameters?: Readonly<Record<string, string>>;
   /**
-   * DPoP (RFC 9449): `true` generates a key pair for this client, `{ privateKey, publicKey }` uses
-   * yours (share it across a fleet to share the token). Tokens come back bound to the key; API
-   * calls carry `Authorization: DPoP …` and a fresh proof. Default `false`.
+   * DPoP (RFC 9449): `dpopKey()` generates a key pair for this client, `dpopKey({ privateKey,
+   * publicKey })` uses yours (share it across a fleet to share the token). Tokens come back bound
+   * to the key; API calls carry `Authorization: DPoP …` and a fresh proof. `flows.clientCredentials`
+   * also takes the shorthands `true` and a key pair. Default `false`.
    */
   dpop?: DPoPOption;
   /** Lifetime in seconds when the response has no `expires_in`. Default `3600`. */
@@ -71,21 +74,25 @@ const FLOW_FIELDS = new Set([
   'resource',
 ]);
 
-const CLIENT_CREDENTIALS_OPTION_KEYS = {
-  tokenUrl: true,
-  issuer: true,
-  clientId: true,
-  clientSecret: true,
-  scope: true,
-  audience: true,
-  resource: true,
-  grantType: true,
-  parameters: true,
-  ...CLIENT_AUTH_OPTION_KEYS,
-  dpop: true,
-  lifetimeSeconds: true,
-  allowInsecureHttp: true,
-} satisfies OptionKeys<ClientCredentialsOptions>;
+const CLIENT_CREDENTIALS_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(
+  {
+    tokenUrl: true,
+    issuer: true,
+    clientId: true,
+    clientSecret: true,
+    scope: true,
+    audience: true,
+    resource: true,
+    grantType: true,
+    parameters: true,
+  },
+  CLIENT_AUTH_OPTION_KEYS,
+  {
+    dpop: true,
+    lifetimeSeconds: true,
+    allowInsecureHttp: true,
+  },
+) satisfies OptionKeys<ClientCredentialsOptions>;
 
 /**
  * OAuth2 client credentials grant (RFC 6749 §4.4) through openid-client: form
@@ -94,8 +101,11 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = {
  * (§4.4.3): the manager simply asks again.
  *
  * Client authentication: `clientSecret` (`client_secret_post` by default, `client_secret_basic`,
- * `client_secret_jwt`), `privateKey` (`private_key_jwt`), or mutual TLS (`tls_client_auth`,
- * `self_signed_tls_client_auth` with `tls` from `@auth/core/node`). `dpop` binds tokens to a key.
+ * `client_secret_jwt`), `auth: privateKeyJwt({ privateKey })` (`private_key_jwt`; the shorthand
+ * `privateKey` in `flows.clientCredentials`), or mutual TLS (`tls_client_auth`,
+ * `self_signed_tls_client_auth` with `tls` from `@auth/core/node`). `dpop: dpopKey()` binds tokens
+ * to a key. Imported by name, the flow bundles neither DPoP nor JWT signing unless the app imports
+ * `dpopKey` or `privateKeyJwt`.
  *
  * Vendor variants: `grantType` and `parameters` change the grant and add form fields (Zoom's
  * `account_credentials` with `account_id`); the answer is read the same way.
@@ -105,14 +115,15 @@ const CLIENT_CREDENTIALS_OPTION_KEYS = {
  * Id: `clientCredentials`.
  *
  * @example
- * const flow = flows.clientCredentials({
+ * import { clientCredentials } from '@auth/core';
+ * const flow = clientCredentials({
  *   tokenUrl: 'https://acme.api.opsramp.com/auth/oauth/token',
  *   clientId: 'vT9JKxpm9E',
  *   clientSecret: secret,
  *   scope: 'global:read',
  * });
  */
-export function clientCredentials(options: ClientCredentialsOptions): TokenFlow {
+export function clientCredentials(options: NamedFlowOptions<ClientCredentialsOptions>): TokenFlow {
   rejectUnknownOptions(options, CLIENT_CREDENTIALS_OPTION_KEYS);
   const scope = scopeOption(options.scope);
   const audience = optionalString('audience', options.audience);
@@ -154,6 +165,6 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFlow 
         );
       },
     }),
-    [clientSecret, options.privateKey, options.tls],
+    [clientSecret, client.auth.key, options.tls],
   );
 }

@@ -1,16 +1,23 @@
 /**
  * Token flows: how to obtain a token from one kind of endpoint. Pass one as `flow` of a client.
+ * Each is exported by name (what a bundler can leave out when unused) and in the `flows`
+ * namespace (every flow, with the key shorthands `dpop: true` and `privateKey`).
  *
  * @example
- * import { flows } from '@auth/core';
- * const flow = flows.clientCredentials({ tokenUrl, clientId, clientSecret, scope: 'read' });
+ * import { clientCredentials } from '@auth/core';
+ * const flow = clientCredentials({ tokenUrl, clientId, clientSecret, scope: 'read' });
  */
-import { clientCredentials } from './client-credentials.js';
+import { dpopKey } from '../engine/dpop.js';
+import type { TokenFlow } from '../engine/token-flow.js';
+import { optionalAlgorithm, requirePrivateKey } from '../shared/signing-key.js';
+import { type ClientCredentialsOptions, clientCredentials } from './client-credentials.js';
 import { formCredentials } from './form-credentials.js';
 import { jsonCredentials } from './json-credentials.js';
-import { jwtBearer } from './jwt-bearer.js';
-import { passwordGrant } from './password-grant.js';
-import { tokenExchange } from './token-exchange.js';
+import { type JwtBearerOptions, jwtBearer } from './jwt-bearer.js';
+import { type KeyShorthands, withKeyShorthands } from './oauth2/key-shorthands.js';
+import { privateKeyJwt } from './oauth2/private-key-jwt.js';
+import { type PasswordGrantOptions, passwordGrant } from './password-grant.js';
+import { type TokenExchangeOptions, tokenExchange } from './token-exchange.js';
 import { tokenRequest } from './token-request.js';
 
 export type { PrivateKeyInput } from '../shared/signing-key.js';
@@ -26,6 +33,8 @@ export {
   jwtSigner,
 } from './jwt-signer.js';
 export type { ClientAuthMethod, ClientAuthOptions, MutualTls } from './oauth2/client-auth.js';
+export type { NamedFlowOptions } from './oauth2/key-shorthands.js';
+export type { PrivateKeyJwt, PrivateKeyJwtOptions } from './oauth2/private-key-jwt.js';
 export type { PasswordGrantOptions } from './password-grant.js';
 export type { TokenExchangeOptions } from './token-exchange.js';
 export type { TokenAnswerFields, TokenRequestOptions } from './token-request.js';
@@ -35,11 +44,20 @@ export {
   jsonCredentials,
   jwtBearer,
   passwordGrant,
+  privateKeyJwt,
   tokenExchange,
   tokenRequest,
 };
 
+/** What the namespace's OAuth2 flows turn `dpop: true | pair` and `privateKey` into, and check them with. */
+const SHORTHANDS: KeyShorthands = { dpopKey, privateKeyJwt, requirePrivateKey, optionalAlgorithm };
+
 /**
+ * The built-in flows, in one object. Using one keeps them all in an app's bundle, with DPoP and
+ * JWT signing: for the smallest bundle, import a flow by name (`import { clientCredentials }`).
+ * The OAuth2 flows here also take the key shorthands `dpop: true | { privateKey, publicKey }` and
+ * `privateKey` (for `dpopKey()` and `auth: privateKeyJwt({ privateKey })`).
+ *
  * The built-in flows:
  * - `jsonCredentials`: JSON `{username,password}` login answered by a bare `access_token` (AlertSite).
  * - `formCredentials`: form login with extra fields, JWT access + refresh tokens (KlearStack).
@@ -70,24 +88,28 @@ export const flows = Object.freeze({
    * Defaults: `auth: 'client_secret_post'`, `lifetimeSeconds: 3600`. Options:
    * {@link ClientCredentialsOptions}.
    */
-  clientCredentials,
+  clientCredentials: (options: ClientCredentialsOptions): TokenFlow =>
+    clientCredentials(withKeyShorthands(options, SHORTHANDS)),
   /**
    * OAuth2 resource owner password grant, RFC 6749 §4.3 (ASP.NET `/Token` endpoints, which revoke
    * earlier tokens on each login). Defaults: no client id, `lifetimeSeconds: 3600`. Options:
    * {@link PasswordGrantOptions}.
    */
-  passwordGrant,
+  passwordGrant: (options: PasswordGrantOptions): TokenFlow =>
+    passwordGrant(withKeyShorthands(options, SHORTHANDS)),
   /**
    * OAuth 2.0 Token Exchange, RFC 8693: the caller's subject token (`withContext({ subjectToken })`)
    * traded for a downstream token, cached per subject. Defaults: `lifetimeSeconds: 300`. Options:
    * {@link TokenExchangeOptions}.
    */
-  tokenExchange,
+  tokenExchange: (options: TokenExchangeOptions): TokenFlow =>
+    tokenExchange(withKeyShorthands(options, SHORTHANDS)),
   /**
    * JWT bearer authorization grant, RFC 7523 §2.1, with an assertion signed from a key or given
    * by a function. Defaults: `lifetimeSeconds: 3600`. Options: {@link JwtBearerOptions}.
    */
-  jwtBearer,
+  jwtBearer: (options: JwtBearerOptions): TokenFlow =>
+    jwtBearer(withKeyShorthands(options, SHORTHANDS)),
   /**
    * A non-OAuth token endpoint: your headers (made per request) and JSON body, the token and its
    * expiry read from the fields you name, any 2xx status. Defaults: `method: 'POST'`,

@@ -5,6 +5,7 @@ import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import { AuthConfigError, AuthError } from '../errors.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
@@ -14,12 +15,13 @@ import { flowError } from './flow-context.js';
 import { type JwtKeyOptions, signerFor } from './jwt-signer.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
 /** `grant_type` of RFC 7523 §2.1. */
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-/** What to sign into the assertion of {@link flows.jwtBearer}. */
+/** What to sign into the assertion of {@link jwtBearer}. */
 export interface JwtBearerAssertionOptions extends JwtKeyOptions {
   /** `iss` claim (often the client id or a service account). */
   issuer: string;
@@ -58,7 +60,7 @@ const ASSERTION_OPTION_KEYS = {
 /** Claims the assertion options set; `claims` may not name them. */
 const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf'];
 
-/** Options of {@link flows.jwtBearer}. */
+/** Options of {@link jwtBearer}. */
 export interface JwtBearerOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint. */
   tokenUrl: string | URL;
@@ -86,7 +88,7 @@ export interface JwtBearerOptions extends ClientAuthOptions {
   clientSecret?: string;
   /** Requested scope, a space-separated string or a list. Default: none sent. */
   scope?: string | readonly string[];
-  /** DPoP-bound tokens (`true` or a `{ privateKey, publicKey }` pair, as for `clientCredentials`). Default `false`. */
+  /** DPoP-bound tokens (`dpopKey()`, as for `clientCredentials`). Default `false`. */
   dpop?: DPoPOption;
   /** Lifetime in seconds when the response has no `expires_in`. Default `3600`. */
   lifetimeSeconds?: number;
@@ -95,8 +97,7 @@ export interface JwtBearerOptions extends ClientAuthOptions {
 }
 
 /** Every option key, for the unknown-option check. */
-const JWT_BEARER_OPTION_KEYS = {
-  ...CLIENT_AUTH_OPTION_KEYS,
+const JWT_BEARER_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(CLIENT_AUTH_OPTION_KEYS, {
   tokenUrl: true,
   assertion: true,
   principal: true,
@@ -106,7 +107,7 @@ const JWT_BEARER_OPTION_KEYS = {
   dpop: true,
   lifetimeSeconds: true,
   allowInsecureHttp: true,
-} satisfies OptionKeys<JwtBearerOptions>;
+}) satisfies OptionKeys<JwtBearerOptions>;
 
 /**
  * JWT bearer authorization grant (RFC 7523 §2.1): `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`
@@ -122,7 +123,7 @@ const JWT_BEARER_OPTION_KEYS = {
  *   scope: 'reports:read',
  * });
  */
-export function jwtBearer(options: JwtBearerOptions): TokenFlow {
+export function jwtBearer(options: NamedFlowOptions<JwtBearerOptions>): TokenFlow {
   rejectUnknownOptions(options, JWT_BEARER_OPTION_KEYS);
   const scope = scopeOption(options.scope);
   const { clientId, clientSecret, lifetimeSeconds, source, ctx, client } = grantSetup(options, {

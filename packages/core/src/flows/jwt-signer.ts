@@ -9,6 +9,7 @@ import {
   requirePrivateKey,
 } from '../shared/signing-key.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
@@ -67,12 +68,11 @@ const KEY_OPTION_KEYS = {
   certificateHeaders: true,
 } satisfies OptionKeys<JwtKeyOptions>;
 
-const SIGNER_OPTION_KEYS = {
-  ...KEY_OPTION_KEYS,
+const SIGNER_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(KEY_OPTION_KEYS, {
   lifetimeSeconds: true,
   backdateSeconds: true,
   now: true,
-} satisfies OptionKeys<JwtSignerOptions>;
+}) satisfies OptionKeys<JwtSignerOptions>;
 
 const CERTIFICATE_HEADERS: readonly CertificateHeader[] = ['x5t#S256', 'x5t', 'x5c'];
 

@@ -3,15 +3,17 @@ import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   rejectUnknownOptions,
   requireString,
 } from '../shared/validate-options.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 
-/** Options of {@link flows.passwordGrant}. */
+/** Options of {@link passwordGrant}. */
 export interface PasswordGrantOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint, e.g. `https://sandbox.sample/Token`. */
   tokenUrl: string | URL;
@@ -31,17 +33,21 @@ export interface PasswordGrantOptions extends ClientAuthOptions {
   allowInsecureHttp?: boolean;
 }
 
-const PASSWORD_GRANT_OPTION_KEYS = {
-  tokenUrl: true,
-  username: true,
-  password: true,
-  clientId: true,
-  clientSecret: true,
-  scope: true,
-  ...CLIENT_AUTH_OPTION_KEYS,
-  lifetimeSeconds: true,
-  allowInsecureHttp: true,
-} satisfies OptionKeys<PasswordGrantOptions>;
+const PASSWORD_GRANT_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(
+  {
+    tokenUrl: true,
+    username: true,
+    password: true,
+    clientId: true,
+    clientSecret: true,
+    scope: true,
+  },
+  CLIENT_AUTH_OPTION_KEYS,
+  {
+    lifetimeSeconds: true,
+    allowInsecureHttp: true,
+  },
+) satisfies OptionKeys<PasswordGrantOptions>;
 
 /**
  * OAuth2 resource owner password credentials grant (RFC 6749 §4.3) through openid-client: form
@@ -63,7 +69,7 @@ const PASSWORD_GRANT_OPTION_KEYS = {
  *   password: secret,
  * });
  */
-export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
+export function passwordGrant(options: NamedFlowOptions<PasswordGrantOptions>): TokenFlow {
   rejectUnknownOptions(options, PASSWORD_GRANT_OPTION_KEYS);
   const username = requireString('username', options.username);
   const password = requireString('password', options.password);
@@ -100,6 +106,6 @@ export function passwordGrant(options: PasswordGrantOptions): TokenFlow {
         );
       },
     }),
-    [password, clientSecret, options.privateKey, options.tls],
+    [password, clientSecret, client.auth.key, options.tls],
   );
 }

@@ -10,7 +10,7 @@ const REDACTED = '[redacted]';
 /** Runs of a secret's characters this long or longer never survive redaction. */
 export const MIN_FRAGMENT = 6;
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** A function that redacts the given secrets (shorter than 3 characters are ignored). */
 export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {

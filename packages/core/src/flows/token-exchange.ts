@@ -4,6 +4,7 @@ import { withCredentials } from '../engine/shared-entries.js';
 import type { TokenResponse } from '../engine/token.js';
 import type { FlowRequest, TokenFlow } from '../engine/token-flow.js';
 import {
+  joinOptionKeys,
   type OptionKeys,
   optionalString,
   rejectUnknownOptions,
@@ -12,6 +13,7 @@ import {
 import { createFlowContext, flowError } from './flow-context.js';
 import { CLIENT_AUTH_OPTION_KEYS, type ClientAuthOptions } from './oauth2/client-auth.js';
 import { grantSetup } from './oauth2/grant-setup.js';
+import type { NamedFlowOptions } from './oauth2/key-shorthands.js';
 import { runGrant, scopeOption } from './oauth2/oauth2-client.js';
 import type { RejectionHint } from './read-token-body.js';
 
@@ -35,7 +37,7 @@ function tokensRefused(actorToken: string | undefined): RejectionHint {
       : undefined;
 }
 
-/** Options of {@link flows.tokenExchange}. */
+/** Options of {@link tokenExchange}. */
 export interface TokenExchangeOptions extends ClientAuthOptions {
   /** Absolute URL of the token endpoint. */
   tokenUrl?: string | URL;
@@ -62,7 +64,7 @@ export interface TokenExchangeOptions extends ClientAuthOptions {
   actorToken?: string;
   /** `actor_token_type`. Default `urn:ietf:params:oauth:token-type:access_token` when `actorToken` is given. */
   actorTokenType?: string;
-  /** DPoP-bound tokens (`true` or a `{ privateKey, publicKey }` pair, as for `clientCredentials`). Default `false`. */
+  /** DPoP-bound tokens (`dpopKey()`, as for `clientCredentials`). Default `false`. */
   dpop?: DPoPOption;
   /** Lifetime in seconds when the response has no `expires_in`. Default `300`. */
   lifetimeSeconds?: number;
@@ -71,8 +73,7 @@ export interface TokenExchangeOptions extends ClientAuthOptions {
 }
 
 /** Every option key, for the unknown-option check. */
-const TOKEN_EXCHANGE_OPTION_KEYS = {
-  ...CLIENT_AUTH_OPTION_KEYS,
+const TOKEN_EXCHANGE_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(CLIENT_AUTH_OPTION_KEYS, {
   tokenUrl: true,
   issuer: true,
   clientId: true,
@@ -87,7 +88,7 @@ const TOKEN_EXCHANGE_OPTION_KEYS = {
   dpop: true,
   lifetimeSeconds: true,
   allowInsecureHttp: true,
-} satisfies OptionKeys<TokenExchangeOptions>;
+}) satisfies OptionKeys<TokenExchangeOptions>;
 
 /**
  * OAuth 2.0 Token Exchange (RFC 8693): trades the caller's subject token for a token to a
@@ -110,7 +111,7 @@ const TOKEN_EXCHANGE_OPTION_KEYS = {
  * });
  * const billing = clients.billing.withContext({ subjectToken: incomingAccessToken });
  */
-export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
+export function tokenExchange(options: NamedFlowOptions<TokenExchangeOptions>): TokenFlow {
   rejectUnknownOptions(options, TOKEN_EXCHANGE_OPTION_KEYS);
   const subjectTokenType = requireString('subjectTokenType', options.subjectTokenType);
   const audience = optionalString('audience', options.audience);
@@ -175,6 +176,6 @@ export function tokenExchange(options: TokenExchangeOptions): TokenFlow {
         );
       },
     }),
-    [clientSecret, actorToken, options.privateKey, options.tls],
+    [clientSecret, actorToken, client.auth.key, options.tls],
   );
 }

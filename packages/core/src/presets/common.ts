@@ -31,7 +31,7 @@ export function directoryUrl(option: string, value: unknown, allowInsecureHttp?:
 }
 
 /** The keys every preset accepts besides its own: the client options it passes through. */
-export const PRESET_COMMON_KEYS: Readonly<Record<string, true>> = (() => {
+export const PRESET_COMMON_KEYS: Readonly<Record<string, true>> = /* @__PURE__ */ (() => {
   const { baseUrl: _baseUrl, flow: _flow, ...passthrough } = CLIENT_OPTION_KEYS;
   return passthrough;
 })();

@@ -1,5 +1,5 @@
 import { AuthConfigError } from '../errors.js';
-import { clientCredentials } from '../flows/client-credentials.js';
+import { flows } from '../flows/index.js';
 import type { PrivateKeyInput } from '../shared/signing-key.js';
 import { rejectUnknownOptions, requireString } from '../shared/validate-options.js';
 import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
@@ -85,7 +85,7 @@ export const entraId = /* @__PURE__ */ definePreset<EntraIdPresetOptions>({
     const tenant = encodeURIComponent(requireString('tenantId', tenantId));
     return {
       baseUrl: directoryUrl('baseUrl', baseUrl, insecure).href,
-      flow: clientCredentials({
+      flow: flows.clientCredentials({
         tokenUrl: new URL(`${tenant}/oauth2/v2.0/token`, root).href,
         clientId,
         scope: requireString('scope', scope),

@@ -88,12 +88,12 @@ export const presets = Object.freeze({
    */
   klearstack,
   /**
-   * OpsRamp: {@link flows.clientCredentials} against `{baseUrl}auth/oauth/token`; API calls
+   * OpsRamp: {@link clientCredentials} against `{baseUrl}auth/oauth/token`; API calls
    * relative to `{baseUrl}api/v2/tenants/{tenantId}/`. Options: {@link OpsRampPresetOptions}.
    */
   opsramp,
   /**
-   * ASP.NET-style Token API: {@link flows.passwordGrant} against `{origin}/Token` (each login
+   * ASP.NET-style Token API: {@link passwordGrant} against `{origin}/Token` (each login
    * revokes the user's earlier tokens); API calls relative to `{baseUrl}api/`. Options:
    * {@link AspNetTokenPresetOptions}.
    */

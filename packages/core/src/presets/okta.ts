@@ -1,6 +1,6 @@
 import type { DPoPOption } from '../engine/dpop.js';
 import { AuthConfigError } from '../errors.js';
-import { clientCredentials } from '../flows/client-credentials.js';
+import { flows } from '../flows/index.js';
 import type { PrivateKeyInput } from '../shared/signing-key.js';
 import { definePreset, directoryUrl, type PresetCommonOptions } from './common.js';
 
@@ -28,7 +28,7 @@ export interface OktaPresetOptions extends PresetCommonOptions {
 }
 
 /**
- * Okta service app: {@link flows.clientCredentials} with `private_key_jwt` (a client assertion
+ * Okta service app: {@link clientCredentials} with `private_key_jwt` (a client assertion
  * with `iss` = `sub` = client id and `aud` = the token URL, signed per request; Okta refuses a
  * reused `jti`), the `scopes` Okta requires, optionally DPoP. Tokens live one hour
  * (`expires_in`). `invalid_client` becomes `CLIENT_AUTH_REJECTED`, `invalid_scope`
@@ -72,7 +72,7 @@ export const okta = /* @__PURE__ */ definePreset<OktaPresetOptions>({
     const token = server.pathname === '/' ? 'oauth2/v1/token' : 'v1/token';
     return {
       baseUrl: directoryUrl('baseUrl', baseUrl ?? new URL('/api/v1/', server), insecure).href,
-      flow: clientCredentials({
+      flow: flows.clientCredentials({
         tokenUrl: tokenUrl ?? new URL(token, server).href,
         clientId,
         privateKey,

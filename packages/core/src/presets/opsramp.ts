@@ -30,7 +30,7 @@ export interface OpsRampPresetOptions extends PresetCommonOptions {
 }
 
 /**
- * OpsRamp: {@link flows.clientCredentials} against `{baseUrl}auth/oauth/token`; the client's base URL
+ * OpsRamp: {@link clientCredentials} against `{baseUrl}auth/oauth/token`; the client's base URL
  * is the tenant's API root `{baseUrl}api/v2/tenants/{tenantId}/`, so calls are relative to it.
  *
  * Defaults: `tokenUrl: baseUrl + 'auth/oauth/token'`, `auth: 'client_secret_post'`.

@@ -29,7 +29,7 @@ export interface SalesforcePresetOptions extends PresetCommonOptions {
 export const SALESFORCE_LOGIN_URL = 'https://login.salesforce.com/';
 
 /**
- * Salesforce OAuth 2.0 JWT bearer flow: {@link flows.jwtBearer} at
+ * Salesforce OAuth 2.0 JWT bearer flow: {@link jwtBearer} at
  * `{loginUrl}services/oauth2/token` with an RS256 assertion (`iss` = consumer key, `sub` =
  * username, `aud` = the login server without a trailing `/`, `exp` 3 minutes ahead, the most
  * Salesforce allows). The answer has no `expires_in`, so the token is assumed valid for

@@ -171,3 +171,16 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length] ?? 0;
 }
+
+/**
+ * Option key lists joined into one, in order. Module-level lists are built with it, marked
+ * `/* @__PURE__ *\/`, so that an app's bundler drops the lists of flows the app does not use (an
+ * object spread there would be kept: a spread may run getters).
+ */
+export function joinOptionKeys<
+  const A extends Readonly<Record<string, true>>,
+  const B extends Readonly<Record<string, true>>,
+  const C extends Readonly<Record<string, true>> = Readonly<Record<never, true>>,
+>(a: A, b: B, c?: C): A & B & C {
+  return { ...a, ...b, ...c } as A & B & C;
+}

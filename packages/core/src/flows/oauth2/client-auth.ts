@@ -8,19 +8,15 @@ import {
   ClientSecretBasic,
   ClientSecretJwt,
   ClientSecretPost,
-  modifyAssertion,
   None,
-  PrivateKeyJwt,
   TlsClientAuth,
 } from 'openid-client';
-import { AuthConfigError, AuthError } from '../../errors.js';
-import {
-  optionalAlgorithm,
-  type PrivateKeyInput,
-  requirePrivateKey,
-} from '../../shared/signing-key.js';
+import { AuthConfigError } from '../../errors.js';
+import type { PrivateKeyInput } from '../../shared/signing-key.js';
 import { type OptionKeys, optionalString, requireOneOf } from '../../shared/validate-options.js';
-import { type CertificateHeader, jwtKey } from '../jwt-signer.js';
+import type { CertificateHeader } from '../jwt-signer.js';
+import { type KeyShorthands, keyShorthandsOf } from './key-shorthands.js';
+import type { PrivateKeyJwt } from './private-key-jwt.js';
 
 /**
  * How the client authenticates at the token endpoint.
@@ -36,6 +32,9 @@ import { type CertificateHeader, jwtKey } from '../jwt-signer.js';
  *   secret leaves the client.
  * - `tls_client_auth` / `self_signed_tls_client_auth`: mutual TLS (RFC 8705): only `client_id` is
  *   sent; the certificate of `tls` (from `@auth/core/node`) authenticates the client.
+ *
+ * A flow imported by name takes `private_key_jwt` as `auth: privateKeyJwt({ privateKey })`
+ * ({@link PrivateKeyJwt}), so that JWT signing is bundled only when an app uses it.
  */
 export type ClientAuthMethod =
   | 'client_secret_basic'
@@ -57,11 +56,16 @@ export interface MutualTls {
 /** Client authentication options shared by the OAuth2 flows. */
 export interface ClientAuthOptions {
   /**
-   * How the client authenticates. Default `client_secret_post`, or `private_key_jwt` when
-   * `privateKey` is given. See {@link ClientAuthMethod}.
+   * How the client authenticates: a {@link ClientAuthMethod}, or `privateKeyJwt({ privateKey })`
+   * (what a flow imported by name takes for `private_key_jwt`). Default `client_secret_post`, or
+   * `private_key_jwt` when `privateKey` is given.
    */
-  auth?: ClientAuthMethod;
-  /** Private key for `private_key_jwt`: a private JWK, a PKCS#8 PEM string or a `CryptoKey`. Never printed. */
+  auth?: ClientAuthMethod | PrivateKeyJwt;
+  /**
+   * Private key for `private_key_jwt`: a private JWK, a PKCS#8 PEM string or a `CryptoKey`. Never
+   * printed. A shorthand of the `flows` namespace (`flows.clientCredentials`); a flow imported by
+   * name takes `auth: privateKeyJwt({ privateKey })` instead.
+   */
   privateKey?: PrivateKeyInput;
   /** `kid` header of the client assertion. Default: the JWK's `kid`, else none. */
   keyId?: string;
@@ -109,6 +113,8 @@ export interface ClientAuthentication {
   readonly clientAuth: ClientAuth;
   /** The `fetch` for token requests when `tls` is given. */
   readonly tlsFetch: typeof fetch | undefined;
+  /** The private key of `private_key_jwt`, for the flow's credentials (never printed). */
+  readonly key: PrivateKeyInput | undefined;
 }
 
 const METHODS: readonly ClientAuthMethod[] = [
@@ -144,10 +150,15 @@ export function clientAuthentication(
     secretRequired = true,
   }: { clientId: string | undefined; clientSecret: string | undefined; secretRequired?: boolean },
 ): ClientAuthentication {
+  if (typeof options.auth === 'object' && options.auth !== null) {
+    return givenPrivateKeyJwt(options, options.auth, clientId, clientSecret);
+  }
+  const shorthands = keyShorthandsOf(options);
+  if (shorthands === undefined) rejectKeyShorthands(options);
   const privateKey =
     options.privateKey === undefined
       ? undefined
-      : requirePrivateKey('privateKey', options.privateKey);
+      : shorthands?.requirePrivateKey('privateKey', options.privateKey);
   const method = requireOneOf<ClientAuthMethod>(
     'auth',
     options.auth,
@@ -155,11 +166,8 @@ export function clientAuthentication(
     privateKey === undefined ? 'client_secret_post' : 'private_key_jwt',
   );
   const keyId = optionalString('keyId', options.keyId);
-  const algorithm = optionalAlgorithm('algorithm', options.algorithm);
-  const tls = options.tls;
-  if (tls !== undefined && typeof tls?.fetch !== 'function') {
-    throw new AuthConfigError('tls', 'must come from mutualTls() of @auth/core/node');
-  }
+  const algorithm = shorthands?.optionalAlgorithm('algorithm', options.algorithm);
+  const tls = requireTls(options.tls);
   if ((privateKey !== undefined) !== (method === 'private_key_jwt')) {
     throw new AuthConfigError(
       'privateKey',
@@ -189,8 +197,8 @@ export function clientAuthentication(
   if (!needsSecret && clientSecret !== undefined) {
     throw new AuthConfigError('clientSecret', `is not used with auth: "${method}"`);
   }
-  const result = (clientAuth: ClientAuth): ClientAuthentication =>
-    Object.freeze({ method, clientAuth, tlsFetch: tls?.fetch });
+  const result = (clientAuth: ClientAuth, key?: PrivateKeyInput): ClientAuthentication =>
+    Object.freeze({ method, clientAuth, tlsFetch: tls?.fetch, key });
   if (clientId === undefined) return result(sendNothing);
   switch (method) {
     case 'client_secret_basic':
@@ -207,7 +215,7 @@ export function clientAuthentication(
       }
       return result(audienceIsTokenEndpoint(ClientSecretJwt(clientSecret as string)));
     case 'private_key_jwt': {
-      const signer = jwtKey({
+      const signer = (shorthands as KeyShorthands).privateKeyJwt({
         privateKey: privateKey as PrivateKeyInput,
         ...(algorithm === undefined ? {} : { algorithm }),
         ...(keyId === undefined ? {} : { keyId }),
@@ -215,43 +223,76 @@ export function clientAuthentication(
         ...(options.certificateHeaders === undefined
           ? {}
           : { certificateHeaders: options.certificateHeaders }),
+        ...(options.now === undefined ? {} : { now: options.now }),
       });
-      const kid = signer.keyId;
-      const now = options.now;
-      if (now !== undefined && typeof now !== 'function') {
-        throw new AuthConfigError('now', 'must be a function');
-      }
-      return result(
-        audienceIsTokenEndpoint(async (as, client, body, headers) => {
-          const key = await signer.key();
-          const extra = await signer.extraHeader();
-          const modify = {
-            [modifyAssertion]: (header: object, payload: Record<string, unknown>) => {
-              Object.assign(header, extra);
-              if (now === undefined) return;
-              const seconds = Math.floor(now() / 1000);
-              Object.assign(payload, { iat: seconds, nbf: seconds, exp: seconds + 60 });
-            },
-          };
-          try {
-            await PrivateKeyJwt(kid === undefined ? key : { key, kid }, modify)(
-              as,
-              client,
-              body,
-              headers,
-            );
-          } catch (cause) {
-            throw new AuthError(
-              'CLIENT_KEY_INVALID',
-              `Option "privateKey" cannot sign the client assertion (${cause instanceof Error ? cause.name : 'unknown error'})`,
-            );
-          }
-        }),
-      );
+      return result(audienceIsTokenEndpoint(signer.clientAuth), privateKey);
     }
     default:
       return result(TlsClientAuth());
   }
+}
+
+/** `tls` as `mutualTls()` makes it, or `undefined`. */
+function requireTls(tls: MutualTls | undefined): MutualTls | undefined {
+  if (tls !== undefined && typeof tls?.fetch !== 'function') {
+    throw new AuthConfigError('tls', 'must come from mutualTls() of @auth/core/node');
+  }
+  return tls;
+}
+
+/** Names of the key options that `privateKeyJwt()` takes instead of the flow. */
+const KEY_OPTIONS = [
+  'privateKey',
+  'keyId',
+  'algorithm',
+  'certificate',
+  'certificateHeaders',
+  'now',
+] as const;
+
+/** A key option of the flows namespace's shorthand for `private_key_jwt`. */
+type KeyOption = (typeof KEY_OPTIONS)[number];
+
+/** The first key option given to the flow itself, if any. */
+function keyOptionGiven(options: ClientAuthOptions): KeyOption | undefined {
+  return KEY_OPTIONS.find((name) => options[name] !== undefined);
+}
+
+/** A flow imported by name: the key options go to `privateKeyJwt()`, the flow takes none. */
+function rejectKeyShorthands(options: ClientAuthOptions): void {
+  const given = keyOptionGiven(options);
+  if (given !== undefined) {
+    throw new AuthConfigError(
+      given,
+      'goes to auth: privateKeyJwt({ privateKey, ... }) with a flow imported by name (a shorthand of the flows namespace)',
+    );
+  }
+}
+
+/** `auth: privateKeyJwt(...)`: the key options belong to the helper, and no secret is sent. */
+function givenPrivateKeyJwt(
+  options: ClientAuthOptions,
+  auth: PrivateKeyJwt,
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+): ClientAuthentication {
+  if (auth.method !== 'private_key_jwt' || typeof auth.clientAuth !== 'function') {
+    throw new AuthConfigError('auth', `must be one of ${METHODS.join(', ')} or privateKeyJwt()`);
+  }
+  const misplaced = keyOptionGiven(options);
+  if (misplaced !== undefined) {
+    throw new AuthConfigError(misplaced, 'is given to privateKeyJwt(), not to the flow');
+  }
+  if (clientSecret !== undefined) {
+    throw new AuthConfigError('clientSecret', 'is not used with auth: "private_key_jwt"');
+  }
+  const tls = requireTls(options.tls);
+  return Object.freeze({
+    method: 'private_key_jwt',
+    clientAuth: clientId === undefined ? sendNothing : audienceIsTokenEndpoint(auth.clientAuth),
+    tlsFetch: tls?.fetch,
+    key: auth.key(),
+  });
 }
 
 /**

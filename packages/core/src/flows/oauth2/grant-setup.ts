@@ -1,8 +1,9 @@
-import { dpopProver } from '../../engine/dpop.js';
+import type { DPoPKey, DPoPKeyPair, DPoPProver } from '../../engine/dpop.js';
 import { AuthConfigError } from '../../errors.js';
 import { optionalString, requirePositive, requireString } from '../../shared/validate-options.js';
 import { createFlowContext, type FlowContext } from '../flow-context.js';
 import { type ClientAuthOptions, clientAuthentication } from './client-auth.js';
+import { keyShorthandsOf } from './key-shorthands.js';
 import {
   type EndpointSource,
   endpointSource,
@@ -64,7 +65,7 @@ export function grantSetup(options: GrantOptions, rules: GrantSetupRules): Grant
     options.lifetimeSeconds ?? rules.defaultLifetimeSeconds,
   );
   const auth = clientAuthentication(options, { clientId, clientSecret, secretRequired: !optional });
-  const dpop = dpopProver(options.dpop);
+  const dpop = dpopProver(options);
   // openid-client needs some client id; a public client's is never sent.
   const configClientId = clientId ?? NO_CLIENT_ID;
   const source = endpointSource({
@@ -80,4 +81,28 @@ export function grantSetup(options: GrantOptions, rules: GrantSetupRules): Grant
   ]);
   const client = { clientId: configClientId, auth, dpop, fallbackLifetimeSeconds: lifetimeSeconds };
   return { clientId, clientSecret, lifetimeSeconds, source, ctx, client };
+}
+
+/**
+ * The DPoP prover of `dpop`: `dpopKey()`'s, or (`flows` namespace) the shorthand `true` or key
+ * pair's, or `undefined` when DPoP is off.
+ */
+function dpopProver(options: GrantOptions): DPoPProver | undefined {
+  const value = options.dpop;
+  if (value === undefined || value === false) return undefined;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as DPoPKey).prover === 'function'
+  ) {
+    return (value as DPoPKey).prover();
+  }
+  const shorthands = keyShorthandsOf(options);
+  if (shorthands === undefined) {
+    throw new AuthConfigError(
+      'dpop',
+      'must be dpopKey() with a flow imported by name (true and key pairs are shorthands of the flows namespace)',
+    );
+  }
+  return shorthands.dpopKey(value === true ? undefined : (value as DPoPKeyPair)).prover();
 }
