@@ -160,7 +160,7 @@ export function jwtBearer(options: NamedFlowOptions<JwtBearerOptions>): TokenFlo
       );
     },
   });
-  return withCredentials(flow, [clientSecret, options.privateKey, options.tls, key]);
+  return withCredentials(flow, [clientSecret, client.auth.key, options.tls, key]);
 }
 
 /** The assertion factory and its non-secret identity (for the cache key). */
