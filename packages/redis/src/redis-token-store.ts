@@ -20,6 +20,7 @@ import {
 } from './lua-scripts.js';
 import { type FallbackRedis, OutageFallback } from './outage-fallback.js';
 import { RedisConnection, RedisUnavailableError } from './redis-connection.js';
+import { SameTurn } from './same-turn.js';
 import { type RedisTokenStoreOptions, resolveStoreOptions } from './store-options.js';
 
 /**
@@ -56,12 +57,10 @@ export class RedisTokenStore implements TokenStore {
   readonly #onError: ((error: TokenStoreError) => void) | undefined;
   readonly #now: () => number;
   readonly #lastRead = new LastRead();
-  /**
-   * Per entry key, what a lease just granted over an unchanged entry proved it holds: the next
-   * `get` of the key in the same turn of the event loop (the manager's read after winning the
-   * lease) is answered from it instead of Redis.
-   */
-  readonly #leaseReads = new Map<string, { token: StoredToken | undefined }>();
+  /** Per entry key, what a lease just granted over an unchanged entry proved the entry holds. */
+  readonly #leaseReads = new SameTurn<StoredToken | undefined>();
+  /** Entry keys whose lease a read just found held by someone. */
+  readonly #leasesSeenHeld = new SameTurn<true>();
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
@@ -87,9 +86,9 @@ export class RedisTokenStore implements TokenStore {
   /**
    * The token stored under `key`, or `undefined`. An entry this instance cannot use (written with a
    * key it does not have, garbage, no expiry) is reported to {@link onUnreadable} listeners and
-   * read as `undefined`, so the lease winner overwrites it. One `GET`, plus a `PTTL` when the entry
-   * holds a token this instance has not yet seen usable there; none right after a lease granted
-   * over an unchanged entry (the lease answer was that read).
+   * read as `undefined`, so the lease winner overwrites it. One `MGET` of the entry and its lease,
+   * plus a `PTTL` when the entry holds a token this instance has not yet seen usable there; none
+   * right after a lease granted over an unchanged entry (the lease answer was that read).
    * @throws {TokenStoreError} when Redis is unavailable (without fallback);
    * `EncryptionKeyMismatchError` (`TOKEN_STORE_MISCONFIGURED`) when the entry is written with a key
    * this instance does not have and the fleet outvotes this instance's key.
@@ -99,9 +98,8 @@ export class RedisTokenStore implements TokenStore {
     let remote: StoredToken | undefined;
     try {
       this.#fleet.keepAlive();
-      const leaseRead = this.#leaseReads.get(redisKey);
-      this.#leaseReads.delete(redisKey);
-      remote = leaseRead !== undefined ? leaseRead.token : await this.#readEntry(key, redisKey);
+      const leaseRead = this.#leaseReads.take(redisKey);
+      remote = leaseRead !== undefined ? leaseRead.value : await this.#readEntry(key, redisKey);
     } catch (error) {
       return this.#orFallback(error, (memory) => memory.get(key));
     }
@@ -161,13 +159,15 @@ export class RedisTokenStore implements TokenStore {
    */
   async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
     const entryKey = this.#entryKey(key);
-    const leaseKey = `${entryKey}:lease`;
+    const leaseKey = leaseKeyOf(entryKey);
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
       throw new RangeError('ttlMs must be a positive integer');
     }
     const fence = randomUUID();
     try {
       await this.#fleet.check();
+      // A read in this turn found the lease held: asking again now would get the same answer.
+      if (this.#leasesSeenHeld.take(entryKey) !== undefined) return undefined;
       const seen = this.#lastRead.get(entryKey);
       const answer = await this.#connection.evalScript(
         'acquireLease',
@@ -177,7 +177,7 @@ export class RedisTokenStore implements TokenStore {
       );
       if (answer !== 1 && answer !== 2) return undefined;
       if (seen !== NOT_READ && this.#lastRead.get(entryKey) === seen) {
-        this.#noteLeaseRead(
+        this.#leaseReads.note(
           entryKey,
           answer === 1 ? this.#lastRead.token(entryKey, seen) : undefined,
         );
@@ -253,11 +253,15 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Reads an entry: `GET`, then `PTTL` unless the entry holds the token last seen usable there
-   * (read with a TTL, or written here with one).
+   * Reads an entry with its lease (`MGET`: same slot), then its `PTTL` unless it holds the token
+   * last seen usable there (read with a TTL, or written here with one). A held lease is noted for
+   * the `acquireLease` that may follow in this turn.
    */
   async #readEntry(key: string, redisKey: string): Promise<StoredToken | undefined> {
-    const value = await this.#connection.run('get', (client) => client.get(redisKey));
+    const [value = null, lease = null] = await this.#connection.run('get', (client) =>
+      client.mget(redisKey, leaseKeyOf(redisKey)),
+    );
+    if (lease !== null) this.#leasesSeenHeld.note(redisKey, true);
     if (value === null) {
       this.#lastRead.note(redisKey, '');
       return undefined;
@@ -270,15 +274,6 @@ export class RedisTokenStore implements TokenStore {
     const token = await this.#read(key, redisKey, value, hasTtl);
     if (token !== undefined) this.#lastRead.note(redisKey, header, token);
     return token;
-  }
-
-  /** Answers the next `get` of `redisKey` with `token`, if it comes in this turn of the event loop. */
-  #noteLeaseRead(redisKey: string, token: StoredToken | undefined): void {
-    const leaseRead = { token };
-    this.#leaseReads.set(redisKey, leaseRead);
-    setImmediate(() => {
-      if (this.#leaseReads.get(redisKey) === leaseRead) this.#leaseReads.delete(redisKey);
-    });
   }
 
   /** Deletes the Redis lease while it holds `fence`; never rejects (the TTL ends it anyway). */
@@ -361,4 +356,9 @@ export class RedisTokenStore implements TokenStore {
       // A failing listener must not break the store.
     }
   }
+}
+
+/** The lease key of an entry key (same hash tag, so same Cluster slot). */
+function leaseKeyOf(entryKey: string): string {
+  return `${entryKey}:lease`;
 }

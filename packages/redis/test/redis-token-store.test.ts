@@ -252,7 +252,7 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     return byCommand;
   }
 
-  it('reads Redis no more than needed: one GET for a token already seen there, GET and PTTL for a new one, none for the read right after a lease over an unchanged entry', async () => {
+  it('reads Redis no more than needed: one MGET (entry and lease) for a token already seen there, MGET and PTTL for a new one, none for the read right after a lease over an unchanged entry', async () => {
     const prefix = `reads:${randomUUID()}:`;
     const store = newStore({ prefix });
     const peer = newStore({ prefix });
@@ -260,11 +260,11 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     await peer.set('k', first);
     await store.get('other'); // the store's start-up announcement is done
     expect(await commandsOf(async () => expect(await store.get('k')).toEqual(first))).toEqual({
-      get: 1,
+      mget: 1,
       pttl: 1,
     });
     expect(await commandsOf(async () => expect(await store.get('k')).toEqual(first))).toEqual({
-      get: 1,
+      mget: 1,
     });
 
     const second = token();
@@ -283,9 +283,9 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
       eval: undefined,
       evalsha: undefined,
     });
-    // Its own write is a token seen usable: one GET.
+    // Its own write is a token seen usable: one MGET.
     expect(await commandsOf(async () => expect(await store.get('k')).toEqual(second))).toEqual({
-      get: 1,
+      mget: 1,
     });
 
     // The entry deleted since the read: the lease says so, and the next get answers undefined.
@@ -304,6 +304,31 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     const third = token();
     await peer.set('k', third);
     expect(await store.get('k')).toEqual(third);
+    await lease?.release();
+  });
+
+  it('a read that finds the lease held answers the lease asked for right after it; later ones ask Redis', async () => {
+    const prefix = `held:${randomUUID()}:`;
+    const store = newStore({ prefix });
+    const peer = newStore({ prefix });
+    const stored = token();
+    await peer.set('k', stored);
+    expect(await store.get('k')).toEqual(stored);
+    const held = await peer.acquireLease('k', 5_000);
+    expect(held).toBeDefined();
+    expect(
+      await commandsOf(async () => {
+        expect(await store.get('k')).toEqual(stored);
+        expect(await store.acquireLease('k', 5_000)).toBeUndefined();
+      }),
+    ).toEqual({ mget: 1 });
+
+    // The next turn asks Redis: the holder released, the lease is granted.
+    await store.get('k');
+    await new Promise((resolve) => setImmediate(resolve));
+    await held?.release();
+    const lease = await store.acquireLease('k', 5_000);
+    expect(lease).toBeDefined();
     await lease?.release();
   });
 
