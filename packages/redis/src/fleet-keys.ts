@@ -6,8 +6,12 @@ import type { RedisConnection } from './redis-connection.js';
 
 /** How long an instance's announcement lives without renewal, ms. */
 export const ANNOUNCEMENT_TTL_MS = 15_000;
-/** An announcement older than this is renewed on the next store operation, ms. */
-const RENEW_AFTER_MS = 5_000;
+/**
+ * An announcement older than this is renewed on the next store operation, ms. It is also how old
+ * the vote that {@link FleetKeys.check} judges from may be: a change in the fleet's keys is noticed
+ * within this time (at once on meeting an entry this instance cannot decrypt).
+ */
+export const RENEW_AFTER_MS = 5_000;
 
 /**
  * Raised (code `TOKEN_STORE_MISCONFIGURED`) by an instance whose encrypting key the fleet does not
@@ -45,10 +49,20 @@ export class FleetKeys {
   readonly #redisKey: string;
   readonly #keys: KeyRing;
   readonly #member: string;
+  readonly #monotonic: () => number;
   #renewedAt = Number.NEGATIVE_INFINITY;
+  /** Key ids of the live instances at the last announcement, and when it was answered. */
+  #vote: { live: string[][]; at: number } | undefined;
 
-  constructor(connection: RedisConnection, prefix: string, keys: KeyRing) {
+  /** `monotonic`: the clock of the renewal and vote ages, ms (default `performance.now`). */
+  constructor(
+    connection: RedisConnection,
+    prefix: string,
+    keys: KeyRing,
+    monotonic: () => number = () => performance.now(),
+  ) {
     this.#connection = connection;
+    this.#monotonic = monotonic;
     this.#redisKey = `${prefix}fleet:keys`;
     this.#keys = keys;
     this.#member = `${randomUUID()} ${keys.ids.join(',')}`;
@@ -56,16 +70,24 @@ export class FleetKeys {
 
   /** Renews this instance's announcement when it is due; never rejects (an outage is reported elsewhere). */
   keepAlive(): void {
-    if (performance.now() - this.#renewedAt < RENEW_AFTER_MS) return;
-    this.#renewedAt = performance.now();
+    if (this.#monotonic() - this.#renewedAt < RENEW_AFTER_MS) return;
+    this.#renewedAt = this.#monotonic();
     this.#announce().catch(() => {
       this.#renewedAt = Number.NEGATIVE_INFINITY;
     });
   }
 
-  /** Announces this instance and throws {@link EncryptionKeyMismatchError} when it is outvoted. */
-  async check(): Promise<void> {
-    const live = await this.#announce();
+  /**
+   * Throws {@link EncryptionKeyMismatchError} when this instance is outvoted, judging from the last
+   * announcement's answer while it is younger than {@link RENEW_AFTER_MS} (no Redis command), else
+   * from a new one. `fresh`: always announce (an entry written with an unknown key was just met).
+   */
+  async check({ fresh = false }: { fresh?: boolean } = {}): Promise<void> {
+    const vote = this.#vote;
+    const live =
+      !fresh && vote !== undefined && this.#monotonic() - vote.at < RENEW_AFTER_MS
+        ? vote.live
+        : await this.#announce();
     const counts = new Map<string, number>();
     for (const ids of live) for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     const own = this.#keys.primaryId;
@@ -95,7 +117,9 @@ export class FleetKeys {
       [this.#redisKey],
       [this.#member, String(ANNOUNCEMENT_TTL_MS)],
     )) as string[];
-    this.#renewedAt = performance.now();
-    return members.map((member) => (member.split(' ')[1] ?? '').split(','));
+    this.#renewedAt = this.#monotonic();
+    const live = members.map((member) => (member.split(' ')[1] ?? '').split(','));
+    this.#vote = { live, at: this.#renewedAt };
+    return live;
   }
 }

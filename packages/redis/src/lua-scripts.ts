@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** A Lua script with its SHA-1, run with `EVALSHA` (falling back to `EVAL` after a `NOSCRIPT`). */
+/** A Lua script with its SHA-1, run with `EVAL` once per connection, then `EVALSHA`. */
 export interface LuaScript {
   readonly source: string;
   readonly sha1: string;
@@ -41,30 +41,23 @@ return 0`,
  * Lease acquisition that is also a compare: `SET KEYS[2] ARGV[1] NX PX ARGV[2]`, but only while the
  * entry `KEYS[1]` is still what this instance last read. `ARGV[3]` is the header it read
  * (`t1:<fingerprint>:`), `''` when it read no entry, `'*'` when it never read the key (no check).
- * Returns `1` when the lease is granted, `0` when another holder has it, `-1` when the entry
- * changed since the read (a peer just stored a token: adopt it instead of logging in again).
+ * Returns `0` when another holder has the lease (answered by the `SET` alone), `-1` when the entry
+ * changed since the read (a peer just stored a token: adopt it instead of logging in again; the
+ * lease just set is deleted), else `1` when the lease is granted and the entry is still what was
+ * read (or `'*'`), `2` when it is granted and the entry read is gone (deleted or expired since).
  * Both keys share a hash tag, so the script is valid on Redis Cluster.
  */
 export const ACQUIRE_LEASE_IF_UNCHANGED = script(
-  `if ARGV[3] ~= '*' then
-  local v = redis.call('GET', KEYS[1])
-  if v and string.sub(v, 1, string.len(ARGV[3])) ~= ARGV[3] then return -1 end
-  if v and ARGV[3] == '' then return -1 end
+  `if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+if ARGV[3] == '*' then return 1 end
+local v = redis.call('GET', KEYS[1])
+if v and (ARGV[3] == '' or string.sub(v, 1, string.len(ARGV[3])) ~= ARGV[3]) then
+  redis.call('DEL', KEYS[2])
+  return -1
 end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-return 0`,
+if not v and ARGV[3] ~= '' then return 2 end
+return 1`,
   2,
-);
-
-/**
- * Reads an entry with its remaining TTL: `{value, pttl}` (`pttl` is `-1` for an entry without
- * expiry, which this store never writes), or nil when there is no entry.
- */
-export const GET_ENTRY = script(
-  `local v = redis.call('GET', KEYS[1])
-if not v then return false end
-return {v, redis.call('PTTL', KEYS[1])}`,
-  1,
 );
 
 /**

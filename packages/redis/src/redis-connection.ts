@@ -43,6 +43,8 @@ export class RedisConnection {
   readonly #timeoutMs: number;
   #startup: Promise<void> | undefined;
   #closed = false;
+  /** SHA-1s of the scripts this connection has sent with `EVAL`. */
+  readonly #sent = new Set<string>();
   readonly #watch: ReturnType<typeof watchClient>;
 
   constructor(options: RedisConnectionOptions) {
@@ -98,7 +100,11 @@ export class RedisConnection {
     }
   }
 
-  /** Runs a Lua script by SHA-1, loading it with `EVAL` when Redis answers `NOSCRIPT`. */
+  /**
+   * Runs a Lua script: with `EVAL` the first time on this connection (which loads it), then by
+   * SHA-1, loading it again with `EVAL` when Redis answers `NOSCRIPT` (a restart, another Cluster
+   * node). No command is spent on a `NOSCRIPT` for a script this connection never sent.
+   */
   async evalScript(
     operation: string,
     script: LuaScript,
@@ -106,6 +112,11 @@ export class RedisConnection {
     args: readonly string[],
   ): Promise<unknown> {
     return this.run(operation, async (client) => {
+      if (!this.#sent.has(script.sha1)) {
+        const answer = await client.eval(script.source, script.numberOfKeys, ...keys, ...args);
+        this.#sent.add(script.sha1);
+        return answer;
+      }
       try {
         return await client.evalsha(script.sha1, script.numberOfKeys, ...keys, ...args);
       } catch (error) {

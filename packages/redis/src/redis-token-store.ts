@@ -11,16 +11,16 @@ import {
 import { entryTtlMs } from './entry-ttl.js';
 import { FleetKeys } from './fleet-keys.js';
 import { KeyRing } from './key-ring.js';
-import { LastRead } from './last-read.js';
+import { LastRead, NOT_READ } from './last-read.js';
 import {
   ACQUIRE_LEASE_IF_UNCHANGED,
   DELETE_IF_FINGERPRINT,
-  GET_ENTRY,
   RELEASE_LEASE,
   SET_IF_LATER,
 } from './lua-scripts.js';
 import { type FallbackRedis, OutageFallback } from './outage-fallback.js';
 import { RedisConnection, RedisUnavailableError } from './redis-connection.js';
+import { SameTurn } from './same-turn.js';
 import { type RedisTokenStoreOptions, resolveStoreOptions } from './store-options.js';
 
 /**
@@ -57,6 +57,10 @@ export class RedisTokenStore implements TokenStore {
   readonly #onError: ((error: TokenStoreError) => void) | undefined;
   readonly #now: () => number;
   readonly #lastRead = new LastRead();
+  /** Per entry key, what a lease just granted over an unchanged entry proved the entry holds. */
+  readonly #leaseReads = new SameTurn<StoredToken | undefined>();
+  /** Entry keys whose lease a read just found held by someone. */
+  readonly #leasesSeenHeld = new SameTurn<true>();
 
   /** @throws {AuthConfigError} when an option is invalid. */
   constructor(options: RedisTokenStoreOptions) {
@@ -82,7 +86,9 @@ export class RedisTokenStore implements TokenStore {
   /**
    * The token stored under `key`, or `undefined`. An entry this instance cannot use (written with a
    * key it does not have, garbage, no expiry) is reported to {@link onUnreadable} listeners and
-   * read as `undefined`, so the lease winner overwrites it.
+   * read as `undefined`, so the lease winner overwrites it. One `MGET` of the entry and its lease,
+   * plus a `PTTL` when the entry holds a token this instance has not yet seen usable there; none
+   * right after a lease granted over an unchanged entry (the lease answer was that read).
    * @throws {TokenStoreError} when Redis is unavailable (without fallback);
    * `EncryptionKeyMismatchError` (`TOKEN_STORE_MISCONFIGURED`) when the entry is written with a key
    * this instance does not have and the fleet outvotes this instance's key.
@@ -92,11 +98,8 @@ export class RedisTokenStore implements TokenStore {
     let remote: StoredToken | undefined;
     try {
       this.#fleet.keepAlive();
-      const found = (await this.#connection.evalScript('get', GET_ENTRY, [redisKey], [])) as
-        | [string, number]
-        | null;
-      this.#lastRead.note(redisKey, found === null ? '' : readHeader(found[0]));
-      remote = found === null ? undefined : await this.#read(key, redisKey, found[0], found[1]);
+      const leaseRead = this.#leaseReads.take(redisKey);
+      remote = leaseRead !== undefined ? leaseRead.value : await this.#readEntry(key, redisKey);
     } catch (error) {
       return this.#orFallback(error, (memory) => memory.get(key));
     }
@@ -156,25 +159,32 @@ export class RedisTokenStore implements TokenStore {
    */
   async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
     const entryKey = this.#entryKey(key);
-    const leaseKey = `${entryKey}:lease`;
+    const leaseKey = leaseKeyOf(entryKey);
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
       throw new RangeError('ttlMs must be a positive integer');
     }
     const fence = randomUUID();
-    let acquired: boolean;
     try {
       await this.#fleet.check();
+      // A read in this turn found the lease held: asking again now would get the same answer.
+      if (this.#leasesSeenHeld.take(entryKey) !== undefined) return undefined;
+      const seen = this.#lastRead.get(entryKey);
       const answer = await this.#connection.evalScript(
         'acquireLease',
         ACQUIRE_LEASE_IF_UNCHANGED,
         [entryKey, leaseKey],
-        [fence, String(ttlMs), this.#lastRead.get(entryKey)],
+        [fence, String(ttlMs), seen],
       );
-      acquired = answer === 1;
+      if (answer !== 1 && answer !== 2) return undefined;
+      if (seen !== NOT_READ && this.#lastRead.get(entryKey) === seen) {
+        this.#leaseReads.note(
+          entryKey,
+          answer === 1 ? this.#lastRead.token(entryKey, seen) : undefined,
+        );
+      }
     } catch (error) {
       return this.#orFallback(error, async (memory) => memory.lease(key, leaseKey, ttlMs));
     }
-    if (!acquired) return undefined;
     let released = false;
     return {
       release: async () => {
@@ -242,6 +252,30 @@ export class RedisTokenStore implements TokenStore {
     return `${this.#prefix}{${key}}`;
   }
 
+  /**
+   * Reads an entry with its lease (`MGET`: same slot), then its `PTTL` unless it holds the token
+   * last seen usable there (read with a TTL, or written here with one). A held lease is noted for
+   * the `acquireLease` that may follow in this turn.
+   */
+  async #readEntry(key: string, redisKey: string): Promise<StoredToken | undefined> {
+    const [value = null, lease = null] = await this.#connection.run('get', (client) =>
+      client.mget(redisKey, leaseKeyOf(redisKey)),
+    );
+    if (lease !== null) this.#leasesSeenHeld.note(redisKey, true);
+    if (value === null) {
+      this.#lastRead.note(redisKey, '');
+      return undefined;
+    }
+    const header = readHeader(value);
+    const seenUsable = this.#lastRead.token(redisKey, header) !== undefined;
+    this.#lastRead.note(redisKey, header);
+    const hasTtl =
+      seenUsable || (await this.#connection.run('get', (client) => client.pttl(redisKey))) !== -1;
+    const token = await this.#read(key, redisKey, value, hasTtl);
+    if (token !== undefined) this.#lastRead.note(redisKey, header, token);
+    return token;
+  }
+
   /** Deletes the Redis lease while it holds `fence`; never rejects (the TTL ends it anyway). */
   async #releaseLease(leaseKey: string, fence: string): Promise<void> {
     try {
@@ -255,7 +289,7 @@ export class RedisTokenStore implements TokenStore {
     const value = await encodeEntry(token, this.#keys, redisKey);
     const ttl = entryTtlMs(token, this.#now(), this.#refreshTokenTtlMs);
     await this.#connection.run('SET', (client) => client.set(redisKey, value, 'PX', ttl));
-    this.#lastRead.note(redisKey, readHeader(value));
+    this.#lastRead.note(redisKey, readHeader(value), token);
   }
 
   /**
@@ -267,15 +301,15 @@ export class RedisTokenStore implements TokenStore {
     key: string,
     redisKey: string,
     value: string,
-    ttlMs: number,
+    hasTtl: boolean,
   ): Promise<StoredToken | undefined> {
     try {
       const token = await decodeEntry(value, this.#keys, redisKey);
-      if (ttlMs < 0) throw new UnreadableEntryError('no-ttl');
+      if (!hasTtl) throw new UnreadableEntryError('no-ttl');
       return token;
     } catch (error) {
       if (!(error instanceof UnreadableEntryError)) throw error;
-      if (error.reason === 'unknown-encryption-key') await this.#fleet.check();
+      if (error.reason === 'unknown-encryption-key') await this.#fleet.check({ fresh: true });
       for (const listener of this.#unreadableListeners) {
         try {
           listener(key, error.reason);
@@ -298,7 +332,7 @@ export class RedisTokenStore implements TokenStore {
         [redisKey],
         [value, String(ttl)],
       )) === 1;
-    if (written) this.#lastRead.note(redisKey, readHeader(value));
+    if (written) this.#lastRead.note(redisKey, readHeader(value), token);
     return written;
   }
 
@@ -322,4 +356,9 @@ export class RedisTokenStore implements TokenStore {
       // A failing listener must not break the store.
     }
   }
+}
+
+/** The lease key of an entry key (same hash tag, so same Cluster slot). */
+function leaseKeyOf(entryKey: string): string {
+  return `${entryKey}:lease`;
 }

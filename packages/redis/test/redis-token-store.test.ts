@@ -239,6 +239,99 @@ describe.skipIf(!redisAvailable)('RedisTokenStore against redis-server', () => {
     await expect(store.acquireLease('k', 1.5)).rejects.toThrow(RangeError);
   });
 
+  /** The commands Redis served while `run` ran, by name (without the test's INFO and CONFIG). */
+  async function commandsOf(run: () => Promise<void>): Promise<Record<string, number>> {
+    await redis.config('RESETSTAT');
+    await run();
+    const byCommand: Record<string, number> = {};
+    for (const [, name, calls] of (await redis.info('commandstats')).matchAll(
+      /^cmdstat_([^:]+):calls=(\d+)/gm,
+    )) {
+      if (name !== 'info' && !name?.startsWith('config')) byCommand[name as string] = Number(calls);
+    }
+    return byCommand;
+  }
+
+  it('reads Redis no more than needed: one MGET (entry and lease) for a token already seen there, MGET and PTTL for a new one, none for the read right after a lease over an unchanged entry', async () => {
+    const prefix = `reads:${randomUUID()}:`;
+    const store = newStore({ prefix });
+    const peer = newStore({ prefix });
+    const first = token();
+    await peer.set('k', first);
+    await store.get('other'); // the store's start-up announcement is done
+    expect(await commandsOf(async () => expect(await store.get('k')).toEqual(first))).toEqual({
+      mget: 1,
+      pttl: 1,
+    });
+    expect(await commandsOf(async () => expect(await store.get('k')).toEqual(first))).toEqual({
+      mget: 1,
+    });
+
+    const second = token();
+    const refresh = await commandsOf(async () => {
+      const lease = await store.acquireLease('k', 5_000);
+      expect(lease).toBeDefined();
+      expect(await store.get('k')).toEqual(first); // answered by the lease
+      await store.set('k', second);
+      await lease?.release();
+    });
+    // Lease: SET NX + GET of the entry (in Lua); set: SET; release: GET + DEL (in Lua).
+    expect({ ...refresh, eval: undefined, evalsha: undefined }).toEqual({
+      set: 2,
+      get: 2,
+      del: 1,
+      eval: undefined,
+      evalsha: undefined,
+    });
+    // Its own write is a token seen usable: one MGET.
+    expect(await commandsOf(async () => expect(await store.get('k')).toEqual(second))).toEqual({
+      mget: 1,
+    });
+
+    // The entry deleted since the read: the lease says so, and the next get answers undefined.
+    await redis.del(`${prefix}{k}`);
+    const gone = await commandsOf(async () => {
+      const lease = await store.acquireLease('k', 5_000);
+      expect(lease).toBeDefined();
+      expect(await store.get('k')).toBeUndefined();
+      await lease?.release();
+    });
+    expect(gone.get).toBe(2); // the lease's and the release's, none for the read
+
+    // The lease's answer serves only the read in the same turn of the event loop.
+    const lease = await store.acquireLease('k', 5_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = token();
+    await peer.set('k', third);
+    expect(await store.get('k')).toEqual(third);
+    await lease?.release();
+  });
+
+  it('a read that finds the lease held answers the lease asked for right after it; later ones ask Redis', async () => {
+    const prefix = `held:${randomUUID()}:`;
+    const store = newStore({ prefix });
+    const peer = newStore({ prefix });
+    const stored = token();
+    await peer.set('k', stored);
+    expect(await store.get('k')).toEqual(stored);
+    const held = await peer.acquireLease('k', 5_000);
+    expect(held).toBeDefined();
+    expect(
+      await commandsOf(async () => {
+        expect(await store.get('k')).toEqual(stored);
+        expect(await store.acquireLease('k', 5_000)).toBeUndefined();
+      }),
+    ).toEqual({ mget: 1 });
+
+    // The next turn asks Redis: the holder released, the lease is granted.
+    await store.get('k');
+    await new Promise((resolve) => setImmediate(resolve));
+    await held?.release();
+    const lease = await store.acquireLease('k', 5_000);
+    expect(lease).toBeDefined();
+    await lease?.release();
+  });
+
   it('a foreign, corrupted or never-expiring value is reported, read as missing, and repaired by the lease winner', async () => {
     const prefix = `bad:${randomUUID()}:`;
     const store = newStore({ prefix });
