@@ -1,5 +1,6 @@
 import { TokenStoreError } from '../errors.js';
 import type { LeaseWaitEvent } from '../observability/events.js';
+import { sleep } from '../shared/sleep.js';
 import type { EntryEvents } from './entry-events.js';
 import { AccessToken, type StoredToken } from './token.js';
 import type { Entry } from './token-entries.js';
@@ -132,7 +133,7 @@ export class FleetLease {
         return undefined;
       }
       waited = true;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
       delay = Math.min(delay * 2, LEASE_POLL_MAX_MS);
     }
   }

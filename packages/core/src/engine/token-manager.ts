@@ -6,6 +6,7 @@ import type {
   UnauthorizedAction,
 } from '../observability/events.js';
 import { abortable } from '../shared/abortable.js';
+import { sleep } from '../shared/sleep.js';
 import { challengeError } from '../shared/www-authenticate.js';
 import { EntryEvents } from './entry-events.js';
 import { FleetLease, type Obtained, type RequestAndStore } from './fleet-lease.js';
@@ -85,7 +86,6 @@ const ignore = () => {};
 /** The key of a client without tenants or subjects. */
 const NO_KEY: EntryKey = Object.freeze({});
 const performanceNow = () => performance.now();
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The only holder of token state. Per cache entry it keeps the current token, runs at most one
@@ -267,7 +267,7 @@ export class TokenManager {
     let started = this.#monotonic();
     try {
       if (entry.renewAt > started) {
-        await delay(entry.renewAt - started); // a contested 401 ({@link UnauthorizedBudget})
+        await sleep(entry.renewAt - started); // a contested 401 ({@link UnauthorizedBudget})
         started = this.#monotonic();
       }
       entry.renewAt = Number.NEGATIVE_INFINITY;

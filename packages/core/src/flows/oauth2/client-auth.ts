@@ -13,8 +13,14 @@ import {
 } from 'openid-client';
 import { AuthConfigError } from '../../errors.js';
 import type { PrivateKeyInput } from '../../shared/signing-key.js';
-import { type OptionKeys, optionalString, requireOneOf } from '../../shared/validate-options.js';
+import {
+  joinOptionKeys,
+  type OptionKeys,
+  optionalString,
+  requireOneOf,
+} from '../../shared/validate-options.js';
 import type { CertificateHeader } from '../jwt-signer.js';
+import { type KeyOption, PRIVATE_KEY_JWT_OPTION_KEYS } from './key-options.js';
 import { type KeyShorthands, keyShorthandsOf } from './key-shorthands.js';
 import type { PrivateKeyJwt } from './private-key-jwt.js';
 
@@ -96,16 +102,10 @@ export interface ClientAuthOptions {
 }
 
 /** The keys of {@link ClientAuthOptions}, for the flows' unknown-option check. */
-export const CLIENT_AUTH_OPTION_KEYS = {
+export const CLIENT_AUTH_OPTION_KEYS = /* @__PURE__ */ joinOptionKeys(PRIVATE_KEY_JWT_OPTION_KEYS, {
   auth: true,
-  privateKey: true,
-  keyId: true,
-  algorithm: true,
-  certificate: true,
-  certificateHeaders: true,
-  now: true,
   tls: true,
-} satisfies OptionKeys<ClientAuthOptions>;
+}) satisfies OptionKeys<ClientAuthOptions>;
 
 /** The resolved client authentication of a flow. */
 export interface ClientAuthentication {
@@ -240,22 +240,12 @@ function requireTls(tls: MutualTls | undefined): MutualTls | undefined {
   return tls;
 }
 
-/** Names of the key options that `privateKeyJwt()` takes instead of the flow. */
-const KEY_OPTIONS = [
-  'privateKey',
-  'keyId',
-  'algorithm',
-  'certificate',
-  'certificateHeaders',
-  'now',
-] as const;
-
-/** A key option of the flows namespace's shorthand for `private_key_jwt`. */
-type KeyOption = (typeof KEY_OPTIONS)[number];
-
-/** The first key option given to the flow itself, if any. */
+/** The first key option of `privateKeyJwt()` given to the flow itself, if any. */
 function keyOptionGiven(options: ClientAuthOptions): KeyOption | undefined {
-  return KEY_OPTIONS.find((name) => options[name] !== undefined);
+  for (const name in PRIVATE_KEY_JWT_OPTION_KEYS) {
+    if (options[name as KeyOption] !== undefined) return name as KeyOption;
+  }
+  return undefined;
 }
 
 /** A flow imported by name: the key options go to `privateKeyJwt()`, the flow takes none. */

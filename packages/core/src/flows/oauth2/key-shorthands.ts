@@ -7,6 +7,7 @@
  */
 import type { DPoPKey, DPoPKeyPair } from '../../engine/dpop.js';
 import type { PrivateKeyInput } from '../../shared/signing-key.js';
+import type { KeyOption } from './key-options.js';
 import type { PrivateKeyJwt, PrivateKeyJwtOptions } from './private-key-jwt.js';
 
 /**
@@ -28,10 +29,7 @@ export const KEY_SHORTHANDS: unique symbol = Symbol('keyShorthands');
  * shorthands. `privateKey` and its options go to `auth: privateKeyJwt({ privateKey })`, and
  * `dpop` takes `dpopKey()`.
  */
-export type NamedFlowOptions<Options> = Omit<
-  Options,
-  'privateKey' | 'keyId' | 'algorithm' | 'certificate' | 'certificateHeaders' | 'now' | 'dpop'
-> &
+export type NamedFlowOptions<Options> = Omit<Options, KeyOption | 'dpop'> &
   ('dpop' extends keyof Options
     ? {
         /**

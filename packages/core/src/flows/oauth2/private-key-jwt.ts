@@ -12,6 +12,7 @@ import { AuthConfigError, AuthError } from '../../errors.js';
 import type { PrivateKeyInput } from '../../shared/signing-key.js';
 import { type OptionKeys, rejectUnknownOptions } from '../../shared/validate-options.js';
 import { type JwtKeyOptions, jwtKey } from '../jwt-signer.js';
+import { PRIVATE_KEY_JWT_OPTION_KEYS } from './key-options.js';
 
 /** Options of {@link PrivateKeyJwt} (`privateKeyJwt()`): the key, its header, the clock. */
 export interface PrivateKeyJwtOptions extends JwtKeyOptions {
@@ -35,15 +36,6 @@ export interface PrivateKeyJwt {
   readonly key: () => PrivateKeyInput;
 }
 
-const PRIVATE_KEY_JWT_OPTION_KEYS = {
-  privateKey: true,
-  keyId: true,
-  algorithm: true,
-  certificate: true,
-  certificateHeaders: true,
-  now: true,
-} satisfies OptionKeys<PrivateKeyJwtOptions>;
-
 /**
  * `private_key_jwt` client authentication for an OAuth2 flow: each token request carries a
  * short-lived client assertion (`iat`, `nbf`, `exp` 60 s later, audience the token endpoint)
@@ -60,7 +52,10 @@ const PRIVATE_KEY_JWT_OPTION_KEYS = {
  * });
  */
 export function privateKeyJwt(options: PrivateKeyJwtOptions): PrivateKeyJwt {
-  rejectUnknownOptions(options, PRIVATE_KEY_JWT_OPTION_KEYS);
+  rejectUnknownOptions(
+    options,
+    PRIVATE_KEY_JWT_OPTION_KEYS satisfies OptionKeys<PrivateKeyJwtOptions>,
+  );
   const signer = jwtKey(options);
   const kid = signer.keyId;
   const privateKey = options.privateKey;
